@@ -1,0 +1,60 @@
+# Thymosin α1 in sepsis: reproducible notebooks.
+#   make all    render every notebook whose inputs changed (creates .venv on first use)
+#   make test   unit, data, notebook (nbval) and pipeline tests
+#   make bench  time the pipeline against the budgets in DESIGN.md
+#   make clean  remove rendered outputs (notebooks, figures, tables, results) and build/
+# Needs GNU make >= 4.3 (grouped targets) and Python 3.11 with venv.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ta1sepsis-installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+NOTEBOOKS := 02_etass 04_tests
+RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
+PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
+
+# What each notebook reads: data files and the results of upstream notebooks.
+DATA_02_etass := data/trials.csv data/published_estimates.csv data/study_facts.csv
+DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv
+UPSTREAM_02_etass :=
+UPSTREAM_04_tests :=
+
+.PHONY: all test bench clean env lint
+
+all: $(RENDERED)
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "[env] installing the pinned environment into $(VENV) (first run only)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install -r requirements.lock
+	@$(PIP) install --no-deps --no-build-isolation -e .
+	@touch $@
+
+define notebook_rule
+notebooks/$(1).ipynb results/$(1).json &: notebooks/$(1).py params/$(1).yaml $$(DATA_$(1)) $$(UPSTREAM_$(1):%=results/%.json) $$(PACKAGE) | $$(STAMP)
+	@$$(BIN)/python -m ta1sepsis.render $(1)
+endef
+$(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests notebooks/*.py
+	$(BIN)/ruff format --check src tests
+
+bench: $(STAMP)
+	@$(BIN)/python -m ta1sepsis.bench $(NOTEBOOKS)
+
+clean:
+	rm -rf build $(RENDERED) $(NOTEBOOKS:%=results/%.json)
+	rm -f $(foreach nb,$(NOTEBOOKS),figures/$(nb)*.png tables/$(nb)*.csv)

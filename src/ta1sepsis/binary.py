@@ -1,0 +1,206 @@
+"""Effect measures and tests for one two-arm trial with a binary outcome.
+
+The 2x2 table is ``events_trt / n_trt`` (Tα1) against ``events_ctl / n_ctl`` (control). Ratios
+and differences are always Tα1 relative to control (RR < 1 and RD < 0 favour Tα1).
+
+Methods and their published sources:
+
+* Wilson score interval for one proportion: Wilson, J Am Stat Assoc 1927;22:209-212
+  (statsmodels ``proportion_confint(method="wilson")``).
+* Risk ratio and odds ratio with CIs on the log scale (Katz log method for RR; Woolf logit
+  method for OR): Katz et al., Biometrics 1978;34:469-474; Woolf, Ann Hum Genet 1955;19:251-253
+  (statsmodels ``Table2x2``).
+* Risk difference with the Wald CI, and with Newcombe's hybrid score CI (method 10):
+  Newcombe, Stat Med 1998;17:873-890 (statsmodels ``confint_proportions_2indep``).
+* Number needed to treat, with the CI from inverting the RD limits, and the "NNTB/NNTH"
+  reading when the RD CI includes zero: Altman, BMJ 1998;317:1309-1312.
+* Pearson chi-square with and without Yates' continuity correction (scipy
+  ``chi2_contingency``); Fisher's exact test, two-sided (scipy ``fisher_exact``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with its confidence interval at ``level``."""
+
+    estimate: float
+    lower: float
+    upper: float
+    level: float = 0.95
+
+    def contains(self, value: float) -> bool:
+        return self.lower <= value <= self.upper
+
+
+@dataclass(frozen=True)
+class TwoByTwo:
+    """Events and totals per arm; validated on construction."""
+
+    events_trt: int
+    n_trt: int
+    events_ctl: int
+    n_ctl: int
+
+    def __post_init__(self):
+        for name in ("events_trt", "n_trt", "events_ctl", "n_ctl"):
+            value = getattr(self, name)
+            if int(value) != value or value < 0:
+                raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+        if self.n_trt == 0 or self.n_ctl == 0:
+            raise ValueError("each arm needs at least one patient")
+        if self.events_trt > self.n_trt or self.events_ctl > self.n_ctl:
+            raise ValueError(f"events exceed N in {self}")
+
+    @classmethod
+    def from_row(cls, row) -> TwoByTwo:
+        """Build from a row of ``data/trials.csv``."""
+        return cls(
+            int(row["events_trt"]), int(row["n_trt"]), int(row["events_ctl"]), int(row["n_ctl"])
+        )
+
+    @property
+    def table(self) -> np.ndarray:
+        """Rows Tα1, control; columns event, no event."""
+        return np.array(
+            [
+                [self.events_trt, self.n_trt - self.events_trt],
+                [self.events_ctl, self.n_ctl - self.events_ctl],
+            ]
+        )
+
+    @property
+    def risk_trt(self) -> float:
+        return self.events_trt / self.n_trt
+
+    @property
+    def risk_ctl(self) -> float:
+        return self.events_ctl / self.n_ctl
+
+    @property
+    def has_zero_cell(self) -> bool:
+        return bool((self.table == 0).any())
+
+
+def _z(level: float) -> float:
+    return stats.norm.ppf(0.5 + level / 2)
+
+
+def risk_wilson(events: int, n: int, level: float = 0.95) -> Interval:
+    """Risk (proportion) with the Wilson score interval."""
+    lower, upper = proportion_confint(events, n, alpha=1 - level, method="wilson")
+    return Interval(events / n, float(lower), float(upper), level)
+
+
+def _require_no_zero_cells(t: TwoByTwo, measure: str) -> None:
+    if t.has_zero_cell:
+        raise ValueError(
+            f"{measure} on the log scale is undefined with a zero cell in {t}; "
+            "use a continuity correction (meta-analysis engine) or an exact method"
+        )
+
+
+def risk_ratio(t: TwoByTwo, level: float = 0.95) -> Interval:
+    """Risk ratio with the log (Katz) CI: SE(ln RR) = sqrt(1/a - 1/n1 + 1/c - 1/n2)."""
+    _require_no_zero_cells(t, "the risk ratio")
+    table = Table2x2(t.table)
+    lower, upper = table.riskratio_confint(alpha=1 - level)
+    return Interval(float(table.riskratio), float(lower), float(upper), level)
+
+
+def odds_ratio(t: TwoByTwo, level: float = 0.95) -> Interval:
+    """Odds ratio with the logit (Woolf) CI: SE(ln OR) = sqrt(1/a + 1/b + 1/c + 1/d)."""
+    _require_no_zero_cells(t, "the odds ratio")
+    table = Table2x2(t.table)
+    lower, upper = table.oddsratio_confint(alpha=1 - level)
+    return Interval(float(table.oddsratio), float(lower), float(upper), level)
+
+
+def risk_difference(t: TwoByTwo, level: float = 0.95, method: str = "wald") -> Interval:
+    """Risk difference (Tα1 minus control), CI by ``method`` 'wald' or 'newcombe'."""
+    methods = {"wald": "wald", "newcombe": "newcomb"}
+    if method not in methods:
+        raise ValueError(f"method must be one of {sorted(methods)}, got {method!r}")
+    lower, upper = confint_proportions_2indep(
+        t.events_trt,
+        t.n_trt,
+        t.events_ctl,
+        t.n_ctl,
+        method=methods[method],
+        compare="diff",
+        alpha=1 - level,
+    )
+    return Interval(t.risk_trt - t.risk_ctl, float(lower), float(upper), level)
+
+
+@dataclass(frozen=True)
+class NNT:
+    """Number needed to treat for one patient to benefit (NNTB) or be harmed (NNTH).
+
+    ``estimate`` is 1/|RD|, with ``benefit`` telling the direction. When the RD CI excludes
+    zero, ``lower``/``upper`` are the NNT limits in the same direction. When it includes zero,
+    the CI runs from NNTB ``nntb_limit`` through infinity to NNTH ``nnth_limit`` (Altman 1998).
+    """
+
+    estimate: float
+    benefit: bool
+    ci_excludes_zero: bool
+    lower: float | None = None
+    upper: float | None = None
+    nntb_limit: float | None = None
+    nnth_limit: float | None = None
+
+    def describe(self) -> str:
+        kind = "NNTB" if self.benefit else "NNTH"
+        if self.ci_excludes_zero:
+            return f"{kind} {self.estimate:.1f} ({self.lower:.1f} to {self.upper:.1f})"
+        return (
+            f"{kind} {self.estimate:.1f} (CI: NNTB {self.nntb_limit:.1f} to infinity "
+            f"to NNTH {self.nnth_limit:.1f})"
+        )
+
+
+def number_needed_to_treat(rd: Interval) -> NNT:
+    """NNT from a risk difference (Tα1 minus control; negative = fewer events with Tα1)."""
+    if rd.estimate == 0:
+        raise ValueError("NNT is infinite when the risk difference is exactly zero")
+    benefit = rd.estimate < 0
+    if rd.lower > 0 or rd.upper < 0:
+        limits = sorted(1 / abs(x) for x in (rd.lower, rd.upper))
+        return NNT(1 / abs(rd.estimate), benefit, True, lower=limits[0], upper=limits[1])
+    return NNT(
+        1 / abs(rd.estimate),
+        benefit,
+        False,
+        nntb_limit=1 / abs(rd.lower) if rd.lower < 0 else math.inf,
+        nnth_limit=1 / rd.upper if rd.upper > 0 else math.inf,
+    )
+
+
+@dataclass(frozen=True)
+class TestResult:
+    statistic: float
+    p_value: float
+    name: str
+
+
+def chi_square(t: TwoByTwo, yates: bool = False) -> TestResult:
+    """Pearson chi-square test of the 2x2 table (1 df), optionally with Yates' correction."""
+    statistic, p, _, _ = stats.chi2_contingency(t.table, correction=yates)
+    name = "Pearson chi-square" + (" with Yates correction" if yates else "")
+    return TestResult(float(statistic), float(p), name)
+
+
+def fisher_exact(t: TwoByTwo) -> TestResult:
+    """Fisher's exact test, two-sided; the statistic is the sample odds ratio."""
+    result = stats.fisher_exact(t.table, alternative="two-sided")
+    return TestResult(float(result.statistic), float(result.pvalue), "Fisher exact")

@@ -1,0 +1,131 @@
+"""Where notebooks write figures, tables and results, and how (deterministically).
+
+A notebook never writes into ``figures/``, ``tables/`` or ``results/`` directly. The renderer
+(:mod:`ta1sepsis.render`) sets ``TA1_OUTPUT_DIR`` to a staging folder and moves the staged files
+into place only after the whole notebook has run, so a failed run cannot clobber good outputs.
+Without the variable (a notebook opened interactively) outputs go to the project folders.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import matplotlib
+
+OUTPUT_ENV = "TA1_OUTPUT_DIR"
+OUTPUT_KINDS = ("figures", "tables", "results")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The folder holding ``pyproject.toml`` and ``data/``, searched upwards from ``start``.
+
+    ``TA1_ROOT`` overrides the search (used by tests running a copy of the project).
+    """
+    if os.environ.get("TA1_ROOT"):
+        return Path(os.environ["TA1_ROOT"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"cannot find the project root (a folder with pyproject.toml and data/) above {here}"
+    )
+
+
+def output_dir(kind: str) -> Path:
+    """Folder for one kind of output ('figures', 'tables' or 'results'), created if needed."""
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"unknown output kind {kind!r}; expected one of {OUTPUT_KINDS}")
+    base = Path(os.environ[OUTPUT_ENV]) if os.environ.get(OUTPUT_ENV) else project_root()
+    folder = base / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def configure_matplotlib() -> None:
+    """Settings that make figures byte-identical across runs and readable in print."""
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "ta1sepsis",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+def save_figure(fig, name: str) -> Path:
+    """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata."""
+    path = output_dir("figures") / f"{name}.png"
+    fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
+    return path
+
+
+def save_table(frame, name: str, float_digits: int = 6) -> Path:
+    """Save a DataFrame as ``tables/<name>.csv`` with a fixed float format and ``\\n`` endings."""
+    path = output_dir("tables") / f"{name}.csv"
+    frame.to_csv(path, index=False, float_format=f"%.{float_digits}g", lineterminator="\n")
+    return path
+
+
+def _clean(value):
+    """Round floats to 12 significant digits so last-bit noise cannot change the JSON bytes."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite value {value!r} cannot go into a results file")
+        return float(f"{value:.12g}")
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class Results:
+    """The key numbers of one notebook, written as ``results/<notebook>.json``.
+
+    Each key (``etass.rr``) maps to ``value`` and, where it has them, ``lower``/``upper``
+    (with ``level``), ``unit`` and a short ``description``. Keys are sorted on writing.
+    """
+
+    def __init__(self, notebook: str):
+        self.notebook = notebook
+        self._items: dict[str, dict] = {}
+
+    def add(self, key, value, *, lower=None, upper=None, level=None, unit=None, description=""):
+        if key in self._items:
+            raise KeyError(f"result key {key!r} added twice in {self.notebook}")
+        item = {"value": value, "description": description}
+        if lower is not None or upper is not None:
+            item.update(lower=lower, upper=upper, level=level)
+        if unit is not None:
+            item["unit"] = unit
+        self._items[key] = _clean(item)
+        return value
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __len__(self):
+        return len(self._items)
+
+    def write(self) -> Path:
+        path = output_dir("results") / f"{self.notebook}.json"
+        text = json.dumps(self._items, indent=2, sort_keys=True, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        return path
+
+
+def read_results(notebook: str) -> dict:
+    """Read another notebook's committed ``results/<notebook>.json`` (never a staged copy)."""
+    path = project_root() / "results" / f"{notebook}.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: render {notebook} first (make all)")
+    return json.loads(path.read_text(encoding="utf-8"))

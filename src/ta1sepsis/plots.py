@@ -1,0 +1,220 @@
+"""Figures for the notebooks (matplotlib with seaborn styling).
+
+Conventions: Tα1 is always the same colour, control the same other colour; ratio scales are
+logarithmic with the line of no effect drawn; published values are open markers, recomputed
+values filled, so the two can be compared at a glance.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .outputs import configure_matplotlib  # noqa: E402
+
+TA1 = "#1b6ca8"
+CONTROL = "#d1495b"
+PUBLISHED = "#333333"
+
+
+def setup() -> None:
+    """Apply the collection's style (call once per notebook)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    configure_matplotlib()
+
+
+def _ratio_axis(ax, values):
+    ax.set_xscale("log")
+    ax.axvline(1, color="grey", lw=1)
+    lo, hi = np.nanmin(values), np.nanmax(values)
+    ticks = [
+        t for t in (0.25, 0.5, 0.6, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 4) if lo / 1.2 <= t <= hi * 1.2
+    ]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+
+
+def _legend_below(ax) -> None:
+    """One legend entry per label, under the axis."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(
+        unique.values(),
+        unique.keys(),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3),
+        fontsize=8,
+        frameon=False,
+        ncol=2,
+    )
+
+
+def trial_overview(outcomes: list[dict], title: str, control_label: str = "control"):
+    """Three panels per outcome row: risks with Wilson CIs per arm, RR, and RD.
+
+    Each item of ``outcomes`` has ``label``, ``analysis`` (a BinaryAnalysis) and optionally
+    ``published_rr`` (estimate, lower, upper) and ``published_rd`` (in percentage points, Tα1
+    minus control).
+    """
+    n = len(outcomes)
+    fig, axes = plt.subplots(
+        1, 3, figsize=(12, 2.0 + 0.9 * n), sharey=True, gridspec_kw={"width_ratios": [1.2, 1, 1]}
+    )
+    y = np.arange(n)[::-1].astype(float)
+    labels = [o["label"] for o in outcomes]
+    ax = axes[0]
+    for offset, arm, colour, name in (
+        (0.15, "risk_trt", TA1, "Tα1"),
+        (-0.15, "risk_ctl", CONTROL, control_label),
+    ):
+        iv = [getattr(o["analysis"], arm) for o in outcomes]
+        est = np.array([100 * i.estimate for i in iv])
+        err = np.array(
+            [[100 * (i.estimate - i.lower) for i in iv], [100 * (i.upper - i.estimate) for i in iv]]
+        )
+        ax.errorbar(est, y + offset, xerr=err, fmt="o", color=colour, capsize=3, label=name)
+        for xi, yi, o in zip(est, y + offset, outcomes, strict=True):
+            t = o["analysis"].table
+            events, total = (
+                (t.events_trt, t.n_trt) if arm == "risk_trt" else (t.events_ctl, t.n_ctl)
+            )
+            ax.annotate(
+                f"{events}/{total}",
+                (xi, yi),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
+    ax.set_xlabel("risk, % (95% Wilson CI)")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    _legend_below(ax)
+    ax.set_title("A. Risk per arm", loc="left", fontsize=10)
+
+    ax = axes[1]
+    values = []
+    for yi, o in zip(y, outcomes, strict=True):
+        rr = o["analysis"].rr
+        ax.errorbar(
+            rr.estimate,
+            yi + 0.1,
+            xerr=[[rr.estimate - rr.lower], [rr.upper - rr.estimate]],
+            fmt="s",
+            color=TA1,
+            capsize=3,
+            label="recomputed",
+        )
+        values += [rr.lower, rr.upper]
+        if o.get("published_rr"):
+            est, lo, hi = o["published_rr"]
+            ax.errorbar(
+                est,
+                yi - 0.15,
+                xerr=[[est - lo], [hi - est]],
+                fmt="o",
+                mfc="white",
+                color=PUBLISHED,
+                capsize=3,
+                label="published",
+            )
+            values += [lo, hi]
+        ax.annotate(
+            f"{rr.estimate:.2f} ({rr.lower:.2f}-{rr.upper:.2f})",
+            (rr.estimate, yi + 0.1),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    _ratio_axis(ax, values)
+    ax.set_xlabel(f"risk ratio, Tα1 vs {control_label}\n(log scale)")
+    _legend_below(ax)
+    ax.set_title("B. Relative effect", loc="left", fontsize=10)
+
+    ax = axes[2]
+    for yi, o in zip(y, outcomes, strict=True):
+        a = o["analysis"]
+        for off, iv, name, mk in (
+            (0.15, a.rd_wald, "Wald", "s"),
+            (-0.05, a.rd_newcombe, "Newcombe", "D"),
+        ):
+            ax.errorbar(
+                100 * iv.estimate,
+                yi + off,
+                xerr=[[100 * (iv.estimate - iv.lower)], [100 * (iv.upper - iv.estimate)]],
+                fmt=mk,
+                color=TA1,
+                alpha=1 if name == "Wald" else 0.6,
+                capsize=3,
+                label=f"recomputed, {name} CI",
+            )
+        if o.get("published_rd"):
+            est, lo, hi = o["published_rd"]
+            ax.errorbar(
+                est,
+                yi - 0.25,
+                xerr=[[est - lo], [hi - est]],
+                fmt="o",
+                mfc="white",
+                color=PUBLISHED,
+                capsize=3,
+                label="published",
+            )
+    ax.axvline(0, color="grey", lw=1)
+    ax.set_xlabel(
+        f"risk difference, percentage points\n(Tα1 minus {control_label}; < 0 favours Tα1)"
+    )
+    _legend_below(ax)
+    ax.set_title("C. Absolute effect", loc="left", fontsize=10)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool = True):
+    """Forest-style comparison of several estimates of one quantity.
+
+    ``rows`` has columns ``label``, ``estimate``, ``lower``, ``upper`` and ``kind``
+    ('published' is drawn open, anything else filled).
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.5 * len(rows)))
+    y = np.arange(len(rows))[::-1]
+    for yi, row in zip(y, rows.itertuples(), strict=True):
+        published = row.kind == "published"
+        ax.errorbar(
+            row.estimate,
+            yi,
+            xerr=[[row.estimate - row.lower], [row.upper - row.estimate]],
+            fmt="o",
+            mfc="white" if published else TA1,
+            color=PUBLISHED if published else TA1,
+            capsize=3,
+            ms=7,
+        )
+        ax.annotate(
+            f"{row.estimate:.3f} ({row.lower:.3f} to {row.upper:.3f})",
+            (row.upper, yi),
+            xytext=(6, -3),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["label"])
+    if ratio:
+        _ratio_axis(ax, np.r_[rows["lower"], rows["upper"]])
+        ax.set_xlim(right=ax.get_xlim()[1] * 1.35)
+    else:
+        ax.axvline(0, color="grey", lw=1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout()
+    return fig

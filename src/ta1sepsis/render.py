@@ -1,0 +1,173 @@
+"""Render one notebook: ``python -m ta1sepsis.render NN_topic``.
+
+1. Validate ``params/NN_topic.yaml`` (nothing runs if a parameter is wrong).
+2. Convert the jupytext source ``notebooks/NN_topic.py`` and execute it with papermill, in the
+   project root, with outputs (figures, tables, results) redirected to a staging folder.
+3. Only if every cell succeeded: strip volatile metadata (timings, random cell ids, temporary
+   paths) so the notebook is byte-identical across runs, move the staged outputs into
+   ``figures/``, ``tables/`` and ``results/`` (removing outputs of this notebook that it no
+   longer makes), and replace ``notebooks/NN_topic.ipynb`` last.
+
+A failed run leaves every previous output untouched; the failed notebook is kept in
+``build/failed/`` for inspection and the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+from jupyter_client.manager import KernelManager
+from papermill.exceptions import PapermillExecutionError
+from traitlets import Unicode, default
+
+from .outputs import OUTPUT_ENV, OUTPUT_KINDS, project_root
+from .parameters import ParameterError, load_parameters
+
+KERNEL = "python3"
+
+
+class LocalKernelManager(KernelManager):
+    """Kernel over local IPC sockets: nothing listens on a network port, and ipykernel has no
+    reason to warn about unencrypted TCP on every run. The socket path stays short (under
+    /tmp), as Unix sockets require."""
+
+    transport = Unicode("ipc")
+
+    @default("ip")
+    def _ip_default(self):
+        return os.path.join(tempfile.gettempdir(), f"ta1sepsis-{os.getpid()}-kernel")
+
+
+class RenderError(RuntimeError):
+    """Rendering failed; previous outputs were left untouched."""
+
+
+def _clean_notebook(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+    """Remove everything that changes from run to run."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["ta1sepsis"] = {"parameters": parameters}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _install_outputs(name: str, staging: Path, root: Path) -> dict[str, int]:
+    """Move staged outputs into place; remove this notebook's outputs it no longer makes."""
+    counts = {}
+    for kind in OUTPUT_KINDS:
+        staged = sorted((staging / kind).glob("*")) if (staging / kind).is_dir() else []
+        for path in staged:
+            if not path.name.startswith(name):
+                raise RenderError(
+                    f"{name} wrote {kind}/{path.name}; output names must start with '{name}'"
+                )
+        target = root / kind
+        target.mkdir(exist_ok=True)
+        counts[kind] = len(staged)
+    if not (staging / "results" / f"{name}.json").is_file():
+        raise RenderError(f"{name} did not write results/{name}.json (call Results.write())")
+    for kind in OUTPUT_KINDS:
+        target = root / kind
+        staged_names = set()
+        for path in sorted((staging / kind).glob("*")) if (staging / kind).is_dir() else []:
+            os.replace(path, target / path.name)
+            staged_names.add(path.name)
+        for old in sorted(target.glob(f"{name}*")):
+            if old.name not in staged_names and old.is_file():
+                old.unlink()
+    return counts
+
+
+def render(name: str, root: Path | None = None) -> dict[str, int]:
+    """Execute ``notebooks/<name>.py`` and install its outputs; see the module docstring."""
+    root = root or project_root()
+    source = root / "notebooks" / f"{name}.py"
+    if not source.is_file():
+        raise RenderError(f"notebooks/{name}.py not found")
+    parameters = load_parameters(name)
+    (root / "build").mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"render-{name}-", dir=root / "build"))
+    previous = os.environ.get(OUTPUT_ENV)
+    try:
+        os.environ[OUTPUT_ENV] = str(staging)
+        notebook = jupytext.read(source)
+        notebook.metadata["kernelspec"] = {
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+            "name": KERNEL,
+        }
+        staged_input = staging / "input.ipynb"
+        nbformat.write(notebook, staged_input)
+        executed_path = staging / f"{name}.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(staged_input),
+                str(executed_path),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                kernel_manager_class=LocalKernelManager,
+            )
+        except PapermillExecutionError as error:
+            failed = root / "build" / "failed"
+            failed.mkdir(parents=True, exist_ok=True)
+            if executed_path.is_file():
+                shutil.copyfile(executed_path, failed / f"{name}.ipynb")
+            raise RenderError(
+                f"{name}: cell {error.exec_count} raised {error.ename}: {error.evalue}\n"
+                f"  the failed notebook is in build/failed/{name}.ipynb; "
+                "previous outputs are untouched"
+            ) from None
+        executed = _clean_notebook(nbformat.read(executed_path, as_version=4), parameters)
+        counts = _install_outputs(name, staging, root)
+        _atomic_write_text(root / "notebooks" / f"{name}.ipynb", nbformat.writes(executed) + "\n")
+        return counts
+    finally:
+        if previous is None:
+            os.environ.pop(OUTPUT_ENV, None)
+        else:
+            os.environ[OUTPUT_ENV] = previous
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", help="notebook names such as 02_etass")
+    args = parser.parse_args(argv)
+    for name in args.notebooks:
+        start = time.perf_counter()
+        print(f"[render] {name}: executing notebooks/{name}.py", flush=True)
+        try:
+            counts = render(name)
+        except (RenderError, ParameterError) as error:
+            print(f"[render] FAILED {error}", file=sys.stderr, flush=True)
+            return 1
+        made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        elapsed = time.perf_counter() - start
+        print(f"[render] {name}: done in {elapsed:.1f} s ({made})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The committed data load cleanly; broken copies are rejected with file, line and column."""
+
+import shutil
+
+import pytest
+
+from ta1sepsis.data import DataError, fact_value, load_estimates, load_facts, load_trials
+
+
+def test_committed_data_are_valid_and_complete():
+    trials = load_trials()
+    etass = trials[(trials.study_id == "etass") & (trials.outcome == "mortality_28d")].iloc[0]
+    assert (etass.events_trt, etass.n_trt, etass.events_ctl, etass.n_ctl) == (47, 181, 63, 180)
+    tests = trials[(trials.study_id == "tests") & (trials.outcome == "mortality_28d")].iloc[0]
+    assert (tests.events_trt, tests.n_trt, tests.events_ctl, tests.n_ctl) == (127, 542, 132, 547)
+    estimates = load_estimates()
+    versions = estimates[estimates.version.isin(["A", "B"])].set_index("version")
+    assert versions.loc["A", "estimate"] == 0.99 and versions.loc["B", "estimate"] == 0.97
+    assert versions.loc["A", "p_value_text"] == "0.93" and versions.loc["B", "p_value"] == 0.82
+    facts = load_facts()
+    assert fact_value(facts, "etass.sample_size.planned_total") == 334
+    for frame in (trials, estimates, facts):
+        assert frame.url.str.startswith("http").all()
+        assert frame.value_flag.isin(["read", "derived"]).all()
+        derived = frame[frame.value_flag == "derived"]
+        assert (derived.derivation.str.len() > 0).all()
+
+
+@pytest.fixture
+def trials_copy(tmp_path):
+    from ta1sepsis.outputs import project_root
+
+    path = tmp_path / "trials.csv"
+    shutil.copyfile(project_root() / "data" / "trials.csv", path)
+    return path
+
+
+def _edit(path, line, column, value):
+    import csv
+
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows[line - 1][rows[0].index(column)] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("events_trt", "abc", r"line 2, column events_trt: 'abc' is not a whole number"),
+        ("events_trt", "-3", r"line 2, column events_trt: -3 must be >= 0"),
+        ("events_trt", "999", r"line 2, column events_trt: 999 events exceed n_trt = 181"),
+        ("n_ctl", "0", r"line 2, column n_ctl: 0 must be > 0"),
+        ("outcome", "death", r"line 2, column outcome: 'death' is not one of"),
+        ("source", "", r"line 2, column source: is empty but required"),
+        ("value_flag", "derived", r"line 2, column derivation: value_flag is 'derived'"),
+    ],
+)
+def test_bad_cells_are_named(trials_copy, column, value, message):
+    _edit(trials_copy, 2, column, value)
+    with pytest.raises(DataError, match=message) as caught:
+        load_trials(trials_copy)
+    assert "trials.csv" in str(caught.value)
+
+
+def test_duplicate_key_is_named(trials_copy):
+    lines = trials_copy.read_text(encoding="utf-8").splitlines(keepends=True)
+    trials_copy.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    with pytest.raises(DataError, match=r"duplicate key \(study_id=etass, outcome=mortality_28d\)"):
+        load_trials(trials_copy)
+
+
+def test_missing_column_empty_and_absent_files(trials_copy, tmp_path):
+    text = trials_copy.read_text(encoding="utf-8").replace("events_ctl,", "", 1)
+    trials_copy.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 1 \(header\): missing column\(s\): events_ctl"):
+        load_trials(trials_copy)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match="the file is empty"):
+        load_trials(empty)
+    with pytest.raises(DataError, match="file not found"):
+        load_trials(tmp_path / "nope.csv")
+
+
+def test_ci_order_is_checked(tmp_path):
+    from ta1sepsis.outputs import project_root
+
+    path = tmp_path / "estimates.csv"
+    text = (project_root() / "data" / "published_estimates.csv").read_text(encoding="utf-8")
+    path.write_text(text.replace(",0.74,0.54,1.02,", ",0.74,1.02,0.54,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2, column ci_lower: lower limit 1.02 exceeds"):
+        load_estimates(path)

@@ -1,0 +1,57 @@
+"""Fragility and reverse fragility indices: the defining boundary property, checked with
+scipy's Fisher test directly on the tables the definition describes."""
+
+import pytest
+from scipy.stats import fisher_exact
+
+from ta1sepsis.binary import TwoByTwo
+from ta1sepsis.fragility import fragility_index, reverse_fragility_index
+
+
+def p(a, n1, c, n2):
+    return fisher_exact([[a, n1 - a], [c, n2 - c]]).pvalue
+
+
+def test_fragility_index_etass_in_hospital():
+    # 52/181 vs 71/180, Fisher P = 0.035: add events to the Tα1 arm (fewer events)
+    result = fragility_index(TwoByTwo(52, 181, 71, 180))
+    k = result.index
+    assert result.arm == "Tα1"
+    assert p(52 + k, 181, 71, 180) >= 0.05
+    assert all(p(52 + j, 181, 71, 180) < 0.05 for j in range(k))
+    # Fisher P: 52 -> 0.0351, 53 -> 0.0464, 54 -> 0.0605, so two added deaths suffice
+    assert k == 2
+
+
+def test_reverse_fragility_index_etass_28d():
+    # 47/181 vs 63/180, Fisher P = 0.068: the smallest switch count making P < 0.05
+    result = reverse_fragility_index(TwoByTwo(47, 181, 63, 180))
+    k = result.index
+    candidates = []
+    for step in range(1, 30):
+        if p(47 - step, 181, 63, 180) < 0.05:
+            candidates.append((step, "Tα1"))
+            break
+    for step in range(1, 30):
+        if p(47, 181, 63 + step, 180) < 0.05:
+            candidates.append((step, "control"))
+            break
+    assert k == min(c[0] for c in candidates)
+    assert result.p_after < 0.05 <= result.p_before
+    # Fisher P: 47 -> 0.0679, 46 -> 0.0518, 45 -> 0.0389 (two fewer Tα1 deaths);
+    # 63 -> 0.0679, 64 -> 0.0530, 65 -> 0.0409 (two more control deaths): a tie at 2
+    assert (k, result.arm) == (2, "Tα1")
+
+
+def test_walsh_definition_textbook_case():
+    # 1/100 vs 10/100: Fisher P = 0.0099; FI counts additions to the 1-event arm
+    result = fragility_index(TwoByTwo(1, 100, 10, 100))
+    k = result.index
+    assert p(1 + k, 100, 10, 100) >= 0.05 > p(1 + k - 1, 100, 10, 100)
+
+
+def test_wrong_index_for_the_result_is_refused():
+    with pytest.raises(ValueError, match="reverse_fragility_index"):
+        fragility_index(TwoByTwo(47, 181, 63, 180))
+    with pytest.raises(ValueError, match="use fragility_index"):
+        reverse_fragility_index(TwoByTwo(1, 100, 10, 100))
