@@ -7,7 +7,8 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
-.DELETE_ON_ERROR:
+# No .DELETE_ON_ERROR: the renderer installs outputs atomically and only on success, and make
+# must never delete a good rendering because a run failed or was interrupted.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,6 +29,8 @@ UPSTREAM_04_tests :=
 .PHONY: all test bench clean env lint
 
 all: $(RENDERED)
+
+.PRECIOUS: $(RENDERED) $(NOTEBOOKS:%=results/%.json)
 
 env: $(STAMP)
 

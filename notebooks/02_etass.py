@@ -39,7 +39,6 @@ power = 0.80
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from ta1sepsis import plots
@@ -47,7 +46,7 @@ from ta1sepsis.binary import TwoByTwo
 from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
 from ta1sepsis.fragility import fragility_index, reverse_fragility_index
 from ta1sepsis.narrative import ci, pct, say, show, verdict_counts
-from ta1sepsis.outputs import Results, project_root, save_figure, save_table
+from ta1sepsis.outputs import Results, project_root, save_table, show_figure
 from ta1sepsis.reported_estimates import p_value_range_from_printed, recover
 from ta1sepsis.sample_size import power_two_proportions, sample_size_two_proportions
 from ta1sepsis.trial_report import analyse_binary, published_vs_recomputed, which_test_reproduces
@@ -362,8 +361,7 @@ fig = plots.trial_overview(
     ],
     f"ETASS ({t.n_trt + t.n_ctl} patients): mortality with Tα1 vs control",
 )
-save_figure(fig, "02_etass_overview")
-plt.show()
+show_figure(fig, "02_etass_overview")
 
 # %% [markdown]
 # ## 7. Verdicts and key numbers

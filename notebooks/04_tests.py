@@ -34,9 +34,7 @@ confidence = 0.95
 alpha = 0.05
 
 # %%
-import math
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from ta1sepsis import plots
@@ -50,7 +48,7 @@ from ta1sepsis.hazards import (
     published_versions_vs_counts,
 )
 from ta1sepsis.narrative import ci, pct, say, show, verdict_counts
-from ta1sepsis.outputs import Results, project_root, save_figure, save_table
+from ta1sepsis.outputs import Results, project_root, save_table, show_figure
 from ta1sepsis.reported_estimates import ratio_interval_problems, recover
 from ta1sepsis.trial_report import analyse_binary, published_vs_recomputed, which_test_reproduces
 
@@ -286,8 +284,7 @@ fig = plots.trial_overview(
     f"TESTS ({t.n_trt + t.n_ctl} patients, mITT): outcomes with Tα1 vs placebo",
     control_label="placebo",
 )
-save_figure(fig, "04_tests_overview")
-plt.show()
+show_figure(fig, "04_tests_overview")
 
 hr_rows = pd.DataFrame(
     [
@@ -301,8 +298,7 @@ hr_rows = pd.DataFrame(
     ]
 )
 fig = plots.estimate_comparison(hr_rows, "TESTS 28-day mortality: published hazard ratios vs the counts", "hazard ratio / risk ratio, Tα1 vs placebo (log scale)")
-save_figure(fig, "04_tests_hazard_ratio_versions")
-plt.show()
+show_figure(fig, "04_tests_hazard_ratio_versions")
 
 # %% [markdown]
 # ## 6. Verdicts and key numbers

@@ -1,38 +1,40 @@
 """Render one notebook: ``python -m ta1sepsis.render NN_topic``.
 
 1. Validate ``params/NN_topic.yaml`` (nothing runs if a parameter is wrong).
-2. Convert the jupytext source ``notebooks/NN_topic.py`` and execute it with papermill, in the
-   project root, with outputs (figures, tables, results) redirected to a staging folder.
-3. Only if every cell succeeded: strip volatile metadata (timings, random cell ids, temporary
-   paths) so the notebook is byte-identical across runs, move the staged outputs into
-   ``figures/``, ``tables/`` and ``results/`` (removing outputs of this notebook that it no
-   longer makes), and replace ``notebooks/NN_topic.ipynb`` last.
+2. Convert the jupytext source ``notebooks/NN_topic.py`` and execute it with papermill in a
+   fresh kernel, in the project root, with outputs (figures, tables, results) redirected to a
+   staging folder.
+3. Only if every cell succeeded: strip volatile metadata (timings, random cell ids) so the
+   notebook is byte-identical across runs, move the staged outputs into ``figures/``,
+   ``tables/`` and ``results/`` (removing outputs of this notebook that it no longer makes),
+   and replace ``notebooks/NN_topic.ipynb`` last.
 
-A failed run leaves every previous output untouched; the failed notebook is kept in
-``build/failed/`` for inspection and the exit status is non-zero.
+A failed run leaves every previous output untouched; the failing cell and its traceback are
+written to ``build/failed/NN_topic.log`` and the exit status is non-zero.
+
+Run time: papermill keeps the notebook in memory (no rewrite after every cell) and the kernel
+is shut down immediately at the end; ``make bench`` measures what remains.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import jupytext
-import nbformat
-import papermill
 from jupyter_client.manager import KernelManager
-from papermill.exceptions import PapermillExecutionError
 from traitlets import Unicode, default
 
 from .outputs import OUTPUT_ENV, OUTPUT_KINDS, project_root
 from .parameters import ParameterError, load_parameters
 
 KERNEL = "python3"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class LocalKernelManager(KernelManager):
@@ -51,7 +53,7 @@ class RenderError(RuntimeError):
     """Rendering failed; previous outputs were left untouched."""
 
 
-def _clean_notebook(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+def _clean_notebook(nb, parameters: dict):
     """Remove everything that changes from run to run."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
@@ -69,77 +71,92 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _staged(staging: Path, kind: str) -> list[Path]:
+    folder = staging / kind
+    return sorted(folder.glob("*")) if folder.is_dir() else []
+
+
 def _install_outputs(name: str, staging: Path, root: Path) -> dict[str, int]:
     """Move staged outputs into place; remove this notebook's outputs it no longer makes."""
-    counts = {}
     for kind in OUTPUT_KINDS:
-        staged = sorted((staging / kind).glob("*")) if (staging / kind).is_dir() else []
-        for path in staged:
+        for path in _staged(staging, kind):
             if not path.name.startswith(name):
                 raise RenderError(
                     f"{name} wrote {kind}/{path.name}; output names must start with '{name}'"
                 )
-        target = root / kind
-        target.mkdir(exist_ok=True)
-        counts[kind] = len(staged)
     if not (staging / "results" / f"{name}.json").is_file():
         raise RenderError(f"{name} did not write results/{name}.json (call Results.write())")
+    counts = {}
     for kind in OUTPUT_KINDS:
         target = root / kind
-        staged_names = set()
-        for path in sorted((staging / kind).glob("*")) if (staging / kind).is_dir() else []:
+        target.mkdir(exist_ok=True)
+        staged = _staged(staging, kind)
+        for path in staged:
             os.replace(path, target / path.name)
-            staged_names.add(path.name)
+        kept = {path.name for path in staged}
         for old in sorted(target.glob(f"{name}*")):
-            if old.name not in staged_names and old.is_file():
+            if old.name not in kept and old.is_file():
                 old.unlink()
+        counts[kind] = len(staged)
     return counts
+
+
+def _execute(name: str, root: Path, staging: Path, parameters: dict):
+    """Run the notebook in a fresh kernel; return the executed notebook node."""
+    import jupytext
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = jupytext.read(root / "notebooks" / f"{name}.py")
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": KERNEL,
+    }
+    staged_input = staging / "input.ipynb"
+    nbformat.write(notebook, staged_input)
+    try:
+        # output_path=None: papermill keeps the notebook in memory instead of rewriting it
+        # after every cell; the rendered notebook is written once, by render().
+        return papermill.execute_notebook(
+            str(staged_input),
+            None,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(root),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=LocalKernelManager,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as error:
+        failed = root / "build" / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        trace = ANSI.sub("", "\n".join(error.traceback or []))
+        (failed / f"{name}.log").write_text(
+            f"cell source:\n{error.source}\n\n{trace}\n", encoding="utf-8"
+        )
+        raise RenderError(
+            f"{name}: cell {error.exec_count} raised {error.ename}: {error.evalue}\n"
+            f"  previous outputs are untouched; the traceback is in build/failed/{name}.log"
+        ) from None
 
 
 def render(name: str, root: Path | None = None) -> dict[str, int]:
     """Execute ``notebooks/<name>.py`` and install its outputs; see the module docstring."""
     root = root or project_root()
-    source = root / "notebooks" / f"{name}.py"
-    if not source.is_file():
+    if not (root / "notebooks" / f"{name}.py").is_file():
         raise RenderError(f"notebooks/{name}.py not found")
     parameters = load_parameters(name)
     (root / "build").mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"render-{name}-", dir=root / "build"))
     previous = os.environ.get(OUTPUT_ENV)
+    os.environ[OUTPUT_ENV] = str(staging)  # inherited by the kernel
     try:
-        os.environ[OUTPUT_ENV] = str(staging)
-        notebook = jupytext.read(source)
-        notebook.metadata["kernelspec"] = {
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-            "name": KERNEL,
-        }
-        staged_input = staging / "input.ipynb"
-        nbformat.write(notebook, staged_input)
-        executed_path = staging / f"{name}.ipynb"
-        try:
-            papermill.execute_notebook(
-                str(staged_input),
-                str(executed_path),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                cwd=str(root),
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                kernel_manager_class=LocalKernelManager,
-            )
-        except PapermillExecutionError as error:
-            failed = root / "build" / "failed"
-            failed.mkdir(parents=True, exist_ok=True)
-            if executed_path.is_file():
-                shutil.copyfile(executed_path, failed / f"{name}.ipynb")
-            raise RenderError(
-                f"{name}: cell {error.exec_count} raised {error.ename}: {error.evalue}\n"
-                f"  the failed notebook is in build/failed/{name}.ipynb; "
-                "previous outputs are untouched"
-            ) from None
-        executed = _clean_notebook(nbformat.read(executed_path, as_version=4), parameters)
+        executed = _clean_notebook(_execute(name, root, staging, parameters), parameters)
+        import nbformat
+
         counts = _install_outputs(name, staging, root)
         _atomic_write_text(root / "notebooks" / f"{name}.ipynb", nbformat.writes(executed) + "\n")
         return counts

@@ -1,0 +1,191 @@
+"""``make bench``: time the pipeline against the budgets in DESIGN.md.
+
+Measured in a temporary copy of the tracked files, with this environment:
+
+* ``make all`` from no outputs (serial), with the time of each notebook;
+* ``make all`` again with nothing changed (budget: under 1 s, nothing executed);
+* ``make -j2 all`` from no outputs;
+* the floor: for each notebook, one bare kernel start plus that notebook's import statements,
+  summed over the notebooks (budget: ``make all`` within 1.3 x the floor).
+
+``--full`` adds ``make test`` (budget: under 3 minutes) and a fresh clone with a new virtual
+environment through ``make all`` (budget: under 5 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+from jupyter_client.manager import KernelManager
+
+from .outputs import project_root
+from .render import KERNEL, LocalKernelManager
+
+REPEATS = 3
+
+
+def _copy_project(root: Path, target: Path) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, files):
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, dest)
+    return target
+
+
+def _make(project: Path, *args: str, venv: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["make", f"VENV={venv}", *args], cwd=project, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"make {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def _import_lines(source: Path) -> str:
+    """Every import statement of the notebook's code cells, in order."""
+    nb = jupytext.read(source)
+    statements = [
+        ast.unparse(node)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    return "\n".join(statements)
+
+
+def kernel_floor(source: Path) -> float:
+    """One bare kernel start plus the notebook's imports, median of REPEATS runs (seconds)."""
+    code = _import_lines(source)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        km, kc = _start()
+        try:
+            reply = kc.execute_interactive(code, timeout=120)
+            if reply["content"]["status"] != "ok":
+                raise SystemExit(f"imports failed in the floor kernel: {reply['content']}")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _start():
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=LocalKernelManager().ip)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--full", action="store_true", help="also time make test and a fresh clone")
+    args = parser.parse_args(argv)
+    root = project_root()
+    venv = sys.prefix
+    rows: list[tuple[str, str, str, str]] = []
+
+    with tempfile.TemporaryDirectory(prefix="ta1-bench-") as tmp:
+        project = _copy_project(root, Path(tmp) / "project")
+        print(f"[bench] measuring in a copy of the project ({len(args.notebooks)} notebooks)")
+        _make(project, "clean", venv=venv)
+        serial, out = _make(project, "all", venv=venv)
+        per_notebook = re.findall(r"\[render\] (\S+): done in ([\d.]+) s", out)
+        noop, out_noop = _make(project, "all", venv=venv)
+        executed = "[render]" in out_noop
+        _make(project, "clean", venv=venv)
+        parallel, _ = _make(project, "-j2", "all", venv=venv)
+
+    floors = {name: kernel_floor(root / "notebooks" / f"{name}.py") for name in args.notebooks}
+    floor = sum(floors.values())
+
+    def verdict(ok: bool) -> str:
+        return "meets" if ok else "MISSES"
+
+    print("\nper notebook (render time vs its floor: kernel start + its imports)")
+    for name, seconds in per_notebook:
+        print(
+            f"  {name:<16} {float(seconds):6.2f} s   floor {floors.get(name, float('nan')):5.2f} s"
+        )
+    rows.append(
+        (
+            "make all, from no outputs",
+            f"{serial:.2f} s",
+            f"<= 1.3 x floor = {1.3 * floor:.2f} s",
+            verdict(serial <= 1.3 * floor),
+        )
+    )
+    rows.append(
+        (
+            "  ratio to the floor",
+            f"{serial / floor:.2f} x",
+            "<= 1.30 x",
+            verdict(serial / floor <= 1.3),
+        )
+    )
+    rows.append(
+        (
+            "make -j2 all, from no outputs",
+            f"{parallel:.2f} s",
+            f"< make all ({serial:.2f} s)",
+            verdict(parallel < serial),
+        )
+    )
+    rows.append(
+        (
+            "make all, nothing changed",
+            f"{noop:.3f} s",
+            "< 1 s, nothing executed",
+            verdict(noop < 1 and not executed),
+        )
+    )
+    rows.append(("floor (kernel + imports) x notebooks", f"{floor:.2f} s", "reference", ""))
+
+    if args.full:
+        test_time, _ = _make(root, "test", venv=venv)
+        rows.append(("make test", f"{test_time:.1f} s", "< 180 s", verdict(test_time < 180)))
+        with tempfile.TemporaryDirectory(prefix="ta1-clone-") as tmp:
+            clone = Path(tmp) / "clone"
+            subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+            start = time.perf_counter()
+            subprocess.run(["make", "clean"], cwd=clone, check=True, capture_output=True)
+            subprocess.run(["make", "all"], cwd=clone, check=True, capture_output=True)
+            fresh = time.perf_counter() - start
+        rows.append(
+            (
+                "fresh clone to rendered (install incl.)",
+                f"{fresh:.1f} s",
+                "< 300 s",
+                verdict(fresh < 300),
+            )
+        )
+
+    width = max(len(r[0]) for r in rows)
+    print("\nbudget (DESIGN.md)".ljust(width + 1), "measured     target")
+    for name, measured, target, ok in rows:
+        print(f"{name:<{width}}  {measured:>10}   {target:<32} {ok}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The pipeline as a user meets it: make in a temporary copy of the project.
+
+Each test copies the tracked files to a temporary folder and runs make there with this
+checkout's environment (VENV=...) and the copy's own package code first on PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = Path(os.environ.get("VIRTUAL_ENV") or ROOT / ".venv")
+OUTPUT_DIRS = ("notebooks", "figures", "tables", "results")
+
+pytestmark = pytest.mark.pipeline
+
+
+def tracked_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, text=True
+    ).stdout
+    return [f for f in out.split("\0") if f]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    copy = tmp_path / "project"
+    for name in tracked_files():
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return copy
+
+
+def make(project: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env["PYTHONPATH"] = str(project / "src")
+    result = subprocess.run(
+        ["make", f"VENV={VENV}", *targets],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"make {' '.join(targets)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def digests(project: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(project)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for d in OUTPUT_DIRS
+        for p in sorted((project / d).glob("*"))
+        if p.is_file() and p.suffix in (".ipynb", ".png", ".csv", ".json")
+    }
+
+
+def test_clean_render_reproduces_the_committed_outputs_and_then_does_nothing(project):
+    committed = digests(project)
+    make(project, "clean")
+    assert not list((project / "results").glob("*.json"))
+    first = make(project, "all")
+    assert first.stdout.count("[render]") >= 2
+    assert digests(project) == committed, "outputs differ from the committed ones: run make all"
+    again = make(project, "all")
+    assert "[render]" not in again.stdout and "Nothing to be done" in again.stdout
+    assert make(project, "-q", "all", check=False).returncode == 0
+
+
+def test_dependencies_are_exact(project):
+    """Which notebooks `make -n` would run after one input changes (explicit mtimes, so the
+    test does not depend on the file system's timestamp granularity)."""
+    old = time.time() - 1000
+    outputs = {p for d in OUTPUT_DIRS for p in (project / d).glob("*") if p.suffix != ".py"}
+    for path in project.rglob("*"):
+        if path.is_file():
+            os.utime(path, (old + 10, old + 10) if path in outputs else (old, old))
+
+    def planned(name: str) -> set[str]:
+        os.utime(project / name, (old + 20, old + 20))
+        out = make(project, "-n", "all").stdout
+        os.utime(project / name, (old, old))
+        return {line.split()[-1] for line in out.splitlines() if "ta1sepsis.render" in line}
+
+    assert planned("README.md") == set()
+    assert planned("params/02_etass.yaml") == {"02_etass"}
+    assert planned("notebooks/04_tests.py") == {"04_tests"}
+    assert planned("data/trials.csv") == {"02_etass", "04_tests"}
+    assert planned("src/ta1sepsis/binary.py") == {"02_etass", "04_tests"}
+    assert planned("results/02_etass.json") == set()  # no notebook reads it yet
+
+
+def test_a_failing_notebook_leaves_previous_outputs_untouched(project):
+    before = digests(project)
+    source = project / "notebooks" / "02_etass.py"
+    source.write_text(
+        source.read_text(encoding="utf-8") + '\n# %%\nraise RuntimeError("deliberate failure")\n',
+        encoding="utf-8",
+    )
+    result = make(project, "all", check=False)
+    assert result.returncode != 0
+    assert "FAILED 02_etass" in result.stderr and "deliberate failure" in result.stderr
+    assert digests(project) == before
+    log = (project / "build" / "failed" / "02_etass.log").read_text(encoding="utf-8")
+    assert "deliberate failure" in log and "RuntimeError" in log
+
+
+def test_a_bad_parameter_stops_before_running(project):
+    before = digests(project)
+    params = project / "params" / "04_tests.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "confidnce: 0.9\n", encoding="utf-8")
+    result = make(project, "all", check=False)
+    assert result.returncode != 0
+    assert "unknown parameter(s) 'confidnce' for 04_tests" in result.stderr
+    assert "params/04_tests.yaml" in result.stderr
+    assert digests(project) == before
+
+
+def test_bad_data_fail_with_file_line_and_column(project):
+    before = digests(project)
+    trials = project / "data" / "trials.csv"
+    text = trials.read_text(encoding="utf-8")
+    trials.write_text(text.replace(",47,181,63,180,", ",47,181,630,180,", 1), encoding="utf-8")
+    result = make(project, "all", check=False)
+    assert result.returncode != 0
+    assert "data/trials.csv" in result.stderr
+    assert "line 2, column events_ctl: 630 events exceed n_ctl = 180" in result.stderr
+    assert digests(project) == before
+
+
+def test_committed_outputs_carry_no_paths_or_timestamps():
+    for d in ("notebooks", "results", "tables"):
+        for path in (ROOT / d).glob("*"):
+            if path.suffix in (".ipynb", ".json", ".csv"):
+                text = path.read_text(encoding="utf-8")
+                assert str(ROOT) not in text and "render-" not in text, path
+                assert '"papermill"' not in text and "start_time" not in text, path
