@@ -16,14 +16,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-NOTEBOOKS := 02_etass 04_tests
+NOTEBOOKS := 02_etass 03_meta_analyses 04_tests
 RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
 # What each notebook reads: data files and the results of upstream notebooks.
 DATA_02_etass := data/trials.csv data/published_estimates.csv data/study_facts.csv
+DATA_03_meta_analyses := data/trials.csv data/published_estimates.csv data/study_facts.csv
 DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv
 UPSTREAM_02_etass :=
+UPSTREAM_03_meta_analyses :=
 UPSTREAM_04_tests :=
 
 .PHONY: all test bench clean env lint

@@ -51,7 +51,7 @@ def _edit(path, line, column, value):
         ("events_trt", "-3", r"line 2, column events_trt: -3 must be >= 0"),
         ("events_trt", "999", r"line 2, column events_trt: 999 events exceed n_trt = 181"),
         ("n_ctl", "0", r"line 2, column n_ctl: 0 must be > 0"),
-        ("outcome", "death", r"line 2, column outcome: 'death' is not one of"),
+        ("outcome", "28-day death", r"line 2, column outcome: '28-day death' does not match"),
         ("source", "", r"line 2, column source: is empty but required"),
         ("value_flag", "derived", r"line 2, column derivation: value_flag is 'derived'"),
     ],

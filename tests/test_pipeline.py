@@ -94,8 +94,9 @@ def test_dependencies_are_exact(project):
     assert planned("README.md") == set()
     assert planned("params/02_etass.yaml") == {"02_etass"}
     assert planned("notebooks/04_tests.py") == {"04_tests"}
-    assert planned("data/trials.csv") == {"02_etass", "04_tests"}
-    assert planned("src/ta1sepsis/binary.py") == {"02_etass", "04_tests"}
+    everything = {"02_etass", "03_meta_analyses", "04_tests"}
+    assert planned("data/trials.csv") == everything
+    assert planned("src/ta1sepsis/binary.py") == everything
     assert planned("results/02_etass.json") == set()  # no notebook reads it yet
 
 
@@ -144,3 +145,84 @@ def test_committed_outputs_carry_no_paths_or_timestamps():
                 text = path.read_text(encoding="utf-8")
                 assert str(ROOT) not in text and "render-" not in text, path
                 assert '"papermill"' not in text and "start_time" not in text, path
+
+
+def _set_params(project: Path, name: str, **changes) -> None:
+    import yaml
+
+    path = project / "params" / f"{name}.yaml"
+    values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values.update(changes)
+    path.write_text(yaml.safe_dump(values, sort_keys=False), encoding="utf-8")
+
+
+def _results(project: Path, name: str) -> dict:
+    import json
+
+    return json.loads((project / "results" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_meta_analysis_runs_on_another_public_dataset(project):
+    """03_meta_analyses on the BCG vaccine trials (metadat dat.bcg) in the trials.csv format,
+    without code changes; the pooled REML/HK estimate must equal metafor's."""
+    import json
+    import math
+
+    _set_params(
+        project,
+        "03_meta_analyses",
+        trials_file="tests/reference/datasets/bcg_trials.csv",
+        outcome="tuberculosis",
+        measure="RR",
+        subgroup_column="design",
+        compare_with="",
+        trajectory=[],
+        small_trials_total="",
+        small_trials_large="",
+        conflict_with=[],
+        tsa_control_risk=None,
+        tsa_rrr=0.3,
+    )
+    result = make(project, "all")
+    assert "03_meta_analyses: done" in result.stdout
+    got = _results(project, "03_meta_analyses")
+    ref = json.loads((ROOT / "tests/reference/meta.json").read_text())["datasets"]["bcg"]["RR"]
+    current = got["meta.pooled.rr_current"]
+    assert math.log(current["value"]) == pytest.approx(ref["knha.REML"]["b"], abs=1e-6)
+    assert math.log(current["lower"]) == pytest.approx(ref["knha.REML"]["ci.lb"], abs=1e-6)
+    assert math.log(got["meta.pooled.rr_mh"]["value"]) == pytest.approx(ref["mh"]["b"], abs=1e-6)
+    assert got["meta.egger.p"]["value"] == pytest.approx(ref["regtest"]["pval"], abs=1e-6)
+    assert (project / "figures" / "03_meta_analyses_funnel.png").is_file()
+
+
+def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
+    """One clearly synthetic row appended to data/trials.csv; make all reruns the notebooks that
+    read it and the Mantel-Haenszel OR becomes the hand-computed three-trial value."""
+    import csv
+
+    trials = project / "data" / "trials.csv"
+    rows = list(csv.DictReader(trials.open(encoding="utf-8")))
+    synthetic = dict(rows[0])
+    synthetic.update(
+        study_id="synthetic_test_trial",
+        study="SYNTHETIC TEST TRIAL (not real data)",
+        year="2026",
+        events_trt="30",
+        n_trt="200",
+        events_ctl="40",
+        n_ctl="200",
+        value_flag="read",
+        source="SYNTHETIC ROW written by tests/test_pipeline.py",
+        notes="not real data",
+    )
+    with trials.open("a", newline="", encoding="utf-8") as handle:
+        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(synthetic)
+    before = _results(project, "03_meta_analyses")["meta.two_trial.or_mh"]["value"]
+    make(project, "all")
+    # MH OR = sum(a d / N) / sum(b c / N) over ETASS, TESTS and the synthetic trial
+    tables = [(47, 181, 63, 180), (127, 542, 132, 547), (30, 200, 40, 200)]
+    num = sum(a * (n2 - c) / (n1 + n2) for a, n1, c, n2 in tables)
+    den = sum((n1 - a) * c / (n1 + n2) for a, n1, c, n2 in tables)
+    after = _results(project, "03_meta_analyses")["meta.pooled.or_mh"]["value"]
+    assert after == pytest.approx(num / den, rel=1e-9)
+    assert after != pytest.approx(before)

@@ -87,3 +87,23 @@ def test_ratio_interval_problems_by_hand():
         "interval too wide for the data (SE ratio 1.71)",
         "interval not centred on its estimate (centre 1.167)",
     ]
+
+
+def test_remaining_after_removing_gu2025_by_hand():
+    # overall OR 0.73 (0.59-0.90): SE = (ln 0.90 - ln 0.59)/3.919928 = 0.107726, w = 86.17
+    # multicentre OR 0.86 (0.68-1.08): SE = (ln 1.08 - ln 0.68)/3.919928 = 0.118018, w = 71.80
+    # rest: w = 14.37; ln OR = (86.17 * ln 0.73 - 71.80 * ln 0.86) / 14.37 = -1.1335 -> OR 0.322
+    from ta1sepsis.reported_estimates import remaining_after_removing
+
+    se_all = (math.log(0.90) - math.log(0.59)) / (2 * Z)
+    se_mc = (math.log(1.08) - math.log(0.68)) / (2 * Z)
+    w_all, w_mc = se_all**-2, se_mc**-2
+    w_rest = w_all - w_mc
+    y = (w_all * math.log(0.73) - w_mc * math.log(0.86)) / w_rest
+    got = remaining_after_removing((0.73, 0.59, 0.90), (0.86, 0.68, 1.08))
+    assert got.log_estimate == pytest.approx(y, rel=1e-12)
+    assert got.se == pytest.approx(w_rest**-0.5, rel=1e-12)
+    assert round(got.interval.estimate, 3) == 0.322
+    assert got.weight_share == pytest.approx(w_rest / w_all)
+    with pytest.raises(ValueError, match="no information"):
+        remaining_after_removing((0.86, 0.68, 1.08), (0.73, 0.59, 0.90))

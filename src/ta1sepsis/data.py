@@ -10,6 +10,7 @@ together, so a user can fix them in one pass.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 from .outputs import project_root
 
 MAX_REPORTED_PROBLEMS = 20
+IDENTIFIER = r"[a-z][a-z0-9_.]*"  # study and outcome ids: lowercase, digits, '_' and '.'
 
 
 class DataError(ValueError):
@@ -36,6 +38,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
+    pattern: str | None = None  # a regular expression the whole text must match
 
 
 RowCheck = Callable[[dict], list[tuple[str, str]]]
@@ -110,19 +113,10 @@ def _estimate_present(row: dict) -> list[tuple[str, str]]:
 TRIALS = TableSchema(
     name="trials",
     columns=(
-        Column("study_id"),
+        Column("study_id", pattern=IDENTIFIER),
         Column("study"),
-        Column("year", "int", minimum=1950, maximum=2100),
-        Column(
-            "outcome",
-            choices=(
-                "mortality_28d",
-                "mortality_hospital",
-                "mortality_icu",
-                "mortality_90d",
-                "new_infection_28d",
-            ),
-        ),
+        Column("year", "int", minimum=1900, maximum=2100),
+        Column("outcome", pattern=IDENTIFIER),
         Column("outcome_definition"),
         Column("timepoint_days", "int", required=False, minimum=1),
         Column("population"),
@@ -205,6 +199,8 @@ def _parse(text: str, column: Column) -> tuple[object, str | None]:
         return None, ("is empty but required" if column.required else None)
     if column.choices and text not in column.choices:
         return None, f"{text!r} is not one of {', '.join(column.choices)}"
+    if column.pattern and not re.fullmatch(column.pattern, text):
+        return None, f"{text!r} does not match {column.pattern} ({column.name} format)"
     if column.kind == "text":
         return text, None
     try:

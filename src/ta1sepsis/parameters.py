@@ -28,6 +28,7 @@ class Param:
     maximum: float | None = None
     choices: tuple = ()
     is_file: bool = False  # a path, relative to the project root, that must exist
+    nullable: bool = False  # None (YAML null) allowed, meaning "derive it from the data"
 
 
 DATA_FILES = (
@@ -40,6 +41,7 @@ DATA_FILES = (
     ),
     Param("facts_file", str, "single facts (data/study_facts.csv format)", is_file=True),
 )
+TAU2 = ("DL", "HE", "PM", "SJ", "ML", "REML")
 CONFIDENCE = Param("confidence", float, "confidence level of every CI", 0.5, 0.999)
 ALPHA = Param("alpha", float, "two-sided significance level for tests and fragility", 0.001, 0.2)
 
@@ -50,6 +52,55 @@ SPECS: dict[str, tuple[Param, ...]] = {
         CONFIDENCE,
         ALPHA,
         Param("power", float, "target power for the sample-size recomputation", 0.5, 0.99),
+    ),
+    "03_meta_analyses": (
+        *DATA_FILES,
+        Param("outcome", str, "outcome key of the trials file rows to pool"),
+        Param("measure", str, "effect measure", choices=("RR", "OR", "RD")),
+        Param("tau2_method", str, "between-trial variance estimator", choices=TAU2),
+        Param(
+            "ci_method", str, "CI for the random-effects mean", choices=("wald", "hk", "hk_adhoc")
+        ),
+        Param(
+            "correction", str, "zero-cell handling", choices=("constant", "treatment_arm", "none")
+        ),
+        Param("subgroup_column", str, "trials-file column defining subgroups ('' for none)"),
+        Param(
+            "compare_with",
+            str,
+            "published estimate_id the pooled trials are set against ('' for none)",
+        ),
+        Param("trajectory", list, "estimate_ids of published pooled estimates to plot over time"),
+        Param(
+            "small_trials_total",
+            str,
+            "estimate_id of a pooled estimate over all trials ('' for none)",
+        ),
+        Param("small_trials_large", str, "estimate_id of the same review's large-trial subset"),
+        Param(
+            "conflict_with",
+            list,
+            "estimate_ids of earlier pooled estimates to test the last trial against",
+        ),
+        Param(
+            "tsa_control_risk",
+            float,
+            "control event proportion (null: pooled control risk of the trials)",
+            0.001,
+            0.999,
+            nullable=True,
+        ),
+        Param(
+            "tsa_rrr",
+            float,
+            "relative risk reduction to detect (null: the ETASS planned reduction)",
+            0.01,
+            0.99,
+            nullable=True,
+        ),
+        Param("tsa_alpha", float, "two-sided alpha of the TSA", 0.001, 0.2),
+        Param("tsa_beta", float, "type II error of the TSA (1 - power)", 0.01, 0.5),
+        Param("tsa_futility", bool, "add non-binding beta-spending futility boundaries"),
     ),
     "04_tests": (
         *DATA_FILES,
@@ -62,6 +113,12 @@ SPECS: dict[str, tuple[Param, ...]] = {
 
 def _check_value(notebook: str, shown: str, spec: Param, value, root: Path):
     where = f"{shown}: parameter '{spec.name}' of {notebook}"
+    if value is None and spec.nullable:
+        return None
+    if spec.kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ParameterError(f"{where} must be a list of strings, got {value!r}")
+        return value
     if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):

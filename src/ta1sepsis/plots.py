@@ -186,7 +186,7 @@ def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool
     ``rows`` has columns ``label``, ``estimate``, ``lower``, ``upper`` and ``kind``
     ('published' is drawn open, anything else filled).
     """
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.5 * len(rows)))
+    fig, ax = plt.subplots(figsize=(10, 0.9 + 0.5 * len(rows)))
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows.itertuples(), strict=True):
         published = row.kind == "published"

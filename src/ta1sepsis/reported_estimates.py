@@ -148,3 +148,44 @@ def ratio_interval_problems(
     if shift > centre_tolerance:
         problems.append(f"interval not centred on its estimate (centre {rec.centre:.3f})")
     return problems
+
+
+@dataclass(frozen=True)
+class Remainder:
+    """What is left of a pooled estimate once a subset of its trials is taken out."""
+
+    interval: Interval
+    log_estimate: float
+    se: float
+    weight_share: float  # share of the total's information that the remainder carries
+
+
+def remaining_after_removing(
+    total: tuple[float, float, float],
+    part: tuple[float, float, float],
+    level: float = 0.95,
+    ratio: bool = True,
+) -> Remainder:
+    """Inverse-variance back-calculation of the trials outside ``part``.
+
+    If the pooled ``total`` were an inverse-variance (common-effect) combination of ``part`` and
+    the remaining trials, then w_total = w_part + w_rest with w = 1/SE^2, and
+    y_rest = (w_total y_total - w_part y_part) / w_rest, SE_rest = 1/sqrt(w_rest). This is exact
+    for a common-effect pool of disjoint subsets and an approximation otherwise (random-effects
+    weights are not additive); the notebooks say so wherever they use it.
+    """
+    a = recover(*total, level=level, ratio=ratio)
+    b = recover(*part, level=level, ratio=ratio)
+    w_total, w_part = a.se**-2, b.se**-2
+    if w_total <= w_part:
+        raise ValueError(
+            "the subset is at least as precise as the whole: no information is left for the rest"
+        )
+    w_rest = w_total - w_part
+    y = (w_total * a.log_estimate - w_part * b.log_estimate) / w_rest
+    se = w_rest**-0.5
+    half = _z(level) * se
+    back = math.exp if ratio else (lambda x: x)
+    return Remainder(
+        Interval(back(y), back(y - half), back(y + half), level), y, se, w_rest / w_total
+    )
