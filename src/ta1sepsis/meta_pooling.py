@@ -122,33 +122,62 @@ def _common_i2_h2(q: float, df: int) -> tuple[float, float]:
     return max(0.0, (q - df) / q), q / df
 
 
-def common_effect_iv(effects: StudyEffects, level: float = 0.95) -> MetaResult:
-    """Inverse-variance common-effect ("fixed-effect") model."""
-    y, v = effects.yi, effects.vi
-    w = 1 / v
-    b = float(np.sum(w * y) / np.sum(w))
-    se = float(1 / math.sqrt(np.sum(w)))
-    q, df, qp = _heterogeneity(y, v)
+def _common_result(
+    model: str,
+    measure: str,
+    est: float,
+    se: float,
+    k: int,
+    q: float,
+    level: float,
+    notes: list[str],
+    weights: np.ndarray | None = None,
+    q_df: int | None = None,
+) -> MetaResult:
+    """A common-effect result: Wald CI and test, and heterogeneity from Cochran's ``q`` (on
+    ``q_df`` degrees of freedom: k - 1 unless some studies do not enter Q)."""
+    df = k - 1 if q_df is None else q_df
+    qp = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
     i2, h2 = _common_i2_h2(q, df)
-    z = b / se
+    z = est / se
+    half = _z(level) * se
     return MetaResult(
-        "common (IV)",
-        effects.measure,
-        b,
+        model,
+        measure,
+        est,
         se,
-        b - _z(level) * se,
-        b + _z(level) * se,
+        est - half,
+        est + half,
         z,
         float(2 * stats.norm.sf(abs(z))),
-        len(y),
+        k,
         q,
         df,
         qp,
         i2,
         h2,
         level=level,
-        weights=w / w.sum(),
-        notes=list(effects.notes),
+        weights=weights,
+        notes=notes,
+    )
+
+
+def common_effect_iv(effects: StudyEffects, level: float = 0.95) -> MetaResult:
+    """Inverse-variance common-effect ("fixed-effect") model."""
+    y, v = effects.yi, effects.vi
+    w = 1 / v
+    b = float(np.sum(w * y) / np.sum(w))
+    q, _, _ = _heterogeneity(y, v)
+    return _common_result(
+        "common (IV)",
+        effects.measure,
+        b,
+        float(1 / math.sqrt(np.sum(w))),
+        len(y),
+        q,
+        level,
+        list(effects.notes),
+        w / w.sum(),
     )
 
 
@@ -357,32 +386,19 @@ def mantel_haenszel(
             var = np.sum((a * b * n2**3 + c * d * n1**3) / (n1 * n2 * n**2)) / wsum**2
     else:
         raise ValueError(f"measure must be RR, OR or RD, got {measure!r}")
-    se = math.sqrt(var)
     iv = study_effects(studies, measure, "constant", "exclude")
-    y, v = iv.yi, iv.vi
-    q = float(np.sum((y - est) ** 2 / v))
-    df = len(y) - 1
-    qp = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
-    i2, h2 = _common_i2_h2(q, df)
-    z = est / se
-    name = f"common (MH{', ' + rd_variance.replace('_', '-') + ' variance' if measure == 'RD' else ''})"
-    return MetaResult(
-        name,
+    q = float(np.sum((iv.yi - est) ** 2 / iv.vi))
+    variance_name = f", {rd_variance.replace('_', '-')} variance" if measure == "RD" else ""
+    return _common_result(
+        f"common (MH{variance_name})",
         measure,
         est,
-        se,
-        est - _z(level) * se,
-        est + _z(level) * se,
-        z,
-        float(2 * stats.norm.sf(abs(z))),
+        math.sqrt(var),
         len(a),
         q,
-        df,
-        qp,
-        i2,
-        h2,
-        level=level,
-        notes=notes + [n for n in iv.notes if "continuity" in n],
+        level,
+        notes + [n for n in iv.notes if "continuity" in n],
+        q_df=iv.k - 1,
     )
 
 
@@ -395,25 +411,4 @@ def peto_odds_ratio(studies: pd.DataFrame, level: float = 0.95) -> MetaResult:
     est = float(o_e.sum() / v.sum())
     se = float(1 / math.sqrt(v.sum()))
     q = float(np.sum(o_e**2 / v) - o_e.sum() ** 2 / v.sum())
-    df = len(a) - 1
-    qp = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
-    i2, h2 = _common_i2_h2(q, df)
-    z = est / se
-    return MetaResult(
-        "common (Peto)",
-        "OR",
-        est,
-        se,
-        est - _z(level) * se,
-        est + _z(level) * se,
-        z,
-        float(2 * stats.norm.sf(abs(z))),
-        len(a),
-        q,
-        df,
-        qp,
-        i2,
-        h2,
-        level=level,
-        notes=notes,
-    )
+    return _common_result("common (Peto)", "OR", est, se, len(a), q, level, notes)
