@@ -26,7 +26,7 @@ DATA_03_meta_analyses := data/trials.csv data/published_estimates.csv data/study
 DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv
 UPSTREAM_02_etass :=
 UPSTREAM_03_meta_analyses :=
-UPSTREAM_04_tests :=
+UPSTREAM_04_tests := 03_meta_analyses
 
 .PHONY: all test bench clean env lint
 

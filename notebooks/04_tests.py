@@ -20,8 +20,8 @@
 # TESTS is the large, double-blind, placebo-controlled trial that found no overall effect of
 # thymosin α1 (Tα1) on 28-day mortality. Its primary hazard ratio circulates in two versions
 # (the PubMed record carries an erratum flag and the correction notice is not available), so
-# this notebook recomputes everything the counts allow and lets the arithmetic speak. The
-# Bayesian reanalysis of TESTS is added in a later part of this notebook (a later issue).
+# this notebook recomputes everything the counts allow and lets the arithmetic speak, then asks
+# what TESTS means under reasonable prior beliefs (a Bayesian reanalysis, section 5).
 #
 # Conventions: ratios and differences are Tα1 relative to placebo; RR < 1 and RD < 0 favour Tα1.
 
@@ -32,13 +32,22 @@ facts_file = "data/study_facts.csv"
 study_id = "tests"
 confidence = 0.95
 alpha = 0.05
+mcid = None
+benefit_thresholds = [0.9, 0.8]
+harm_threshold = 1.0
+vague_sd = 10.0
+meta_prior = "gu2018.mortality_28d.rr"
+meta_prior_weight = 0.5
+tau_scales = [0.5, 1.0]
 
 # %%
+import math
 
 import pandas as pd
 
-from ta1sepsis import plots
-from ta1sepsis.binary import TwoByTwo
+from ta1sepsis import bayes, plots
+from ta1sepsis.bayes_meta import bayes_random_effects
+from ta1sepsis.binary import TwoByTwo, odds_ratio
 from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
 from ta1sepsis.fragility import fragility_index, reverse_fragility_index
 from ta1sepsis.hazards import (
@@ -48,7 +57,7 @@ from ta1sepsis.hazards import (
     published_versions_vs_counts,
 )
 from ta1sepsis.narrative import ci, pct, say, show, verdict_counts
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
 from ta1sepsis.reported_estimates import ratio_interval_problems, recover
 from ta1sepsis.trial_report import analyse_binary, published_vs_recomputed, which_test_reproduces
 
@@ -301,7 +310,129 @@ fig = plots.estimate_comparison(hr_rows, "TESTS 28-day mortality: published haza
 show_figure(fig, "04_tests_hazard_ratio_versions")
 
 # %% [markdown]
-# ## 6. Verdicts and key numbers
+# ## 6. Bayesian reanalysis: what should a reader believe after TESTS?
+#
+# A P value cannot say how probable a benefit is; a posterior distribution can, given a stated
+# prior. The analysis uses the normal approximation on the log hazard-ratio scale (conjugate,
+# closed form) with priors that are named and sourced (`../shared/sources/bayesian_priors.md`):
+#
+# * **sceptical**: centred on no effect, with only a 5% prior probability of an effect as large
+#   as the clinically important one (Spiegelhalter's convention);
+# * **enthusiastic**: centred on the clinically important effect, with 5% prior probability of harm;
+# * **neutral**: centred on no effect, SD 0.35 (95% of the mass between ratios of about 0.5 and 2);
+# * **minimally informative**: centred on no effect with a very wide SD;
+# * **meta-analytic**: the pre-TESTS pooled estimate, at full weight and down-weighted (power prior).
+#
+# The clinically important effect defaults to the one ETASS was designed to detect (its planned
+# risk ratio, from `data/study_facts.csv`); TESTS's own sample-size assumptions are not in the
+# available sources. The likelihood is each published hazard-ratio version and the hazard ratio
+# implied by the counts, so the sensitivity to the erratum is visible.
+
+# %%
+if mcid is None:
+    planned_c = fact_value(facts, "etass.sample_size.planned_control_mortality")
+    planned_t = fact_value(facts, "etass.sample_size.planned_treatment_mortality")
+    mcid_value, mcid_source = planned_t / planned_c, "ETASS planned risk ratio (study_facts.csv)"
+else:
+    mcid_value, mcid_source = mcid, "parameter"
+prior_row = published.loc[meta_prior]
+conflict = read_results("03_meta_analyses").get(f"meta.conflict.{meta_prior.split('.')[0]}.p")
+priors = {
+    "sceptical": bayes.sceptical_prior(mcid_value),
+    "neutral": bayes.Normal(0.0, 0.35),
+    "minimally informative": bayes.Normal(0.0, vague_sd),
+    "enthusiastic": bayes.enthusiastic_prior(mcid_value),
+    f"meta-analytic ({prior_row.study})": bayes.meta_analytic_prior(prior_row.estimate, prior_row.ci_lower, prior_row.ci_upper),
+    f"meta-analytic, weight {meta_prior_weight:g}": bayes.meta_analytic_prior(prior_row.estimate, prior_row.ci_lower, prior_row.ci_upper, meta_prior_weight),
+}
+likelihoods = {f"published version {v}": recover(r.estimate, r.ci_lower, r.ci_upper, r.ci_level) for v, r in primary_versions.iterrows()}
+likelihoods["counts (constant hazards)"] = recover(const.estimate, const.lower, const.upper, const.level)
+main_likelihood = f"published {favoured}" if favoured else "published version A"
+bayes_rows = []
+for lik_name, lik in likelihoods.items():
+    for prior_name, prior in priors.items():
+        post = bayes.posterior(prior, lik.log_estimate, lik.se)
+        s = bayes.summarise(post, benefit_thresholds, harm_threshold)
+        bayes_rows.append({"likelihood": lik_name, "prior": prior_name, "prior median HR": prior.median_ratio, "prior SD (log)": prior.sd, **s})
+bayes_table = pd.DataFrame(bayes_rows)
+show(bayes_table[bayes_table.likelihood == main_likelihood].drop(columns="likelihood").round(3))
+main_rows = bayes_table[bayes_table.likelihood == main_likelihood].set_index("prior")
+t_min = min(benefit_thresholds)
+meta_names = [p for p in priors if p.startswith("meta-analytic")]
+say(
+    f"Clinically important effect: HR {mcid_value:.2f} ({mcid_source}). With the {main_likelihood} "
+    f"likelihood (HR {likelihoods[main_likelihood].centre:.2f}), the posterior probability of any benefit "
+    "(HR < 1) and of a clinically important one (HR < " + f"{t_min:g}" + ") is: "
+    + "; ".join(
+        f"{name}: {main_rows.loc[name, 'p_benefit']:.0%} and {main_rows.loc[name, f'p_below_{t_min:g}']:.0%}"
+        for name in priors
+    )
+    + ". "
+    + (
+        "Only the meta-analytic priors make an important benefit likely. "
+        if all(main_rows.loc[n, f"p_below_{t_min:g}"] > 0.5 for n in meta_names)
+        and all(main_rows.loc[n, f"p_below_{t_min:g}"] < 0.5 for n in priors if n not in meta_names)
+        else ""
+    )
+    + (
+        f"But TESTS is statistically incompatible with that pre-TESTS pooled estimate (conflict test "
+        f"in 03_meta_analyses, P = {conflict['value']:.3f}), so a prior built from it encodes exactly "
+        "the belief the trial was run to test and should be heavily discounted, if used at all. "
+        if conflict is not None and conflict["value"] < 0.05
+        else ""
+    )
+    + "The pooled risk ratio serves as a prior for the hazard ratio, an approximation."
+)
+sensitivity = bayes_table.pivot(index="prior", columns="likelihood", values="p_benefit").reindex(list(priors))
+show(sensitivity.round(3).reset_index())
+published_cols = [c for c in sensitivity.columns if c.startswith("published")]
+say(
+    "Probability of any benefit (HR < 1) by likelihood: the choice between the two published "
+    f"versions moves it by at most {(sensitivity[published_cols].max(axis=1) - sensitivity[published_cols].min(axis=1)).max():.2f} "
+    "for any prior; the hazard ratio implied by the counts gives values in between or close. The "
+    "erratum does not change what TESTS means."
+)
+fig = plots.prior_likelihood_posterior(priors, likelihoods[main_likelihood], f"TESTS 28-day mortality: prior, likelihood ({main_likelihood}) and posterior")
+show_figure(fig, "04_tests_bayes_priors")
+save_table(bayes_table, "04_tests_bayes")
+
+# %% [markdown]
+# ### ETASS and TESTS together: a Bayesian random-effects synthesis
+#
+# With two trials the between-trial standard deviation τ cannot be estimated from the data
+# (section 2 of the meta-analysis notebook); a Bayesian analysis makes the necessary assumption
+# explicit with a weakly informative half-normal prior on τ (Friede, Röver et al. 2017 recommend
+# scales of 0.5 or 1 on the log odds ratio scale for two-study meta-analyses), integrates over τ
+# numerically, and gives the posterior for the mean effect and the predictive distribution for
+# the effect in a new trial.
+
+# %%
+pair = trials[(trials.outcome == "mortality_28d") & trials.study_id.isin(["etass", study_id])]
+pair_tables = [TwoByTwo.from_row(r) for _, r in pair.iterrows()]
+log_or = [math.log(odds_ratio(tb).estimate) for tb in pair_tables]
+se_or = [math.sqrt(sum(1 / x for x in tb.table.ravel())) for tb in pair_tables]
+re_rows = []
+for scale in tau_scales:
+    fit = bayes_random_effects(log_or, se_or, tau_scale=scale)
+    for what, predictive in (("mean effect", False), ("new trial", True)):
+        s = fit.summary(predictive)
+        re_rows.append({"tau prior": f"half-normal({scale:g})", "quantity": what, "median OR": s["median"], "lower": s["lower"], "upper": s["upper"], "P(OR < 1)": s["p_benefit"], "posterior median tau": fit.tau_median})
+        key = f"tests.bayes_meta.tau{scale:g}.{'mean' if not predictive else 'new_trial'}"
+        results.add(key, s["median"], lower=s["lower"], upper=s["upper"], level=0.95, unit="ratio", description=f"ETASS+TESTS Bayesian random-effects OR, half-normal({scale:g}) prior on tau, {what}")
+        results.add(key + ".p_benefit", s["p_benefit"], unit="probability", description=f"P(OR < 1), {what}, half-normal({scale:g})")
+re_table = pd.DataFrame(re_rows)
+show(re_table.round(3))
+save_table(re_table, "04_tests_bayes_meta")
+say(
+    f"Pooling the two trials with τ integrated out, the mean odds ratio is "
+    f"{re_rows[0]['median OR']:.2f} ({re_rows[0]['lower']:.2f} to {re_rows[0]['upper']:.2f}) under the "
+    f"{re_rows[0]['tau prior']} prior; for a new trial the interval widens to "
+    f"{re_rows[1]['lower']:.2f} to {re_rows[1]['upper']:.2f}. Two trials that disagree this much leave the "
+    "effect in the next trial genuinely uncertain, in both directions."
+)
+
+# %% [markdown]
+# ## 7. Verdicts and key numbers
 
 # %%
 all_comparisons = pd.concat(list(comparisons.values()))
@@ -335,6 +466,16 @@ for v, r in primary_versions.iterrows():
 results.add("tests.mortality_28d.hr_version_supported", favoured or "neither", description="published HR version closer to the counts on most criteria")
 results.add("tests.mortality_28d.hr_version_criteria_won", {k: int(v) for k, v in support.items()}, description="criteria (of 4) on which each version is closer to the counts")
 results.add("tests.mortality_28d.reverse_fragility_index", int(rfi["value"]), unit="patients", description="reverse fragility index of 28-day mortality (Fisher exact)")
+for r in bayes_table.itertuples():
+    lik_key = {"published version A": "version_a", "published version B": "version_b", "counts (constant hazards)": "counts"}.get(r.likelihood, r.likelihood)
+    prior_key = r.prior.split(" (")[0].split(",")[0].replace(" ", "_").replace("-", "_") + ("_weighted" if "weight" in r.prior else "")
+    base = f"tests.bayes.{lik_key}.{prior_key}"
+    results.add(base, r.median, lower=r.lower, upper=r.upper, level=0.95, unit="ratio", description=f"posterior median HR and 95% credible interval: {r.prior} prior, {r.likelihood} likelihood")
+    results.add(base + ".p_benefit", r.p_benefit, unit="probability", description="P(HR < 1)")
+    results.add(base + ".p_harm", r.p_harm, unit="probability", description=f"P(HR > {harm_threshold:g})")
+    for t in benefit_thresholds:
+        results.add(base + f".p_below_{t:g}", bayes_table.loc[r.Index, f"p_below_{t:g}"], unit="probability", description=f"P(HR < {t:g})")
+results.add("tests.bayes.mcid", mcid_value, unit="ratio", description=f"clinically important HR anchoring the priors ({mcid_source})")
 results.add("tests.verdicts", all_comparisons.verdict.value_counts().sort_index().to_dict(), description="count of published-vs-recomputed verdicts")
 results.write()
 say(f"{len(results)} key numbers written to `results/04_tests.json`.")

@@ -98,6 +98,8 @@ def test_dependencies_are_exact(project):
     assert planned("data/trials.csv") == everything
     assert planned("src/ta1sepsis/binary.py") == everything
     assert planned("results/02_etass.json") == set()  # no notebook reads it yet
+    assert planned("results/03_meta_analyses.json") == {"04_tests"}
+    assert planned("params/03_meta_analyses.yaml") == {"03_meta_analyses", "04_tests"}
 
 
 def test_a_failing_notebook_leaves_previous_outputs_untouched(project):

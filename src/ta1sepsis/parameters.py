@@ -29,6 +29,7 @@ class Param:
     choices: tuple = ()
     is_file: bool = False  # a path, relative to the project root, that must exist
     nullable: bool = False  # None (YAML null) allowed, meaning "derive it from the data"
+    item: type = str  # the type of the items when kind is list
 
 
 DATA_FILES = (
@@ -107,6 +108,50 @@ SPECS: dict[str, tuple[Param, ...]] = {
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
         CONFIDENCE,
         ALPHA,
+        Param(
+            "mcid",
+            float,
+            "clinically important hazard ratio anchoring the sceptical and enthusiastic priors (null: the ETASS planned risk ratio)",
+            0.3,
+            0.99,
+            nullable=True,
+        ),
+        Param(
+            "benefit_thresholds",
+            list,
+            "hazard ratios below which a benefit counts as clinically important",
+            0.1,
+            0.999,
+            item=float,
+        ),
+        Param(
+            "harm_threshold",
+            float,
+            "hazard ratio above which the posterior probability of harm is reported",
+            1.0,
+            2.0,
+        ),
+        Param("vague_sd", float, "SD (log scale) of the minimally informative prior", 1.0, 100.0),
+        Param(
+            "meta_prior",
+            str,
+            "estimate_id of the pre-TESTS pooled estimate used as the meta-analytic prior",
+        ),
+        Param(
+            "meta_prior_weight",
+            float,
+            "power-prior weight of the down-weighted meta-analytic prior",
+            0.01,
+            1.0,
+        ),
+        Param(
+            "tau_scales",
+            list,
+            "half-normal scales for tau in the two-trial Bayesian meta-analysis",
+            0.01,
+            5.0,
+            item=float,
+        ),
     ),
 }
 
@@ -116,8 +161,28 @@ def _check_value(notebook: str, shown: str, spec: Param, value, root: Path):
     if value is None and spec.nullable:
         return None
     if spec.kind is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ParameterError(f"{where} must be a list of strings, got {value!r}")
+        numeric = spec.item is float
+        ok = isinstance(value, list) and all(
+            (isinstance(v, int | float) and not isinstance(v, bool))
+            if numeric
+            else isinstance(v, str)
+            for v in value
+        )
+        if not ok:
+            kind = "numbers" if numeric else "strings"
+            raise ParameterError(f"{where} must be a list of {kind}, got {value!r}")
+        if numeric:
+            value = [float(v) for v in value]
+            bad = [
+                v
+                for v in value
+                if (spec.minimum is not None and v < spec.minimum)
+                or (spec.maximum is not None and v > spec.maximum)
+            ]
+            if bad:
+                raise ParameterError(
+                    f"{where}: {bad} out of range [{spec.minimum}, {spec.maximum}]"
+                )
         return value
     if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)

@@ -218,3 +218,43 @@ def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool
     ax.set_title(title, loc="left", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def prior_likelihood_posterior(priors: dict, likelihood, title: str):
+    """One small panel per prior: prior, likelihood and posterior densities on the HR scale.
+
+    ``priors`` maps a name to a :class:`ta1sepsis.bayes.Normal`; ``likelihood`` has
+    ``log_estimate`` and ``se`` (a :class:`ta1sepsis.reported_estimates.Recovered`).
+    """
+    from .bayes import Normal, density_curve, posterior
+
+    n = len(priors)
+    cols = 3
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.0 * rows), sharex=True, squeeze=False)
+    ratios = np.exp(np.linspace(np.log(0.4), np.log(2.0), 400))
+    lik = Normal(likelihood.log_estimate, likelihood.se)
+    for ax, (name, prior) in zip(axes.ravel(), priors.items(), strict=False):
+        post = posterior(prior, likelihood.log_estimate, likelihood.se)
+        ax.fill_between(
+            ratios, density_curve(prior, ratios), color="grey", alpha=0.3, label="prior"
+        )
+        ax.plot(
+            ratios, density_curve(lik, ratios), color=PUBLISHED, ls="--", label="likelihood (TESTS)"
+        )
+        ax.plot(ratios, density_curve(post, ratios), color=TA1, lw=2, label="posterior")
+        ax.axvline(1, color="grey", lw=1)
+        ax.set_xscale("log")
+        ax.set_xticks([0.5, 0.7, 1, 1.4, 2])
+        ax.set_xticklabels(["0.5", "0.7", "1", "1.4", "2"])
+        ax.minorticks_off()
+        ax.set_yticks([])
+        ax.set_title(f"{name}\nP(HR < 1) = {post.prob_below(1.0):.2f}", fontsize=9, loc="left")
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    axes[0, 0].legend(fontsize=8, loc="upper left", frameon=False)
+    for ax in axes[-1]:
+        ax.set_xlabel("hazard ratio (log scale)")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    return fig
