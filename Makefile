@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-NOTEBOOKS := 02_etass 03_meta_analyses 04_tests
+NOTEBOOKS := 02_etass 03_meta_analyses 04_tests 05_subgroups
 RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
@@ -24,9 +24,11 @@ PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 DATA_02_etass := data/trials.csv data/published_estimates.csv data/study_facts.csv
 DATA_03_meta_analyses := data/trials.csv data/published_estimates.csv data/study_facts.csv
 DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv
+DATA_05_subgroups := data/trials.csv data/published_estimates.csv data/subgroup_credibility.csv
 UPSTREAM_02_etass :=
 UPSTREAM_03_meta_analyses :=
 UPSTREAM_04_tests := 03_meta_analyses
+UPSTREAM_05_subgroups :=
 
 .PHONY: all test bench clean env lint
 

@@ -107,3 +107,20 @@ def test_remaining_after_removing_gu2025_by_hand():
     assert got.weight_share == pytest.approx(w_rest / w_all)
     with pytest.raises(ValueError, match="no information"):
         remaining_after_removing((0.86, 0.68, 1.08), (0.73, 0.59, 0.90))
+
+
+def test_interaction_p_range_by_hand():
+    # diabetes yes 0.58 (0.35-0.99) vs no 1.16 (0.87-1.53): P = 0.0216 at the printed values;
+    # every corner of the rounding box (each number +/- 0.005) gives P within [0.017, 0.027],
+    # so the published P = 0.04 cannot come from this test of the printed numbers.
+    from itertools import product
+
+    from ta1sepsis.reported_estimates import interaction_p_range_from_printed
+
+    low, high = interaction_p_range_from_printed(("0.58", "0.35", "0.99"), ("1.16", "0.87", "1.53"))
+    corners = [
+        interaction_test(c[:3], c[3:]).p_value
+        for c in product(*[(x - 0.005, x + 0.005) for x in (0.58, 0.35, 0.99, 1.16, 0.87, 1.53)])
+    ]
+    assert (low, high) == (pytest.approx(min(corners)), pytest.approx(max(corners)))
+    assert 0.017 < low < 0.0216 < high < 0.027

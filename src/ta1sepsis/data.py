@@ -183,7 +183,35 @@ FACTS = TableSchema(
     row_checks=(_derived_needs_derivation,),
 )
 
-SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS)}
+ICEMAN_RESPONSES = (
+    "definitely yes",
+    "probably yes",
+    "probably no or unclear",
+    "definitely no",
+    "not applicable",
+    "unknown",
+    "very low",
+    "low",
+    "moderate",
+    "high",
+)
+
+CREDIBILITY = TableSchema(
+    name="subgroup_credibility",
+    columns=(
+        Column("claim_id", pattern=IDENTIFIER),
+        Column("claim"),
+        Column("item", pattern=r"[1-5]|overall|reported"),
+        Column("question"),
+        Column("response", choices=ICEMAN_RESPONSES),
+        Column("basis"),
+        *PROVENANCE,
+    ),
+    key=("claim_id", "item"),
+    row_checks=(_derived_needs_derivation,),
+)
+
+SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY)}
 
 
 def _display(path: Path) -> str:
@@ -313,6 +341,11 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
 def load_facts(path: str | Path | None = None) -> pd.DataFrame:
     """``data/study_facts.csv``: single numeric facts (design, flow, sample-size plans)."""
     return load_table(path or _default("study_facts"), FACTS)
+
+
+def load_credibility(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/subgroup_credibility.csv``: ICEMAN answers per subgroup claim, each with its basis."""
+    return load_table(path or _default("subgroup_credibility"), CREDIBILITY)
 
 
 def select_one(frame: pd.DataFrame, table: str, **where) -> pd.Series:

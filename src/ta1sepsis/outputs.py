@@ -81,11 +81,12 @@ def show_figure(fig, name: str) -> None:
     display(Image(data=path.read_bytes(), format="png"))
 
 
-def save_table(frame, name: str, float_digits: int = 6) -> Path:
-    """Save a DataFrame as ``tables/<name>.csv`` with a fixed float format and ``\\n`` endings."""
+def save_table(frame, name: str, float_digits: int = 6) -> None:
+    """Save a DataFrame as ``tables/<name>.csv`` with a fixed float format and ``\\n`` endings.
+
+    Returns nothing, so that a notebook cell ending in it echoes no (temporary) path."""
     path = output_dir("tables") / f"{name}.csv"
     frame.to_csv(path, index=False, float_format=f"%.{float_digits}g", lineterminator="\n")
-    return path
 
 
 def _clean(value):

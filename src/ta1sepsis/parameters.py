@@ -103,6 +103,48 @@ SPECS: dict[str, tuple[Param, ...]] = {
         Param("tsa_beta", float, "type II error of the TSA (1 - power)", 0.01, 0.5),
         Param("tsa_futility", bool, "add non-binding beta-spending futility boundaries"),
     ),
+    "05_subgroups": (
+        *DATA_FILES[:2],
+        Param(
+            "credibility_file",
+            str,
+            "ICEMAN answers (data/subgroup_credibility.csv format)",
+            is_file=True,
+        ),
+        Param("study_id", str, "trial whose subgroups are assessed"),
+        Param(
+            "overall", list, "estimate_ids of the overall hazard ratio(s) shown with the subgroups"
+        ),
+        Param(
+            "modifiers",
+            dict,
+            "modifier name -> [estimate_id of subgroup 1, estimate_id of subgroup 0]",
+        ),
+        Param(
+            "candidate_modifiers",
+            int,
+            "number of candidate modifiers K in the multiplicity simulation",
+            1,
+            50,
+        ),
+        Param(
+            "prevalence_range",
+            list,
+            "range of subgroup prevalences in the simulation",
+            0.05,
+            0.95,
+            item=float,
+        ),
+        Param("n_simulations", int, "simulated trials", 200, 20000),
+        Param("seed", int, "random seed of the simulation", 0, 2**31 - 1),
+        Param(
+            "interaction_prior_ratio",
+            float,
+            "sceptical prior: 95% of the mass on ratios of hazard ratios within [1/r, r]",
+            1.05,
+            10.0,
+        ),
+    ),
     "04_tests": (
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
@@ -160,6 +202,17 @@ def _check_value(notebook: str, shown: str, spec: Param, value, root: Path):
     where = f"{shown}: parameter '{spec.name}' of {notebook}"
     if value is None and spec.nullable:
         return None
+    if spec.kind is dict:
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str)
+            and isinstance(v, list)
+            and len(v) == 2
+            and all(isinstance(x, str) for x in v)
+            for k, v in value.items()
+        )
+        if not ok:
+            raise ParameterError(f"{where} must map names to two strings each, got {value!r}")
+        return value
     if spec.kind is list:
         numeric = spec.item is float
         ok = isinstance(value, list) and all(

@@ -157,8 +157,14 @@ def render(name: str, root: Path | None = None) -> dict[str, int]:
         executed = _clean_notebook(_execute(name, root, staging, parameters), parameters)
         import nbformat
 
+        text = nbformat.writes(executed) + "\n"
+        if str(staging) in text or str(root) in text:
+            raise RenderError(
+                f"{name}: an output shows a machine-specific path (a cell probably ends in a "
+                "call that returns one); the rendering would not be reproducible"
+            )
         counts = _install_outputs(name, staging, root)
-        _atomic_write_text(root / "notebooks" / f"{name}.ipynb", nbformat.writes(executed) + "\n")
+        _atomic_write_text(root / "notebooks" / f"{name}.ipynb", text)
         return counts
     finally:
         if previous is None:

@@ -90,6 +90,20 @@ def interaction_test(
     return Interaction(interval, z, float(2 * stats.norm.sf(abs(z))))
 
 
+def _printed_box(texts) -> list[tuple[float, float]]:
+    """Each printed number stands for [value - half unit, value + half unit] of its last digit."""
+    from .verdicts import decimals
+
+    return [
+        (float(t) - 0.5 * 10.0 ** -decimals(t), float(t) + 0.5 * 10.0 ** -decimals(t))
+        for t in texts
+    ]
+
+
+def _consistent(est: float, lo: float, hi: float, ratio: bool) -> bool:
+    return lo < hi and lo <= est <= hi and (not ratio or lo > 0)
+
+
 def p_value_range_from_printed(
     estimate_text: str, lower_text: str, upper_text: str, level: float = 0.95, ratio: bool = True
 ) -> tuple[float, float]:
@@ -102,19 +116,33 @@ def p_value_range_from_printed(
     """
     from itertools import product
 
-    from .verdicts import decimals
-
-    boxes = []
-    for text in (estimate_text, lower_text, upper_text):
-        half = 0.5 * 10.0 ** -decimals(text)
-        boxes.append((float(text) - half, float(text) + half))
-    ps = []
-    for est, lo, hi in product(*boxes):
-        if lo >= hi or not lo <= est <= hi or (ratio and lo <= 0):
-            continue
-        ps.append(recover(est, lo, hi, level, ratio).p_value)
+    ps = [
+        recover(est, lo, hi, level, ratio).p_value
+        for est, lo, hi in product(*_printed_box((estimate_text, lower_text, upper_text)))
+        if _consistent(est, lo, hi, ratio)
+    ]
     if not ps:
         raise ValueError(f"no consistent corner for {estimate_text} ({lower_text}, {upper_text})")
+    return min(ps), max(ps)
+
+
+def interaction_p_range_from_printed(
+    first: tuple[str, str, str],
+    second: tuple[str, str, str],
+    level: float = 0.95,
+    ratio: bool = True,
+) -> tuple[float, float]:
+    """Range of the Altman-Bland interaction P that two printed (estimate, lower, upper)
+    triples allow, by the same corner argument as :func:`p_value_range_from_printed`."""
+    from itertools import product
+
+    ps = []
+    for corner in product(*_printed_box((*first, *second))):
+        a, b = corner[:3], corner[3:]
+        if _consistent(*a, ratio) and _consistent(*b, ratio):
+            ps.append(interaction_test(a, b, level, ratio).p_value)
+    if not ps:
+        raise ValueError("no consistent corner for the printed estimates")
     return min(ps), max(ps)
 
 
