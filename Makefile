@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-NOTEBOOKS := 02_etass 03_meta_analyses 04_tests 05_subgroups
+NOTEBOOKS := 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing
 RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
@@ -29,6 +29,8 @@ UPSTREAM_02_etass :=
 UPSTREAM_03_meta_analyses :=
 UPSTREAM_04_tests := 03_meta_analyses
 UPSTREAM_05_subgroups :=
+DATA_06_dosing := data/study_facts.csv data/published_estimates.csv
+UPSTREAM_06_dosing :=
 
 .PHONY: all test bench clean env lint
 

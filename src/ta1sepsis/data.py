@@ -211,7 +211,31 @@ CREDIBILITY = TableSchema(
     row_checks=(_derived_needs_derivation,),
 )
 
-SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY)}
+MECHANISM = TableSchema(
+    name="mechanism_steps",
+    columns=(
+        Column("step_id", pattern=IDENTIFIER),
+        Column("from_node"),
+        Column("to_node"),
+        Column("relation"),
+        Column("statement"),
+        Column("from_layer", "int", minimum=0, maximum=10),
+        Column("to_layer", "int", minimum=0, maximum=10),
+        Column("review_reference"),
+        *PROVENANCE,
+    ),
+    key=("step_id",),
+    row_checks=(_derived_needs_derivation,),
+)
+
+PEPTIDE = TableSchema(
+    name="peptide",
+    columns=(Column("fact_id"), Column("item"), Column("text"), *PROVENANCE),
+    key=("fact_id",),
+    row_checks=(_derived_needs_derivation,),
+)
+
+SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE)}
 
 
 def _display(path: Path) -> str:
@@ -346,6 +370,16 @@ def load_facts(path: str | Path | None = None) -> pd.DataFrame:
 def load_credibility(path: str | Path | None = None) -> pd.DataFrame:
     """``data/subgroup_credibility.csv``: ICEMAN answers per subgroup claim, each with its basis."""
     return load_table(path or _default("subgroup_credibility"), CREDIBILITY)
+
+
+def load_mechanism(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/mechanism_steps.csv``: the mechanism as an edge list, each step with its source."""
+    return load_table(path or _default("mechanism_steps"), MECHANISM)
+
+
+def load_peptide(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/peptide.csv``: text facts about the molecule (sequence)."""
+    return load_table(path or _default("peptide"), PEPTIDE)
 
 
 def select_one(frame: pd.DataFrame, table: str, **where) -> pd.Series:

@@ -145,6 +145,53 @@ SPECS: dict[str, tuple[Param, ...]] = {
             10.0,
         ),
     ),
+    "06_dosing": (
+        DATA_FILES[2],
+        DATA_FILES[1],
+        Param(
+            "dose_mg", float, "dose per injection (null: the 1.6 mg vial)", 0.1, 20.0, nullable=True
+        ),
+        Param("intervals_h", list, "dosing intervals to compare, hours", 1.0, 48.0, item=float),
+        Param(
+            "duration_days",
+            int,
+            "days of treatment (null: the TESTS maximum)",
+            1,
+            30,
+            nullable=True,
+        ),
+        Param(
+            "half_life_h",
+            float,
+            "elimination half-life, hours (null: the label value)",
+            0.5,
+            12.0,
+            nullable=True,
+        ),
+        Param(
+            "tmax_h",
+            float,
+            "time to peak, hours (null: midpoint of Rost 1999)",
+            0.25,
+            6.0,
+            nullable=True,
+        ),
+        Param(
+            "volume_l",
+            float,
+            "apparent volume V/F, litres (null: midpoint of Rost 1999)",
+            5.0,
+            200.0,
+            nullable=True,
+        ),
+        Param(
+            "threshold_ug_per_l",
+            float,
+            "concentration for the hours-above metric, ug/L",
+            0.01,
+            100.0,
+        ),
+    ),
     "04_tests": (
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
