@@ -16,11 +16,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-NOTEBOOKS := 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing
+NOTEBOOKS := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing
 RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
 # What each notebook reads: data files and the results of upstream notebooks.
+DATA_01_mechanism := data/trials.csv data/published_estimates.csv data/study_facts.csv data/mechanism_steps.csv data/peptide.csv
+UPSTREAM_01_mechanism :=
 DATA_02_etass := data/trials.csv data/published_estimates.csv data/study_facts.csv
 DATA_03_meta_analyses := data/trials.csv data/published_estimates.csv data/study_facts.csv
 DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv

@@ -47,6 +47,13 @@ CONFIDENCE = Param("confidence", float, "confidence level of every CI", 0.5, 0.9
 ALPHA = Param("alpha", float, "two-sided significance level for tests and fragility", 0.001, 0.2)
 
 SPECS: dict[str, tuple[Param, ...]] = {
+    "01_mechanism": (
+        *DATA_FILES,
+        Param(
+            "mechanism_file", str, "mechanism steps (data/mechanism_steps.csv format)", is_file=True
+        ),
+        Param("peptide_file", str, "peptide text facts (data/peptide.csv format)", is_file=True),
+    ),
     "02_etass": (
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),

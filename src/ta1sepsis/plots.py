@@ -7,6 +7,8 @@ values filled, so the two can be compared at a glance.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -258,3 +260,68 @@ def prior_likelihood_posterior(priors: dict, likelihood, title: str):
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+REFERENCE = re.compile(r"\[\d+\]")
+
+
+def pathway(steps: pd.DataFrame, title: str):
+    """The mechanism as a directed graph laid out by networkx in layers (left to right).
+
+    ``steps`` is ``data/mechanism_steps.csv``: one edge per row, with the layer of each end
+    (each step goes from one layer to the next, so edges never pass behind a node).
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for row in steps.itertuples():
+        graph.add_node(row.from_node, layer=int(row.from_layer))
+        graph.add_node(row.to_node, layer=int(row.to_layer))
+        graph.add_edge(row.from_node, row.to_node, relation=row.relation, ref=row.review_reference)
+    pos = nx.multipartite_layout(graph, subset_key="layer", align="vertical", scale=1.0)
+    # order the nodes within each layer by the mean height of their predecessors (the barycentre
+    # step of Sugiyama-style layered drawing), which removes most edge crossings
+    layers: dict[int, list] = {}
+    for node, data in graph.nodes(data=True):
+        layers.setdefault(data["layer"], []).append(node)
+    for layer in sorted(layers)[1:]:
+        nodes = layers[layer]
+        slots = sorted(pos[n][1] for n in nodes)
+
+        def centre(n):
+            preds = list(graph.predecessors(n))
+            return float(np.mean([pos[p][1] for p in preds])) if preds else pos[n][1]
+
+        for n, y in zip(sorted(nodes, key=centre), slots, strict=True):
+            pos[n] = np.array([pos[n][0], y])
+    fig, ax = plt.subplots(figsize=(13, 6))
+    nx.draw_networkx_edges(
+        graph, pos, ax=ax, arrowstyle="-|>", arrowsize=14, edge_color="grey", node_size=3800
+    )
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=3800, node_color="#e8f1f8", edgecolors=TA1)
+    labels = {n: "\n".join(_wrap(n, 12)) for n in graph.nodes}
+    nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=8)
+    edge_labels = {
+        (a, b): d["relation"] + "\n" + ", ".join(REFERENCE.findall(d["ref"]))
+        for a, b, d in graph.edges(data=True)
+    }
+    nx.draw_networkx_edge_labels(
+        graph,
+        pos,
+        edge_labels=edge_labels,
+        ax=ax,
+        font_size=7,
+        font_color=CONTROL,
+        rotate=False,
+        bbox={"alpha": 0},
+    )
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]
