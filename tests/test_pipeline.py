@@ -94,7 +94,14 @@ def test_dependencies_are_exact(project):
     assert planned("README.md") == set()
     assert planned("params/02_etass.yaml") == {"02_etass"}
     assert planned("notebooks/04_tests.py") == {"04_tests"}
-    everything = {"01_mechanism", "02_etass", "03_meta_analyses", "04_tests", "05_subgroups", "06_dosing"}
+    everything = {
+        "01_mechanism",
+        "02_etass",
+        "03_meta_analyses",
+        "04_tests",
+        "05_subgroups",
+        "06_dosing",
+    }
     assert planned("data/trials.csv") == everything - {"06_dosing"}
     assert planned("data/mechanism_steps.csv") == {"01_mechanism"}
     assert planned("src/ta1sepsis/binary.py") == everything
