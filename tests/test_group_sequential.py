@@ -50,3 +50,34 @@ def test_bad_fractions_are_refused():
         efficacy_boundaries([0.5, 0.4, 1.0])
     with pytest.raises(ValueError, match="increase"):
         efficacy_boundaries([0.5, 1.2])
+
+
+GSD = load_reference("group_sequential.json")["designs"]
+
+
+@pytest.mark.parametrize("design", GSD, ids=lambda d: str(len(d["informationRates"])))
+def test_expected_sample_size_and_power_match_rpact(design):
+    from ta1sepsis.group_sequential import drift_for_power, operating_characteristics
+
+    t = design["informationRates"]
+    fixed = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    # efficacy only
+    ref = design["efficacy_only"]
+    eff = efficacy_boundaries(t)
+    drift = drift_for_power(t, eff, 0.8)
+    assert drift**2 == pytest.approx(ref["shift"], abs=1e-5)
+    inflation = (drift / fixed) ** 2
+    assert inflation == pytest.approx(ref["inflation"], abs=1e-6)
+    h1 = operating_characteristics(t, eff, drift)
+    np.testing.assert_allclose(np.cumsum(h1.stop_efficacy), ref["power"], atol=1e-6)
+    assert inflation * h1.expected_fraction == pytest.approx(ref["asn1"], abs=1e-6)
+    h0 = operating_characteristics(t, eff, 0.0)
+    assert inflation * h0.expected_fraction == pytest.approx(ref["asn0"], abs=1e-6)
+    # with non-binding beta-spending futility, stopping at the futility bound
+    ref = design["with_futility"]
+    d = design_with_futility(t, 0.025, 0.2)
+    h1 = operating_characteristics(t, d.efficacy, d.drift, d.futility)
+    h0 = operating_characteristics(t, d.efficacy, 0.0, d.futility)
+    assert d.inflation * h1.expected_fraction == pytest.approx(ref["asn1"], abs=1e-6)
+    assert d.inflation * h0.expected_fraction == pytest.approx(ref["asn0"], abs=1e-6)
+    assert h1.power == pytest.approx(0.8, abs=1e-6)

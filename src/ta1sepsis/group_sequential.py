@@ -176,3 +176,51 @@ def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> 
     drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
     futility = _futility_for_drift(t, efficacy, beta, drift)
     return Design(t, efficacy, futility, drift, (drift / fixed) ** 2)
+
+
+@dataclass(frozen=True)
+class OperatingCharacteristics:
+    """Stopping probabilities per look and the expected information, for one drift."""
+
+    drift: float
+    stop_efficacy: np.ndarray  # P(stop for efficacy at look k)
+    stop_futility: np.ndarray  # P(stop for futility at look k); zeros without futility bounds
+    expected_fraction: float  # E[information fraction at stopping]
+
+    @property
+    def power(self) -> float:
+        return float(self.stop_efficacy.sum())
+
+
+def operating_characteristics(
+    fractions, efficacy, drift: float, futility=None
+) -> OperatingCharacteristics:
+    """Probabilities of stopping at each look when E[Z_k] = drift * sqrt(t_k); a futility
+    boundary, if given, is treated as a stopping rule (its last value is ignored)."""
+    t = _check_fractions(fractions)
+    efficacy = np.asarray(efficacy, float)
+    lower = np.full(len(t), -np.inf) if futility is None else np.asarray(futility, float)
+    prop = _Propagator(t, drift)
+    eff, fut = np.zeros(len(t)), np.zeros(len(t))
+    for k in range(len(t)):
+        eff[k] = prop.prob_above(k, efficacy[k])
+        if k < len(t) - 1:
+            fut[k] = prop.prob_below(k, lower[k]) if np.isfinite(lower[k]) else 0.0
+            prop.advance(k, lower[k], efficacy[k])
+    stop = eff + fut
+    reach_last = 1 - stop[:-1].sum()
+    expected = float(np.sum(t[:-1] * stop[:-1]) + t[-1] * reach_last)
+    return OperatingCharacteristics(drift, eff, fut, expected)
+
+
+def drift_for_power(fractions, efficacy, power: float, futility=None) -> float:
+    """The drift (E[Z] at full information) at which the design has the given power."""
+    fixed = stats.norm.ppf(power) + float(np.asarray(efficacy)[-1])
+    return float(
+        optimize.brentq(
+            lambda d: operating_characteristics(fractions, efficacy, d, futility).power - power,
+            0.5 * fixed,
+            2.0 * fixed,
+            xtol=1e-10,
+        )
+    )
