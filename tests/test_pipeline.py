@@ -239,3 +239,30 @@ def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
     after = _results(project, "03_meta_analyses")["meta.pooled.or_mh"]["value"]
     assert after == pytest.approx(num / den, rel=1e-9)
     assert after != pytest.approx(before)
+
+
+def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
+    """A trialist's own control mortality: only 07_next_trial (and what reads it) re-renders,
+    and its shrunken age design becomes the hand-computed size."""
+    import math
+
+    from scipy import stats
+
+    make(project, "-t", "all")  # everything up to date, whatever the copy's mtimes
+    before = digests(project)
+    _set_params(project, "07_next_trial", control_risk_override=0.3)
+    result = make(project, "all")
+    rendered = {
+        line.split()[1].rstrip(":") for line in result.stdout.splitlines() if "done in" in line
+    }
+    assert rendered == {"07_next_trial"}
+    after = digests(project)
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed and all("07_next_trial" in k for k in changed)
+    got = _results(project, "07_next_trial")
+    hr = _results(project, "05_subgroups")["subgroups.age.age_ge60.shrunken"]["value"]
+    p_c = 0.3
+    p_t = 1 - (1 - p_c) ** hr
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    n = 2 * math.ceil(z**2 * (p_c * (1 - p_c) + p_t * (1 - p_t)) / (p_c - p_t) ** 2)
+    assert got["next_trial.age_60_and_over.shrunken.n_fixed"]["value"] == n
