@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-NOTEBOOKS := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing 07_next_trial
+NOTEBOOKS := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing 07_next_trial 08_claims
 RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
@@ -35,6 +35,8 @@ DATA_06_dosing := data/study_facts.csv data/published_estimates.csv
 UPSTREAM_06_dosing :=
 DATA_07_next_trial := data/published_estimates.csv data/study_facts.csv
 UPSTREAM_07_next_trial := 05_subgroups
+DATA_08_claims := data/claims.csv data/trials.csv data/published_estimates.csv data/study_facts.csv
+UPSTREAM_08_claims := 02_etass 03_meta_analyses 04_tests 05_subgroups
 
 .PHONY: all test bench clean env lint
 

@@ -64,6 +64,7 @@ from ta1sepsis import meta_plots, plots
 from ta1sepsis.binary import TwoByTwo, risk_ratio
 from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials
 from ta1sepsis.meta_effects import study_effects
+from ta1sepsis.meta_pooling import mantel_haenszel
 from ta1sepsis.meta_report import methods_table, trials_to_studies
 from ta1sepsis.meta_sensitivity import (
     cumulative,
@@ -425,7 +426,7 @@ else:
 # %%
 save_table(table, "03_meta_analyses_methods")
 save_table(trajectory_table, "03_meta_analyses_trajectory")
-prefix = "meta.two_trial" if current.k == 2 else "meta.pooled"
+prefix = "meta.pooled"
 for key, fit in (("mh", legacy_mh), ("dl_wald", legacy_dl), ("current", current), ("iv_common", fits["other: inverse-variance common effect"])):
     s = fit.summary()
     results.add(f"{prefix}.{measure.lower()}_{key}", s["estimate"], lower=s["lower"], upper=s["upper"], level=0.95, unit="ratio" if RATIO else "difference", description=f"{fit.model}, {fit.ci_method} CI, {outcome}, k = {s['k']}")
@@ -434,6 +435,12 @@ if s_cur["pi_lower"] is not None:
 results.add(f"{prefix}.tau2_{tau2_method.lower()}", current.tau2, lower=current.tau2_lower, upper=current.tau2_upper, level=0.95, description="between-trial variance with Q-profile CI")
 results.add(f"{prefix}.i2", legacy_mh.i2, unit="proportion", description="I² (common-effect Q)")
 results.add(f"{prefix}.q_p", legacy_mh.q_p, description="P of Cochran's Q")
+# ETASS and TESTS pooled on their own, whatever else the trials file holds (the published
+# multicentre subset is compared with this pair)
+pair = studies[studies["study_id"].isin(["etass", "tests"])]
+if len(pair) == 2 and measure in ("RR", "OR"):
+    pair_mh = mantel_haenszel(pair, measure).summary()
+    results.add(f"meta.etass_tests.{measure.lower()}_mh", pair_mh["estimate"], lower=pair_mh["lower"], upper=pair_mh["upper"], level=0.95, unit="ratio", description=f"ETASS + TESTS only, Mantel-Haenszel {measure}, {outcome}")
 results.add("meta.tsa.ris", tsa.ris["ris"], unit="patients", description="required information size, diversity-adjusted")
 results.add("meta.tsa.ris_unadjusted", tsa.ris["ris_unadjusted"], unit="patients", description="required information size without the diversity adjustment")
 results.add("meta.tsa.diversity", tsa.ris["diversity"], unit="proportion", description="diversity D²")

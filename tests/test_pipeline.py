@@ -101,14 +101,18 @@ def test_dependencies_are_exact(project):
         "04_tests",
         "05_subgroups",
         "06_dosing",
+        "07_next_trial",
+        "08_claims",
     }
-    assert planned("data/trials.csv") == everything - {"06_dosing"}
+    assert planned("data/trials.csv") == everything - {"06_dosing", "07_next_trial"}
     assert planned("data/mechanism_steps.csv") == {"01_mechanism"}
+    assert planned("data/claims.csv") == {"08_claims"}
     assert planned("src/ta1sepsis/binary.py") == everything
     assert planned("data/study_facts.csv") == everything - {"05_subgroups"}
     assert planned("data/subgroup_credibility.csv") == {"05_subgroups"}
-    assert planned("results/02_etass.json") == set()  # no notebook reads it yet
-    assert planned("results/03_meta_analyses.json") == {"04_tests"}
+    assert planned("results/02_etass.json") == {"08_claims"}
+    assert planned("results/03_meta_analyses.json") == {"04_tests", "08_claims"}
+    assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims"}
     # (a dry run does not follow grouped targets downstream; the real run re-renders 04_tests
     # after 03_meta_analyses, which the synthetic-trial test exercises)
 
@@ -230,7 +234,7 @@ def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
     )
     with trials.open("a", newline="", encoding="utf-8") as handle:
         csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(synthetic)
-    before = _results(project, "03_meta_analyses")["meta.two_trial.or_mh"]["value"]
+    before = _results(project, "03_meta_analyses")["meta.pooled.or_mh"]["value"]
     make(project, "all")
     # MH OR = sum(a d / N) / sum(b c / N) over ETASS, TESTS and the synthetic trial
     tables = [(47, 181, 63, 180), (127, 542, 132, 547), (30, 200, 40, 200)]
@@ -255,7 +259,7 @@ def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
     rendered = {
         line.split()[1].rstrip(":") for line in result.stdout.splitlines() if "done in" in line
     }
-    assert rendered == {"07_next_trial"}
+    assert rendered == {"07_next_trial"}  # no notebook reads its results yet
     after = digests(project)
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed and all("07_next_trial" in k for k in changed)

@@ -235,7 +235,28 @@ PEPTIDE = TableSchema(
     row_checks=(_derived_needs_derivation,),
 )
 
-SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE)}
+CLAIMS = TableSchema(
+    name="claims",
+    columns=(
+        Column("claim_id", pattern=IDENTIFIER),
+        Column("section"),
+        Column("paraphrase"),
+        Column("article_citation"),
+        Column("stated"),
+        Column("reference", pattern=r"(result|estimate|fact|trial|derived|missing):.+"),
+        Column("scale", "float", required=False),
+        Column("complement", "float", required=False),
+        Column(
+            "rule", choices=("rounding", "bound", "interval", "contradicted", "not_reproducible")
+        ),
+        Column("explanation", required=False),
+        *PROVENANCE,
+    ),
+    key=("claim_id",),
+    row_checks=(_derived_needs_derivation,),
+)
+
+SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE, CLAIMS)}
 
 
 def _display(path: Path) -> str:
@@ -380,6 +401,11 @@ def load_mechanism(path: str | Path | None = None) -> pd.DataFrame:
 def load_peptide(path: str | Path | None = None) -> pd.DataFrame:
     """``data/peptide.csv``: text facts about the molecule (sequence)."""
     return load_table(path or _default("peptide"), PEPTIDE)
+
+
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/claims.csv``: the review's quantitative claims and how each is checked."""
+    return load_table(path or _default("claims"), CLAIMS)
 
 
 def select_one(frame: pd.DataFrame, table: str, **where) -> pd.Series:

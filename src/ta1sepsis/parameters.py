@@ -237,6 +237,10 @@ SPECS: dict[str, tuple[Param, ...]] = {
             nullable=True,
         ),
     ),
+    "08_claims": (
+        Param("claims_file", str, "the claims ledger (data/claims.csv format)", is_file=True),
+        *DATA_FILES,
+    ),
     "04_tests": (
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
