@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy import stats
 
@@ -59,7 +60,24 @@ def design_trial(
         raise ValueError("a hazard ratio of 1 needs an infinite sample size")
     p_t = treatment_risk(control_risk, hazard_ratio)
     per_arm = sample_size_two_proportions(control_risk, p_t, alpha, power, "unpooled")
-    n_fixed = 2 * math.ceil(per_arm)
+    inflation, fraction_null, fraction_alt = _sequential(tuple(fractions), alpha, power, futility)
+    n_max = 2 * math.ceil(per_arm * inflation)
+    return TrialDesign(
+        control_risk,
+        hazard_ratio,
+        p_t,
+        2 * math.ceil(per_arm),
+        n_max,
+        n_max * fraction_null,
+        n_max * fraction_alt,
+        inflation,
+    )
+
+
+@lru_cache(maxsize=32)
+def _sequential(fractions: tuple, alpha: float, power: float, futility: bool) -> tuple:
+    """Inflation factor and expected information fractions under no effect and under the
+    design effect; they depend only on the looks, alpha, power and futility, so are cached."""
     if futility:
         d = design_with_futility(fractions, alpha / 2, 1 - power)
         efficacy, lower, drift, inflation = d.efficacy, d.futility, d.drift, d.inflation
@@ -68,19 +86,9 @@ def design_trial(
         lower = None
         drift = drift_for_power(fractions, efficacy, power)
         inflation = (drift / (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))) ** 2
-    n_max = 2 * math.ceil(per_arm * inflation)
     h0 = operating_characteristics(fractions, efficacy, 0.0, lower)
     h1 = operating_characteristics(fractions, efficacy, drift, lower)
-    return TrialDesign(
-        control_risk,
-        hazard_ratio,
-        p_t,
-        n_fixed,
-        n_max,
-        n_max * h0.expected_fraction,
-        n_max * h1.expected_fraction,
-        inflation,
-    )
+    return inflation, h0.expected_fraction, h1.expected_fraction
 
 
 def power_at(control_risk: float, hazard_ratio: float, n_total: int, alpha: float = 0.05) -> float:
