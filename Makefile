@@ -38,7 +38,7 @@ UPSTREAM_07_next_trial := 05_subgroups
 DATA_08_claims := data/claims.csv data/trials.csv data/published_estimates.csv data/study_facts.csv
 UPSTREAM_08_claims := 02_etass 03_meta_analyses 04_tests 05_subgroups
 
-.PHONY: all test bench clean env lint
+.PHONY: all test bench clean env lint html browser
 
 all: $(RENDERED)
 
@@ -59,7 +59,16 @@ notebooks/$(1).ipynb results/$(1).json &: notebooks/$(1).py params/$(1).yaml $$(
 endef
 $(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
 
-test: $(STAMP)
+html: $(RENDERED) | $(STAMP)
+	@$(BIN)/python -m ta1sepsis.site
+
+# Headless Chromium for the site test (Debian packages; installed when missing, needs root)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ echo "[browser] installing Debian's chromium and chromium-driver"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
@@ -71,5 +80,5 @@ bench: $(STAMP)
 	@$(BIN)/python -m ta1sepsis.bench $(NOTEBOOKS)
 
 clean:
-	rm -rf build $(RENDERED) $(NOTEBOOKS:%=results/%.json)
+	rm -rf build site $(RENDERED) $(NOTEBOOKS:%=results/%.json)
 	rm -f $(foreach nb,$(NOTEBOOKS),figures/$(nb)*.png tables/$(nb)*.csv)

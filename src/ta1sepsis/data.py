@@ -81,6 +81,18 @@ def _events_within_n(row: dict) -> list[tuple[str, str]]:
     return problems
 
 
+def _not_double_zero(row: dict) -> list[tuple[str, str]]:
+    if row["events_trt"] == 0 and row["events_ctl"] == 0:
+        return [
+            (
+                "events_trt",
+                "no events in either arm: the trial carries no information on a risk or odds "
+                "ratio and single-trial analyses are undefined; leave the row out",
+            )
+        ]
+    return []
+
+
 def _ci_ordered(row: dict) -> list[tuple[str, str]]:
     lower, upper, est = row["ci_lower"], row["ci_upper"], row["estimate"]
     if (lower is None) != (upper is None):
@@ -134,7 +146,7 @@ TRIALS = TableSchema(
         *PROVENANCE,
     ),
     key=("study_id", "outcome"),
-    row_checks=(_events_within_n, _derived_needs_derivation),
+    row_checks=(_events_within_n, _not_double_zero, _derived_needs_derivation),
 )
 
 ESTIMATES = TableSchema(
@@ -424,3 +436,21 @@ def select_one(frame: pd.DataFrame, table: str, **where) -> pd.Series:
 def fact_value(facts: pd.DataFrame, fact_id: str) -> float:
     """The numeric value of one fact in ``study_facts.csv``."""
     return select_one(facts, "study_facts", fact_id=fact_id)["value"]
+
+
+FILE_PARAMETERS = {
+    "trials_file": load_trials,
+    "estimates_file": load_estimates,
+    "facts_file": load_facts,
+    "credibility_file": load_credibility,
+    "mechanism_file": load_mechanism,
+    "peptide_file": load_peptide,
+    "claims_file": load_claims,
+}
+
+
+def check_data_files(parameters: dict, root: Path) -> None:
+    """Validate every data file a notebook's parameters name (raises DataError)."""
+    for name, loader in FILE_PARAMETERS.items():
+        if parameters.get(name):
+            loader(root / parameters[name])

@@ -1,6 +1,7 @@
 """Render one notebook: ``python -m ta1sepsis.render NN_topic``.
 
-1. Validate ``params/NN_topic.yaml`` (nothing runs if a parameter is wrong).
+1. Validate ``params/NN_topic.yaml`` and every data file it names (nothing runs if a parameter
+   or a data row is wrong; the message names the file, line and column or the parameter).
 2. Convert the jupytext source ``notebooks/NN_topic.py`` and execute it with papermill in a
    fresh kernel, in the project root, with outputs (figures, tables, results) redirected to a
    staging folder.
@@ -30,6 +31,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 from traitlets import Unicode, default
 
+from .data import DataError, check_data_files
 from .outputs import OUTPUT_ENV, OUTPUT_KINDS, project_root
 from .parameters import ParameterError, load_parameters
 
@@ -149,6 +151,7 @@ def render(name: str, root: Path | None = None) -> dict[str, int]:
     if not (root / "notebooks" / f"{name}.py").is_file():
         raise RenderError(f"notebooks/{name}.py not found")
     parameters = load_parameters(name)
+    check_data_files(parameters, root)  # malformed data stop the run before a kernel starts
     (root / "build").mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"render-{name}-", dir=root / "build"))
     previous = os.environ.get(OUTPUT_ENV)
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[render] {name}: executing notebooks/{name}.py", flush=True)
         try:
             counts = render(name)
-        except (RenderError, ParameterError) as error:
+        except (RenderError, ParameterError, DataError) as error:
             print(f"[render] FAILED {error}", file=sys.stderr, flush=True)
             return 1
         made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
