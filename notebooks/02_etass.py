@@ -44,7 +44,7 @@ import pandas as pd
 from ta1sepsis import plots
 from ta1sepsis.binary import TwoByTwo
 from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.fragility import fragility_index, reverse_fragility_index
+from ta1sepsis.fragility import applicable_fragility
 from ta1sepsis.narrative import ci, pct, say, show, verdict_counts
 from ta1sepsis.outputs import Results, project_root, save_table, show_figure
 from ta1sepsis.reported_estimates import p_value_range_from_printed, recover
@@ -299,8 +299,7 @@ say(
 # %%
 fragility_rows = []
 for o, a in analyses.items():
-    fn = fragility_index if a.fisher.p_value < alpha else reverse_fragility_index
-    f = fn(a.table, alpha)
+    f = applicable_fragility(a.table, alpha)
     fragility_rows.append(
         {
             "outcome": OUTCOMES[o],

@@ -49,7 +49,7 @@ from ta1sepsis import bayes, plots
 from ta1sepsis.bayes_meta import bayes_random_effects
 from ta1sepsis.binary import TwoByTwo, odds_ratio
 from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.fragility import fragility_index, reverse_fragility_index
+from ta1sepsis.fragility import applicable_fragility
 from ta1sepsis.hazards import (
     expected_log_hr_se,
     hazard_ratio_constant_hazards,
@@ -247,8 +247,7 @@ say(
 # %%
 fragility_rows = []
 for o, a in analyses.items():
-    fn = fragility_index if a.fisher.p_value < alpha else reverse_fragility_index
-    f = fn(a.table, alpha)
+    f = applicable_fragility(a.table, alpha)
     fragility_rows.append(
         {
             "outcome": OUTCOMES[o],

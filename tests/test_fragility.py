@@ -55,3 +55,10 @@ def test_wrong_index_for_the_result_is_refused():
         fragility_index(TwoByTwo(47, 181, 63, 180))
     with pytest.raises(ValueError, match="use fragility_index"):
         reverse_fragility_index(TwoByTwo(1, 100, 10, 100))
+
+
+def test_applicable_fragility_picks_the_index_by_significance():
+    from ta1sepsis.fragility import applicable_fragility
+
+    assert applicable_fragility(TwoByTwo(52, 181, 71, 180)).kind == "fragility index"
+    assert applicable_fragility(TwoByTwo(47, 181, 63, 180)).kind == "reverse fragility index"

@@ -91,8 +91,11 @@ class TwoByTwo:
         return bool((self.table == 0).any())
 
 
-def _z(level: float) -> float:
-    return stats.norm.ppf(0.5 + level / 2)
+def z_critical(level: float) -> float:
+    """Two-sided normal critical value for a CI at ``level`` (1.96 for 0.95)."""
+    if not 0 < level < 1:
+        raise ValueError(f"CI level must lie strictly between 0 and 1, got {level}")
+    return float(stats.norm.ppf(0.5 + level / 2))
 
 
 def risk_wilson(events: int, n: int, level: float = 0.95) -> Interval:

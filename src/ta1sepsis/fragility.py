@@ -89,3 +89,10 @@ def reverse_fragility_index(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
         return Fragility("reverse fragility index", None, _ARM_LABEL[fewer], p, None, None)
     steps, arm, moved, p_after = min(candidates, key=lambda c: (c[0], c[1] != fewer))
     return Fragility("reverse fragility index", steps, _ARM_LABEL[arm], p, p_after, moved)
+
+
+def applicable_fragility(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
+    """The index that applies: fragility for a significant result, reverse fragility otherwise."""
+    if fisher_exact(t).p_value < alpha:
+        return fragility_index(t, alpha)
+    return reverse_fragility_index(t, alpha)

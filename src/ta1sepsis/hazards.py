@@ -23,11 +23,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from .binary import Interval, TwoByTwo
-
-
-def _z(level: float) -> float:
-    return stats.norm.ppf(0.5 + level / 2)
+from .binary import Interval, TwoByTwo, z_critical
 
 
 def hazard_ratio_constant_hazards(t: TwoByTwo, level: float = 0.95) -> Interval:
@@ -39,7 +35,7 @@ def hazard_ratio_constant_hazards(t: TwoByTwo, level: float = 0.95) -> Interval:
         p / (n * (1 - p) * math.log1p(-p) ** 2)
         for p, n in ((t.risk_trt, t.n_trt), (t.risk_ctl, t.n_ctl))
     )
-    half = _z(level) * math.sqrt(var)
+    half = z_critical(level) * math.sqrt(var)
     return Interval(math.exp(log_hr), math.exp(log_hr - half), math.exp(log_hr + half), level)
 
 
@@ -61,7 +57,7 @@ def peto_logrank_from_counts(t: TwoByTwo, level: float = 0.95) -> PetoLogRank:
     expected = n1 * deaths / big_n
     o_minus_e = t.events_trt - expected
     v = n1 * n2 * deaths * (big_n - deaths) / (big_n**2 * (big_n - 1))
-    log_hr, half = o_minus_e / v, _z(level) / math.sqrt(v)
+    log_hr, half = o_minus_e / v, z_critical(level) / math.sqrt(v)
     chi2 = o_minus_e**2 / v
     return PetoLogRank(
         o_minus_e,

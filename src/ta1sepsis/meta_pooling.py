@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .binary import z_critical
 from .meta_effects import StudyEffects, study_effects
 
 TAU2_METHODS = ("DL", "HE", "PM", "SJ", "ML", "REML")
@@ -104,10 +105,6 @@ class MetaResult:
         }
 
 
-def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + level / 2))
-
-
 def _heterogeneity(y: np.ndarray, v: np.ndarray) -> tuple[float, int, float]:
     w = 1 / v
     b = np.sum(w * y) / np.sum(w)
@@ -140,7 +137,7 @@ def _common_result(
     qp = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
     i2, h2 = _common_i2_h2(q, df)
     z = est / se
-    half = _z(level) * se
+    half = z_critical(level) * se
     return MetaResult(
         model,
         measure,
@@ -275,7 +272,7 @@ def random_effects(
     if ci == "wald" or k < 2:
         if ci != "wald":
             notes.append("Hartung-Knapp needs k >= 2; Wald CI used")
-        crit = _z(level)
+        crit = z_critical(level)
         statistic = b / se
         p = float(2 * stats.norm.sf(abs(statistic)))
         dist = "z"
@@ -302,7 +299,7 @@ def random_effects(
             pcrit = None
             notes.append("prediction interval not defined for fewer than 3 studies (t on k-2 df)")
     else:
-        pcrit = crit if dist == "t" else _z(level)
+        pcrit = crit if dist == "t" else z_critical(level)
     half = pcrit * math.sqrt(tau2 + se**2) if pcrit is not None else None
     return MetaResult(
         f"random ({method})",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from .binary import Interval
+from .binary import Interval, z_critical
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,6 @@ class Recovered:
     z: float
     p_value: float
     centre: float  # the CI's centre back on the reported scale (geometric mean for ratios)
-
-
-def _z(level: float) -> float:
-    if not 0 < level < 1:
-        raise ValueError(f"CI level must lie strictly between 0 and 1, got {level}")
-    return stats.norm.ppf(0.5 + level / 2)
 
 
 def recover(
@@ -52,7 +46,7 @@ def recover(
         point, lo, hi = math.log(estimate), math.log(lower), math.log(upper)
     else:
         point, lo, hi = estimate, lower, upper
-    se = (hi - lo) / (2 * _z(level))
+    se = (hi - lo) / (2 * z_critical(level))
     if se <= 0:
         raise ValueError("the CI has zero width, so no standard error can be recovered")
     z = point / se
@@ -82,7 +76,7 @@ def interaction_test(
     diff = a.log_estimate - b.log_estimate
     se = math.hypot(a.se, b.se)
     z = diff / se
-    half = _z(level) * se
+    half = z_critical(level) * se
     if ratio:
         interval = Interval(math.exp(diff), math.exp(diff - half), math.exp(diff + half), level)
     else:
@@ -212,7 +206,7 @@ def remaining_after_removing(
     w_rest = w_total - w_part
     y = (w_total * a.log_estimate - w_part * b.log_estimate) / w_rest
     se = w_rest**-0.5
-    half = _z(level) * se
+    half = z_critical(level) * se
     back = math.exp if ratio else (lambda x: x)
     return Remainder(
         Interval(back(y), back(y - half), back(y + half), level), y, se, w_rest / w_total
