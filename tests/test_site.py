@@ -13,16 +13,20 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "site"
+SITE = ROOT / "build" / "test-site"
 SHOTS = ROOT / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def pages():
     subprocess.run(
-        [sys.executable, "-m", "ta1sepsis.site", "--out", "build/test-site"], cwd=ROOT, check=True
+        [sys.executable, "-m", "ta1sepsis.site", "--out", str(SITE.relative_to(ROOT))],
+        cwd=ROOT,
+        check=True,
     )
-    return sorted(SITE.glob("*.html"))
+    built = sorted(SITE.glob("*.html"))
+    assert built, f"the site build wrote no pages into {SITE}"
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +76,7 @@ def test_no_error_output_cells():
 
 def test_every_page_renders_cleanly_in_chromium(pages, browser):
     SHOTS.mkdir(exist_ok=True)
+    visited = 0
     for page in pages:
         browser.get(page.as_uri())
         problems = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
@@ -87,3 +92,5 @@ def test_every_page_renders_cleanly_in_chromium(pages, browser):
             if parsed.scheme == "file":
                 assert Path(parsed.path).is_file(), f"{page.name}: broken link {link}"
         browser.save_screenshot(str(SHOTS / f"{page.stem}.png"))
+        visited += 1
+    assert visited == len(pages) > 1
