@@ -9,7 +9,8 @@ from scipy import stats
 from ta1sepsis.bayes import (
     Normal,
     enthusiastic_prior,
-    meta_analytic_prior,
+    Mixture,
+    meta_analytic_predictive_prior,
     posterior,
     sceptical_prior,
     summarise,
@@ -42,12 +43,55 @@ def test_named_priors():
     e = enthusiastic_prior(0.70)
     assert e.median_ratio == pytest.approx(0.70)
     assert 1 - e.prob_below(1.0) == pytest.approx(0.05, abs=1e-12)  # 5% of the mass on harm
-    m = meta_analytic_prior(0.69, 0.60, 0.80)  # Gu 2018
-    assert m.sd == pytest.approx((math.log(0.8) - math.log(0.6)) / (2 * Z))
-    half = meta_analytic_prior(0.69, 0.60, 0.80, weight=0.5)
-    assert half.sd == pytest.approx(m.sd * math.sqrt(2))
+    m = meta_analytic_predictive_prior(0.69, 0.60, 0.80)  # Gu 2018, tau2 = 0
+    se = (math.log(0.8) - math.log(0.6)) / (2 * Z)
+    assert m.sd == pytest.approx(se)
+    pred = meta_analytic_predictive_prior(0.69, 0.60, 0.80, tau2=0.04)
+    assert pred.sd == pytest.approx(math.sqrt(se**2 + 0.04))
     with pytest.raises(ValueError):
-        meta_analytic_prior(0.69, 0.60, 0.80, weight=0)
+        meta_analytic_predictive_prior(0.69, 0.60, 0.80, robust_weight=0)
+
+
+def test_robust_mixture_update_by_hand():
+    # prior 0.8 N(ln 0.69, 0.0737^2 + 0.04) + 0.2 N(0, 10^2); data ln 0.97, SE 0.1249
+    se_e = (math.log(0.8) - math.log(0.6)) / (2 * Z)
+    prior = meta_analytic_predictive_prior(0.69, 0.60, 0.80, tau2=0.04, robust_weight=0.8)
+    assert isinstance(prior, Mixture) and prior.weights == pytest.approx((0.8, 0.2))
+    y, se = math.log(0.97), 0.1249
+    sd1 = math.sqrt(se_e**2 + 0.04)
+    m1 = 0.8 * stats.norm.pdf(y, math.log(0.69), math.hypot(sd1, se))
+    m2 = 0.2 * stats.norm.pdf(y, 0.0, math.hypot(10, se))
+    post = posterior(prior, y, se)
+    assert post.weights[0] == pytest.approx(m1 / (m1 + m2), rel=1e-10)
+    p1 = 1 / sd1**2 + 1 / se**2
+    assert post.components[0].mean == pytest.approx(
+        (math.log(0.69) / sd1**2 + y / se**2) / p1, rel=1e-12
+    )
+    # the mixture's P(ratio < 1) is the weighted sum of the components'
+    expected = sum(w * c.prob_below(1.0) for w, c in zip(post.weights, post.components, strict=True))
+    assert post.prob_below(1.0) == pytest.approx(expected, rel=1e-12)
+    assert post.prob_below(post.median_ratio) == pytest.approx(0.5, abs=1e-9)
+
+
+def test_turner_prior_integrates_over_tau2():
+    # log tau^2 ~ N(-4, 1.5^2): the mixture's variance is se^2 + E[tau^2],
+    # E[tau^2] = exp(-4 + 1.5^2 / 2)
+    prior = meta_analytic_predictive_prior(0.69, 0.60, 0.80, tau2=(-4.0, 1.5))
+    se = (math.log(0.8) - math.log(0.6)) / (2 * Z)
+    assert prior.sd**2 == pytest.approx(se**2 + math.exp(-4 + 1.5**2 / 2), rel=1e-3)
+    assert prior.median_ratio == pytest.approx(0.69, rel=1e-9)
+
+
+def test_absolute_probabilities_by_hand():
+    # baseline 0.24, RR scale: ARR >= 2 pp <=> RR <= 0.22 / 0.24; harm >= 2 pp <=> RR >= 0.26/0.24
+    post = Normal(math.log(0.95), 0.1)
+    s = summarise(post, (0.9,), 1.0, baseline_risk=0.24, absolute_benefits=(0.02,), absolute_harm=0.02)
+    assert s["p_arr_ge_2pp"] == pytest.approx(stats.norm.cdf((math.log(0.22 / 0.24) - math.log(0.95)) / 0.1))
+    assert s["p_ari_ge_2pp"] == pytest.approx(stats.norm.sf((math.log(0.26 / 0.24) - math.log(0.95)) / 0.1))
+    # hazard-ratio scale: 1 - p_T = (1 - p_C)^HR, so ARR >= 2 pp <=> HR <= ln(0.78)/ln(0.76)
+    h = summarise(post, (), 1.0, baseline_risk=0.24, absolute_benefits=(0.02,), scale="HR")
+    r = math.log(0.78) / math.log(0.76)
+    assert h["p_arr_ge_2pp"] == pytest.approx(stats.norm.cdf((math.log(r) - math.log(0.95)) / 0.1))
 
 
 def test_vague_prior_reproduces_the_likelihood():
@@ -90,3 +134,29 @@ def test_tau_to_zero_gives_the_common_effect_posterior():
     got = bayes_random_effects(y, s, tau_scale=1e-6, sd_mu=1e6)
     w = 1 / s**2
     assert got.quantile(0.5) == pytest.approx(np.sum(w * y) / w.sum(), abs=1e-6)
+
+
+def test_log_normal_tau2_prior_matches_brute_force():
+    """Turner-type prior log tau^2 ~ N(-4, 1.5^2) on the ETASS and TESTS log ORs: the predictive
+    P(theta_new < 0) by a plain 2-D (mu, tau) grid with the density of tau written out:
+    p(tau) = 2 N(2 ln tau; -4, 1.5) / tau."""
+    y = np.array([math.log(47 * 117 / (134 * 63)), math.log(127 * 415 / (415 * 132))])
+    s = np.array([0.2306, 0.1424])
+    got = bayes_random_effects(y, s, sd_mu=4.0, log_tau2_prior=(-4.0, 1.5))
+    mu = np.linspace(-4, 4, 2001)
+    tau = np.linspace(1e-6, 3, 6001)
+    M, T = np.meshgrid(mu, tau, indexing="ij")
+    log_post = (
+        stats.norm.logpdf(M, 0, 4)
+        + math.log(2)
+        - np.log(T)
+        + stats.norm.logpdf(2 * np.log(T), -4.0, 1.5)
+    )
+    for yi, si in zip(y, s, strict=True):
+        log_post += stats.norm.logpdf(yi, M, np.sqrt(si**2 + T**2))
+    p = np.exp(log_post - log_post.max())
+    p /= p.sum()
+    p_new = np.sum(p * stats.norm.cdf(-M / T))
+    assert got.prob_below(0.0, predictive=True) == pytest.approx(p_new, abs=1e-4)
+    p_mu = p[mu < -1e-12].sum() + 0.5 * p[np.isclose(mu, 0)].sum()
+    assert got.prob_below(0.0) == pytest.approx(p_mu, abs=1e-4)

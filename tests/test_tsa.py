@@ -1,4 +1,4 @@
-"""Trial sequential analysis: information size, diversity and adjusted CI by hand."""
+"""Trial sequential analysis: information size, Z-curves by hand, boundaries and conclusions."""
 
 import math
 
@@ -8,8 +8,16 @@ import pytest
 from scipy import stats
 
 from conftest import REFERENCE
-from ta1sepsis.group_sequential import efficacy_boundaries
-from ta1sepsis.tsa import diversity, required_information_size, trial_sequential_analysis
+from ta1sepsis.group_sequential import design_with_futility, efficacy_boundaries
+from ta1sepsis.tsa import (
+    cumulative_statistics,
+    cumulative_statistics_from_effects,
+    diversity,
+    excluded_effects,
+    monitor,
+    required_information_size,
+    trial_sequential_analysis,
+)
 
 TWO = pd.read_csv(REFERENCE / "datasets" / "etass_tests.csv")
 
@@ -26,36 +34,157 @@ def test_required_information_size_by_hand():
     assert required_information_size(0.30, 0.20, diversity=0.5)["ris"] == 4604
 
 
-def test_diversity_two_trials_by_hand():
-    # ln OR SEs from meta_analyses.md section 6 are for OR; here RR: v = 1/a - 1/n1 + 1/c - 1/n2
-    v = np.array([1 / 47 - 1 / 181 + 1 / 63 - 1 / 180, 1 / 127 - 1 / 542 + 1 / 132 - 1 / 547])
-    y = np.log([(47 / 181) / (63 / 180), (127 / 542) / (132 / 547)])
+def _hand_random(ys, vs):
+    """DerSimonian-Laird by hand: Q, tau2, mu, Wald SE, HKSJ SE."""
+    y, v = np.array(ys), np.array(vs)
     w = 1 / v
-    q = np.sum(w * (y - np.sum(w * y) / w.sum()) ** 2)
-    tau2 = max(0.0, (q - 1) / (w.sum() - np.sum(w**2) / w.sum()))
-    v_f, v_r = 1 / w.sum(), 1 / np.sum(1 / (v + tau2))
-    assert diversity(TWO, "RR") == pytest.approx(1 - v_f / v_r, rel=1e-12)
+    mu_f = np.sum(w * y) / w.sum()
+    q = np.sum(w * (y - mu_f) ** 2)
+    tau2 = max(0.0, (q - (len(y) - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+    wr = 1 / (v + tau2)
+    mu = np.sum(wr * y) / wr.sum()
+    se = 1 / math.sqrt(wr.sum())
+    q_hk = np.sum(wr * (y - mu) ** 2) / (len(y) - 1)
+    return mu, se, se * math.sqrt(q_hk), tau2, 1 - (1 / w.sum()) / se**2
 
 
-def test_tsa_boundaries_and_adjusted_ci():
-    result = trial_sequential_analysis(TWO, p_control=0.30, rrr=0.20, diversity_adjustment=0.0)
+def test_random_effects_z_curve_by_hand():
+    # ln OR and Woolf variances of ETASS (47/181 vs 63/180) and TESTS (127/542 vs 132/547)
+    y = [math.log(47 * 117 / (134 * 63)), math.log(127 * 415 / (415 * 132))]
+    v = [1 / 47 + 1 / 134 + 1 / 63 + 1 / 117, 1 / 127 + 1 / 415 + 1 / 132 + 1 / 415]
+    mu, se, se_hk, tau2, d2 = _hand_random(y, v)
+    table = cumulative_statistics(TWO, "OR")
+    last = table.iloc[-1]
+    assert last["tau2"] == pytest.approx(tau2, rel=1e-10)
+    assert last["z_random_dl"] == pytest.approx(mu / se, rel=1e-10)
+    assert last["z_random_dl_hksj"] == pytest.approx(mu / se_hk, rel=1e-10)
+    assert last["d2"] == pytest.approx(d2, rel=1e-10)
+    # after the first trial every model is that trial's own z
+    first = table.iloc[0]
+    for model in ("fixed", "random_dl", "random_dl_hksj"):
+        assert first[f"z_{model}"] == pytest.approx(y[0] / math.sqrt(v[0]), rel=1e-12)
+    # the common-effect curve is Mantel-Haenszel: sum(a d / N) / sum(b c / N)
+    tables = [(47, 181, 63, 180), (127, 542, 132, 547)]
+    r = sum(a * (n2 - c) / (n1 + n2) for a, n1, c, n2 in tables)
+    s = sum((n1 - a) * c / (n1 + n2) for a, n1, c, n2 in tables)
+    assert math.exp(last["log_fixed"]) == pytest.approx(r / s, rel=1e-12)
+
+
+def test_three_trial_hksj_differs_from_wald_and_matches_hand():
+    studies = pd.DataFrame(
+        {"study": ["a", "b", "c"], "year": [1, 2, 3], "ai": [10, 30, 12],
+         "n1i": [50, 200, 60], "ci": [20, 28, 25], "n2i": [50, 200, 60]}
+    )
+    y = [math.log((a / n1) / (c / n2)) for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)]
+    v = [1 / a - 1 / n1 + 1 / c - 1 / n2 for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)]
+    mu, se, se_hk, *_ = _hand_random(y, v)
+    last = cumulative_statistics(studies, "RR").iloc[-1]
+    assert last["z_random_dl"] == pytest.approx(mu / se, rel=1e-10)
+    assert last["z_random_dl_hksj"] == pytest.approx(mu / se_hk, rel=1e-10)
+    assert abs(se_hk - se) > 1e-3
+
+
+def test_zero_arm_in_the_first_trial_gives_a_finite_z_curve():
+    studies = pd.DataFrame(
+        {"study": ["zero", "b"], "year": [1, 2], "ai": [0, 30], "n1i": [40, 200],
+         "ci": [4, 40], "n2i": [40, 200]}
+    )
+    table = cumulative_statistics(studies, "RR", correction="constant")
+    # first look: Mantel-Haenszel RR is 0, so the 0.5-corrected inverse-variance estimate is used:
+    # ln[(0.5/41)/(4.5/41)], v = 1/0.5 - 1/41 + 1/4.5 - 1/41
+    y0 = math.log(0.5 / 4.5)
+    v0 = 1 / 0.5 - 1 / 41 + 1 / 4.5 - 1 / 41
+    assert table.loc[0, "z_fixed"] == pytest.approx(y0 / math.sqrt(v0), rel=1e-10)
+    assert "continuity correction" in table.loc[0, "note"]
+    assert np.isfinite(table["z_fixed"]).all() and np.isfinite(table["z_random_dl"]).all()
+
+
+def test_double_zero_trials_add_patients_but_not_information():
+    studies = pd.DataFrame(
+        {"study": ["none", "b"], "year": [1, 2], "ai": [0, 30], "n1i": [20, 200],
+         "ci": [0, 40], "n2i": [20, 200]}
+    )
+    table = cumulative_statistics(studies, "OR")
+    assert math.isnan(table.loc[0, "z_fixed"]) and table.loc[0, "patients"] == 40
+    alone = cumulative_statistics(studies.iloc[[1]], "OR")
+    assert table.loc[1, "z_fixed"] == pytest.approx(alone.loc[0, "z_fixed"], rel=1e-12)
+    assert table.loc[1, "patients"] == 440
+
+
+def test_fixed_pairing_has_no_adjustment_and_boundaries_match():
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "fixed", futility=False)
+    assert result.ris["ris"] == result.ris["ris_unadjusted"] == 2302
     looks = result.looks
-    assert result.ris["ris"] == 2302
     fractions = np.r_[looks["patients"] / 2302, 1.0]
     np.testing.assert_allclose(looks["fraction"], fractions[:-1])
     np.testing.assert_allclose(
-        looks["efficacy_boundary"], efficacy_boundaries(fractions)[:-1], atol=1e-12
+        looks["efficacy_boundary"], efficacy_boundaries(fractions, 0.025)[:-1], atol=1e-12
     )
     adj = result.adjusted
     c = looks["efficacy_boundary"].iloc[-1]
     half = math.log(adj["estimate"]) - math.log(adj["adjusted_lower"])
     naive = math.log(adj["estimate"]) - math.log(adj["naive_lower"])
     assert half / naive == pytest.approx(c / stats.norm.ppf(0.975), rel=1e-9)
-    assert "inconclusive" in result.conclusion
+    assert result.conclusion == "inconclusive"
+    # the curve passes through the boundary at each look
+    for t, b in zip(looks["fraction"], looks["efficacy_boundary"], strict=True):
+        row = result.curve.loc[(result.curve["fraction"] - t).abs().idxmin()]
+        assert row["fraction"] == pytest.approx(t) and row["efficacy"] == pytest.approx(b, abs=1e-8)
 
 
-def test_bad_assumptions_are_refused():
-    with pytest.raises(ValueError, match="relative risk reduction"):
-        required_information_size(0.3, 1.2)
-    with pytest.raises(ValueError, match="control event proportion"):
-        required_information_size(0.0, 0.2)
+def test_random_pairing_inflates_by_d2():
+    d2 = diversity(TWO, "RR")
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "random_dl", futility=False)
+    assert result.ris["diversity"] == pytest.approx(d2)
+    assert result.ris["ris"] == 2 * math.ceil(2301.1196 / (1 - d2) / 2 - 1e-9)
+    i2 = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "random_dl", diversity="i2", futility=False)
+    assert i2.ris["diversity"] == pytest.approx(cumulative_statistics(TWO, "RR").iloc[-1]["i2"])
+
+
+def test_futility_is_on_by_default_and_inflates_to_the_design():
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "fixed")
+    assert result.futility and "futility_boundary" in result.looks
+    fractions = np.r_[result.looks["fraction"].to_numpy(), 1.0]
+    design = design_with_futility(fractions, 0.025, 0.10)
+    assert result.inflation == pytest.approx(design.inflation, rel=1e-8)
+    np.testing.assert_allclose(result.looks["futility_boundary"], design.futility[:-1], atol=1e-8)
+    assert "futility" in result.curve
+
+
+def _table(patients, z):
+    return pd.DataFrame(
+        {"study": [f"t{i}" for i in range(len(z))], "patients": patients, "z_fixed": z,
+         "log_fixed": np.array(z) * 0.1, "se_fixed": 0.1}
+    )
+
+
+RIS = {"ris": 1000, "ris_unadjusted": 1000, "diversity": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("patients", "z", "expected"),
+    [
+        ([200, 600], [-1.0, -5.0], "benefit"),
+        ([200, 600], [1.0, 5.0], "harm"),
+        ([200, 800], [-0.5, -0.1], "futility"),
+        ([200, 1200], [-0.5, -1.5], "ris_reached"),
+        ([200, 400], [-0.5, -1.5], "inconclusive"),
+    ],
+)
+def test_conclusions(patients, z, expected):
+    result = monitor(_table(patients, z), "fixed", RIS, futility=True)
+    assert result.conclusion == expected
+
+
+def test_effects_table_and_excluded_effects():
+    table = pd.DataFrame(
+        {"study": ["block", "x"], "yi": [math.log(0.5), math.log(0.9)], "vi": [0.04, 0.01],
+         "patients": [400, 1000]}
+    )
+    stats_table = cumulative_statistics_from_effects(table)
+    w = np.array([25.0, 100.0])
+    mu = np.sum(w * table["yi"]) / w.sum()
+    assert stats_table.iloc[-1]["z_fixed"] == pytest.approx(mu * math.sqrt(w.sum()), rel=1e-12)
+    assert excluded_effects(0.78, 1.16) == pytest.approx(
+        {"rrr_excluded_above": 0.22, "rri_excluded_above": 0.16}
+    )

@@ -4,7 +4,11 @@ Model (Friede, Röver, Wandel & Neuenschwander, Biom J 2017;59:658 — meta-anal
 studies; Röver, J Stat Softw 2020;93(6), the bayesmeta package):
 
     y_i ~ N(theta_i, s_i^2),  theta_i ~ N(mu, tau^2),  mu ~ N(mu0, sd_mu^2),
-    tau ~ half-normal(scale).
+    tau ~ half-normal(scale)   or   log(tau^2) ~ N(m, s^2)
+
+(the second is an empirical predictive distribution for the heterogeneity of a given outcome
+type, Turner et al., Stat Med 2015;34:984-998; on tau its density is 2 tau times the log-normal
+density of tau^2).
 
 Given tau the model is conjugate in mu: with w_i = 1/(s_i^2 + tau^2) and prior precision
 p0 = 1/sd_mu^2, mu | tau, y ~ N(m(tau), v(tau)), v = 1/(p0 + sum w), m = v (p0 mu0 + sum w y),
@@ -15,6 +19,8 @@ a fine grid (Simpson's rule on a transformed tau scale that covers the half-norm
 """
 
 from __future__ import annotations
+
+import math
 
 from dataclasses import dataclass
 
@@ -67,13 +73,42 @@ def bayes_random_effects(
     tau_scale: float = 0.5,
     mu0: float = 0.0,
     sd_mu: float = 4.0,
+    log_tau2_prior: tuple[float, float] | None = None,
 ) -> BayesMetaResult:
-    """Posterior of mu and tau for log-scale estimates ``y`` with standard errors ``s``."""
+    """Posterior of mu and tau for log-scale estimates ``y`` with standard errors ``s``.
+
+    Parameters
+    ----------
+    y, s : array
+        Log-scale estimates and their standard errors.
+    tau_scale : float
+        Scale of the half-normal prior on tau (log scale), used unless ``log_tau2_prior``.
+    mu0, sd_mu : float
+        Normal prior on the mean effect (log scale); the default is weakly informative.
+    log_tau2_prior : (m, s), optional
+        Log-normal prior on tau^2: log tau^2 ~ N(m, s^2) (Turner et al. 2015).
+
+    Returns
+    -------
+    BayesMetaResult
+        Posterior of tau on a grid and the conditional posteriors of mu; ``summary()`` gives the
+        mean effect, ``summary(predictive=True)`` the effect in a new trial.
+
+    References
+    ----------
+    Friede, Röver, Wandel & Neuenschwander, Biom J 2017;59:658-671; Röver, J Stat Softw
+    2020;93(6); Turner et al., Stat Med 2015;34:984-998.
+    """
     y, s = np.asarray(y, float), np.asarray(s, float)
     if y.shape != s.shape or y.ndim != 1 or len(y) < 1:
         raise ValueError("y and s must be equal-length one-dimensional arrays")
     if np.any(s <= 0) or tau_scale <= 0 or sd_mu <= 0:
         raise ValueError("standard errors, the tau scale and the prior SD of mu must be positive")
+    if log_tau2_prior is not None:
+        m_log, s_log = log_tau2_prior
+        if s_log <= 0:
+            raise ValueError("the SD of log tau^2 must be positive")
+        tau_scale = math.exp(m_log / 2)  # the prior median of tau sets the grid's scale
     # tau = scale * u / (1 - u) for u in [0, 1): dense near 0, reaching far into the tail
     u = np.linspace(0.0, 1.0, GRID)[:-1]
     tau = 6 * tau_scale * u / (1 - u)
@@ -87,7 +122,17 @@ def bayes_random_effects(
         + 0.5 * np.log(w).sum(axis=1)
         - 0.5 * ((w * y**2).sum(axis=1) + mu0**2 / sd_mu**2 - m**2 / v)
     )
-    log_prior = stats.halfnorm.logpdf(tau, scale=tau_scale)
+    if log_tau2_prior is None:
+        log_prior = stats.halfnorm.logpdf(tau, scale=tau_scale)
+    else:
+        # density of tau = 2 tau x (log-normal density of tau^2) = 2 N(2 ln tau; m, s) / tau
+        positive = np.maximum(tau, 1e-300)
+        log_prior = np.where(
+            tau > 0,
+            math.log(2) - np.log(positive) + stats.norm.logpdf(2 * np.log(positive), m_log, s_log),
+            -np.inf,
+        )
+
     log_post = log_lik + log_prior
     dens = np.exp(log_post - log_post.max())
     simpson = np.ones(len(u))

@@ -56,55 +56,79 @@ def _grid(lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Propagator:
-    """Sub-density of S_k = Z_k sqrt(t_k) on the continuation region, look by look."""
+    """Sub-density of the score S = Z sqrt(t) on the continuation region after the last look.
 
-    def __init__(self, fractions: np.ndarray, drift: float):
-        self.t = fractions
-        self.drift = drift  # mean of Z at t = 1
-        self.s = None  # grid of S values in the continuation region of the current look
-        self.w = None  # quadrature weights times density
+    ``drift`` is E[Z] at full information (t = 1), so E[S_t] = drift * t and Var[S_t] = t. The
+    state is the information time ``last`` of the last look and, on a grid of S values over the
+    continuation region there, the quadrature weights times the sub-density (``None`` before the
+    first look). Crossing probabilities at any later time t follow by one convolution, so the
+    same state serves the next real look and any imagined look between two real ones (the
+    boundary curves drawn by :func:`efficacy_curve` and :func:`futility_curve`).
+    """
 
-    def _mean_sd(self, k: int) -> tuple[float, float]:
-        return self.drift * self.t[k], math.sqrt(self.t[k])
+    def __init__(self, drift: float):
+        self.drift = drift
+        self.last = 0.0
+        self.s = None
+        self.w = None
 
-    def prob_above(self, k: int, z: float) -> float:
-        """P(continued to look k, Z_k >= z)."""
-        if k == 0:
-            mean, sd = self._mean_sd(0)
-            return float(stats.norm.sf((z * math.sqrt(self.t[0]) - mean) / sd))
-        dt = self.t[k] - self.t[k - 1]
-        arg = (z * math.sqrt(self.t[k]) - self.s - self.drift * dt) / math.sqrt(dt)
+    def _args(self, t: float, z: float):
+        if self.s is None:
+            return (z * math.sqrt(t) - self.drift * t) / math.sqrt(t)
+        dt = t - self.last
+        return (z * math.sqrt(t) - self.s - self.drift * dt) / math.sqrt(dt)
+
+    def prob_above(self, t: float, z: float) -> float:
+        """P(continued until the last look, Z_t >= z) for a look at information time ``t``."""
+        arg = self._args(t, z)
+        if self.s is None:
+            return float(stats.norm.sf(arg))
         return float(np.sum(self.w * stats.norm.sf(arg)))
 
-    def prob_below(self, k: int, z: float) -> float:
-        """P(continued to look k, Z_k <= z)."""
-        if k == 0:
-            mean, sd = self._mean_sd(0)
-            return float(stats.norm.cdf((z * math.sqrt(self.t[0]) - mean) / sd))
-        dt = self.t[k] - self.t[k - 1]
-        arg = (z * math.sqrt(self.t[k]) - self.s - self.drift * dt) / math.sqrt(dt)
+    def prob_below(self, t: float, z: float) -> float:
+        """P(continued until the last look, Z_t <= z) for a look at information time ``t``."""
+        arg = self._args(t, z)
+        if self.s is None:
+            return float(stats.norm.cdf(arg))
         return float(np.sum(self.w * stats.norm.cdf(arg)))
 
-    def advance(self, k: int, lower_z: float, upper_z: float) -> None:
-        """Restrict look k to lower_z < Z_k < upper_z and store the sub-density there."""
-        mean, sd = self._mean_sd(k)
-        lo = max(lower_z * math.sqrt(self.t[k]), mean - TAIL * sd)
-        hi = min(upper_z * math.sqrt(self.t[k]), mean + TAIL * sd)
+    def advance(self, t: float, lower_z: float, upper_z: float) -> None:
+        """Look at time ``t``: keep the paths with lower_z < Z_t < upper_z."""
+        mean, sd = self.drift * t, math.sqrt(t)
+        lo = max(lower_z * sd, mean - TAIL * sd)
+        hi = min(upper_z * sd, mean + TAIL * sd)
         if hi <= lo:
-            self.s, self.w = np.array([lo]), np.array([0.0])
+            self.s, self.w, self.last = np.array([lo]), np.array([0.0]), t
             return
-        s, q = _grid(lo / math.sqrt(self.t[k]), hi / math.sqrt(self.t[k]))
-        s = s * math.sqrt(self.t[k])
-        q = q * math.sqrt(self.t[k])
-        if k == 0:
+        s, q = _grid(lo / sd, hi / sd)
+        s, q = s * sd, q * sd
+        if self.s is None:
             density = stats.norm.pdf(s, mean, sd)
         else:
-            dt = self.t[k] - self.t[k - 1]
+            dt = t - self.last
             kernel = stats.norm.pdf(
                 (s[:, None] - self.s[None, :] - self.drift * dt) / math.sqrt(dt)
             ) / math.sqrt(dt)
             density = kernel @ self.w
-        self.s, self.w = s, q * density
+        self.s, self.w, self.last = s, q * density, t
+
+    def solve_above(self, t: float, target: float) -> float:
+        """The z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
+        if target <= 0:
+            return math.inf
+        return float(
+            optimize.brentq(lambda z: self.prob_above(t, z) - target, -10, 40, xtol=1e-12)
+        )
+
+    def solve_below(self, t: float, target: float) -> float:
+        """The z with P(continued, Z_t <= z) = ``target``; above every path if not enough
+        probability is left to spend (stop for futility everywhere)."""
+        below = self.prob_below(t, 40.0)
+        if below <= target:
+            return 40.0 + (target - below) * 100
+        return float(
+            optimize.brentq(lambda z: self.prob_below(t, z) - target, -40, 40, xtol=1e-12)
+        )
 
 
 def _check_fractions(fractions) -> np.ndarray:
@@ -117,22 +141,75 @@ def _check_fractions(fractions) -> np.ndarray:
 
 
 def efficacy_boundaries(fractions, alpha: float = 0.025) -> np.ndarray:
-    """One-sided Lan-DeMets O'Brien-Fleming efficacy boundaries (z) at ``fractions``."""
+    """One-sided Lan-DeMets O'Brien-Fleming efficacy boundaries at the looks ``fractions``.
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fractions of the looks, increasing within (0, 1].
+    alpha : float
+        One-sided significance level spent by t = 1 (0.025 for a symmetric two-sided design at
+        level 0.05, the convention of rpact and of the TSA software).
+
+    Returns
+    -------
+    numpy.ndarray
+        Critical values on the z scale, one per look.
+
+    References
+    ----------
+    Lan & DeMets, Biometrika 1983;70:659-663; Jennison & Turnbull 2000, ch. 19.
+    """
     t = _check_fractions(fractions)
-    spent = obf_spending(t, alpha)
-    increments = np.diff(np.r_[0.0, spent])
-    prop = _Propagator(t, 0.0)
+    increments = np.diff(np.r_[0.0, obf_spending(t, alpha)])
+    prop = _Propagator(0.0)
     bounds = []
-    for k, target in enumerate(increments):
-        if target <= 0:
-            c = math.inf
-        else:
-            c = optimize.brentq(
-                lambda z, k=k, a=target: prop.prob_above(k, z) - a, -10, 40, xtol=1e-12
-            )
+    for tk, target in zip(t, increments, strict=True):
+        c = prop.solve_above(tk, target)
         bounds.append(c)
-        prop.advance(k, -math.inf, c)
+        prop.advance(tk, -math.inf, c)
     return np.array(bounds)
+
+
+def efficacy_curve(fractions, grid, alpha: float = 0.025) -> np.ndarray:
+    """The efficacy boundary as a curve: at each ``grid`` point t, the critical value a look at
+    t would have, given the real looks at ``fractions`` before it.
+
+    This is how the boundaries of a trial sequential analysis are drawn: between two looks the
+    curve shows where the next look's boundary would lie wherever that look falls, instead of a
+    straight segment joining two boundary values. At a real look the curve equals
+    :func:`efficacy_boundaries`. Because Lan-DeMets boundaries do not depend on future looks,
+    the value at t equals the boundary of a design with looks ``(earlier looks, t)`` (checked
+    against rpact with information rates ``c(earlier, t, 1)``).
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fractions of the real looks, increasing within (0, 1].
+    grid : sequence of float
+        Information fractions in (0, 1] at which to evaluate the curve (any order).
+    alpha : float
+        One-sided level spent by t = 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Critical values (z) at ``grid``.
+    """
+    t = _check_fractions(fractions)
+    grid = np.asarray(grid, float)
+    bounds = efficacy_boundaries(t, alpha)
+    out = np.empty(len(grid))
+    order = np.argsort(grid, kind="stable")
+    prop, k, spent = _Propagator(0.0), 0, 0.0
+    for i in order:
+        g = grid[i]
+        while k < len(t) and t[k] < g:
+            prop.advance(t[k], -math.inf, bounds[k])
+            spent = float(obf_spending(t[k], alpha))
+            k += 1
+        out[i] = prop.solve_above(g, float(obf_spending(g, alpha)) - spent)
+    return out
 
 
 @dataclass(frozen=True)
@@ -144,28 +221,45 @@ class Design:
     futility: np.ndarray  # futility[K-1] equals efficacy[K-1]
     drift: float  # E[Z] at full information under the alternative
     inflation: float  # (drift / (z_alpha + z_beta))^2
+    beta: float = 0.2
 
 
 def _futility_for_drift(t: np.ndarray, efficacy: np.ndarray, beta: float, drift: float):
     spent = np.diff(np.r_[0.0, obf_spending(t, beta)])
-    prop = _Propagator(t, drift)
+    prop = _Propagator(drift)
     bounds = []
-    for k, target in enumerate(spent):
-        below = prop.prob_below(k, 40.0)  # P(continued to look k)
-        if below <= target:  # not enough mass left to spend: stop for futility everywhere
-            b = 40.0 + (target - below) * 100
-        else:
-            b = optimize.brentq(
-                lambda z, k=k, a=target: prop.prob_below(k, z) - a, -40, 40, xtol=1e-12
-            )
+    for k, (tk, target) in enumerate(zip(t, spent, strict=True)):
+        b = prop.solve_below(tk, target)
         bounds.append(b)
         if k < len(t) - 1:
-            prop.advance(k, b, efficacy[k])
+            prop.advance(tk, b, efficacy[k])
     return np.array(bounds)
 
 
 def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> Design:
-    """Efficacy boundaries plus non-binding O'Brien-Fleming beta-spending futility bounds."""
+    """Efficacy boundaries plus non-binding O'Brien-Fleming beta-spending futility boundaries.
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fractions of the looks, increasing within (0, 1], the last normally 1.
+    alpha : float
+        One-sided significance level.
+    beta : float
+        Type II error spent by the futility boundaries (1 - power).
+
+    Returns
+    -------
+    Design
+        Boundaries (z), the drift under the alternative at which the last futility boundary
+        meets the last efficacy boundary, and the inflation of the maximum information over a
+        fixed design, (drift / (z_alpha + z_beta))^2.
+
+    References
+    ----------
+    rpact ``getDesignGroupSequential(typeBetaSpending = "bsOF", bindingFutility = FALSE)``;
+    Jennison & Turnbull 2000, section 7.2.
+    """
     t = _check_fractions(fractions)
     efficacy = efficacy_boundaries(t, alpha)
     fixed = stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)
@@ -175,7 +269,38 @@ def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> 
 
     drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
     futility = _futility_for_drift(t, efficacy, beta, drift)
-    return Design(t, efficacy, futility, drift, (drift / fixed) ** 2)
+    return Design(t, efficacy, futility, drift, (drift / fixed) ** 2, beta)
+
+
+def futility_curve(design: Design, grid) -> np.ndarray:
+    """The non-binding futility boundary of ``design`` as a curve over ``grid``: at each t, the
+    futility critical value a look at t would have, given the design's looks before it and the
+    design's drift (the inner wedge of a trial sequential analysis plot).
+
+    Parameters
+    ----------
+    design : Design
+        From :func:`design_with_futility`.
+    grid : sequence of float
+        Information fractions in (0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Futility critical values (z) at ``grid``; at a real look they equal ``design.futility``.
+    """
+    t, eff, fut = design.fractions, design.efficacy, design.futility
+    grid = np.asarray(grid, float)
+    out = np.empty(len(grid))
+    prop, k, spent = _Propagator(design.drift), 0, 0.0
+    for i in np.argsort(grid, kind="stable"):
+        g = grid[i]
+        while k < len(t) and t[k] < g:
+            prop.advance(t[k], fut[k], eff[k])
+            spent = float(obf_spending(t[k], design.beta))
+            k += 1
+        out[i] = prop.solve_below(g, float(obf_spending(g, design.beta)) - spent)
+    return out
 
 
 @dataclass(frozen=True)
@@ -200,13 +325,13 @@ def operating_characteristics(
     t = _check_fractions(fractions)
     efficacy = np.asarray(efficacy, float)
     lower = np.full(len(t), -np.inf) if futility is None else np.asarray(futility, float)
-    prop = _Propagator(t, drift)
+    prop = _Propagator(drift)
     eff, fut = np.zeros(len(t)), np.zeros(len(t))
-    for k in range(len(t)):
-        eff[k] = prop.prob_above(k, efficacy[k])
+    for k, tk in enumerate(t):
+        eff[k] = prop.prob_above(tk, efficacy[k])
         if k < len(t) - 1:
-            fut[k] = prop.prob_below(k, lower[k]) if np.isfinite(lower[k]) else 0.0
-            prop.advance(k, lower[k], efficacy[k])
+            fut[k] = prop.prob_below(tk, lower[k]) if np.isfinite(lower[k]) else 0.0
+            prop.advance(tk, lower[k], efficacy[k])
     stop = eff + fut
     reach_last = 1 - stop[:-1].sum()
     expected = float(np.sum(t[:-1] * stop[:-1]) + t[-1] * reach_last)

@@ -1,23 +1,36 @@
 """Trial sequential analysis (TSA) of a cumulative meta-analysis of a binary outcome.
 
 Methods as in the Copenhagen Trial Unit's TSA software and its R implementation RTSA
-(Wetterslev et al., BMC Med Res Methodol 2009;9:86; Thorlund et al., *User manual for TSA*,
-2017; RTSA ``ris.R``):
+(Wetterslev, Thorlund, Brok & Gluud, J Clin Epidemiol 2008;61:64 and BMC Med Res Methodol
+2009;9:86; Thorlund et al., *User manual for Trial Sequential Analysis (TSA)*, Copenhagen Trial
+Unit 2017; RTSA ``ris.R``, ``metaanalysis.R`` and ``boundaries.R``):
 
-* Required information size for a 1:1 comparison of proportions p_C (control) and
+* **Required information size** (RIS) for a 1:1 comparison of proportions p_C (control) and
   p_I = p_C (1 - RRR): N = 4 (z_{1-alpha/sides} + z_{1-beta})^2 pbar (1 - pbar) / (p_C - p_I)^2,
   pbar = (p_C + p_I)/2, rounded up to an even number of patients.
-* Heterogeneity (diversity) adjustment N / (1 - D^2), with D^2 = (V_R - V_F)/V_R the relative
+* **Heterogeneity adjustment** N / (1 - D^2), with the diversity D^2 = 1 - V_F / V_R, the relative
   reduction in the variance of the pooled estimate from the random-effects (DerSimonian-Laird)
-  to the common-effect model (Wetterslev, Thorlund, Brok & Gluud, BMC Med Res Methodol 2009).
-* Cumulative Z-curve: the pooled log effect divided by its SE after each trial, plotted at the
-  information fraction t = cumulative patients / RIS; ``z_benefit`` = -Z is positive when the
-  pooled ratio favours the intervention (the futility boundaries refer to it).
-* Two-sided symmetric Lan-DeMets O'Brien-Fleming monitoring boundaries with alpha/2 spent in
-  each tail (:mod:`ta1sepsis.group_sequential`); optional non-binding beta-spending futility
-  boundaries, with the information size inflated so that the final boundaries meet.
-* TSA-adjusted CI: the pooled estimate +/- c(t) SE, where c(t) is the efficacy boundary at the
-  information reached, when t < 1; the ordinary CI once the RIS is reached.
+  to the common-effect model; or N / (1 - I^2) (Wetterslev et al. 2009).
+* **The Z-curve comes from the same model as the RIS.** A common-effect RIS (no adjustment) is
+  paired with the common-effect Mantel-Haenszel Z-curve; a heterogeneity-adjusted RIS with a
+  random-effects Z-curve: DerSimonian-Laird with a Wald SE, or DerSimonian-Laird with the
+  Hartung-Knapp-Sidik-Jonkman SE (RTSA's ``re_method = "DL_HKSJ"``: z = mu / SE_HKSJ, without
+  the max(1, q) modification). Pairing a common-effect Z-curve with a D^2-inflated RIS mixes two
+  models and is not offered.
+* **Monitoring boundaries**: two-sided symmetric Lan-DeMets O'Brien-Fleming boundaries with
+  alpha/2 spent in each tail, and by default non-binding O'Brien-Fleming beta-spending futility
+  boundaries (the inner wedge: the Z-curve inside (-b, b) means an effect of the assumed size is
+  unlikely in either direction), with the information size inflated so that the final boundaries
+  meet (:mod:`ta1sepsis.group_sequential`). Boundaries are evaluated at every look and, for the
+  figure, as curves over a fine grid of information fractions.
+* **TSA-adjusted CI**: the pooled estimate +/- c(t) SE, where c(t) is the efficacy boundary at
+  the information reached, while t < 1; the ordinary CI once the RIS is reached.
+
+Zero cells: the common-effect Mantel-Haenszel estimate needs no correction unless every trial so
+far has no events in the same arm; then (and for the inverse-variance and random-effects
+statistics always) the continuity correction chosen for the meta-analysis is applied
+(:mod:`ta1sepsis.meta_effects`). Trials with no events in either arm carry no information on a
+ratio scale and do not move the Z-curve (their patients still count towards the information).
 """
 
 from __future__ import annotations
@@ -29,9 +42,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .group_sequential import design_with_futility, efficacy_boundaries
-from .meta_effects import study_effects
+from .group_sequential import (
+    design_with_futility,
+    efficacy_boundaries,
+    efficacy_curve,
+    futility_curve,
+)
+from .meta_effects import StudyEffects, study_effects
 from .meta_pooling import common_effect_iv, mantel_haenszel, random_effects
+
+MODELS = ("fixed", "random_dl", "random_dl_hksj")
+MODEL_LABELS = {
+    "fixed": "common effect (Mantel-Haenszel)",
+    "random_dl": "random effects (DerSimonian-Laird)",
+    "random_dl_hksj": "random effects (DerSimonian-Laird, Hartung-Knapp-Sidik-Jonkman SE)",
+}
+CONCLUSIONS = {
+    "benefit": "benefit shown: the Z-curve crosses the monitoring boundary for benefit",
+    "harm": "harm shown: the Z-curve crosses the monitoring boundary for harm",
+    "futility": "futility: the Z-curve enters the inner wedge, so an effect of the assumed size "
+    "is unlikely",
+    "ris_reached": "the required information size is reached without crossing a boundary",
+    "inconclusive": "inconclusive: no boundary crossed and the required information size is not "
+    "reached",
+}
 
 
 def _even_up(n: float) -> int:
@@ -46,7 +80,36 @@ def required_information_size(
     sides: int = 2,
     diversity: float = 0.0,
 ) -> dict:
-    """RIS in patients (both arms), unadjusted and adjusted for diversity ``D^2``."""
+    """Required information size in patients (both arms), unadjusted and adjusted.
+
+    Parameters
+    ----------
+    p_control : float
+        Event proportion in the control arm, in (0, 1).
+    rrr : float
+        Relative risk reduction to detect, in (0, 1) (0.15 for a 15% reduction).
+    alpha, beta : float
+        Two-sided (when ``sides`` = 2) type I error and type II error (1 - power).
+    sides : int
+        1 or 2.
+    diversity : float
+        Heterogeneity adjustment in [0, 1): D^2 or I^2 (proportion).
+
+    Returns
+    -------
+    dict
+        ``p_control``, ``p_intervention``, ``ris_unadjusted`` and ``ris`` (patients, even),
+        ``diversity``.
+
+    References
+    ----------
+    Wetterslev et al., BMC Med Res Methodol 2009;9:86; RTSA ``ris.R``.
+
+    Examples
+    --------
+    >>> required_information_size(0.30, 0.20)["ris_unadjusted"]
+    2302
+    """
     if not 0 < p_control < 1:
         raise ValueError(f"control event proportion must lie in (0, 1), got {p_control}")
     if not 0 < rrr < 1:
@@ -68,31 +131,282 @@ def required_information_size(
     }
 
 
-def diversity(studies: pd.DataFrame, measure: str = "RR") -> float:
-    """D^2 = 1 - V_F / V_R from the common-effect and DerSimonian-Laird models."""
-    eff = study_effects(studies, measure)
-    if eff.k < 2:
-        return 0.0
-    v_f = common_effect_iv(eff).se ** 2
-    v_r = random_effects(eff, "DL").se ** 2
-    return max(0.0, 1 - v_f / v_r)
+def _random_stats(effects: StudyEffects) -> dict:
+    """DerSimonian-Laird mean with its Wald and HKSJ SEs, D^2 and I^2, for one cumulative set."""
+    fe = common_effect_iv(effects)
+    if effects.k < 2:
+        return {
+            "estimate": fe.estimate,
+            "se_wald": fe.se,
+            "se_hksj": fe.se,
+            "tau2": 0.0,
+            "d2": 0.0,
+            "i2": 0.0,
+        }
+    re = random_effects(effects, "DL", "wald")
+    y, v = effects.yi, effects.vi
+    w = 1 / (v + re.tau2)
+    q_hk = float(np.sum(w * (y - re.estimate) ** 2) / (effects.k - 1))
+    return {
+        "estimate": re.estimate,
+        "se_wald": re.se,
+        "se_hksj": re.se * math.sqrt(q_hk),
+        "tau2": re.tau2,
+        "d2": max(0.0, 1 - fe.se**2 / re.se**2),
+        "i2": fe.i2,
+    }
+
+
+def _informative(studies: pd.DataFrame, measure: str) -> pd.Series:
+    """Trials that carry information on the ratio scale (events in at least one arm, and
+    non-events in at least one arm)."""
+    if measure == "RD":
+        return pd.Series(True, index=studies.index)
+    a, c = studies["ai"], studies["ci"]
+    return ~(((a == 0) & (c == 0)) | ((a == studies["n1i"]) & (c == studies["n2i"])))
+
+
+def cumulative_statistics(
+    studies: pd.DataFrame,
+    measure: str = "RR",
+    correction: str = "constant",
+    order: str | None = "year",
+) -> pd.DataFrame:
+    """Cumulative pooled estimates and Z statistics after each trial, for every model.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``ai``, ``n1i``, ``ci``, ``n2i`` (events and N, treatment then
+        control) and the ``order`` column if given.
+    measure : {"RR", "OR"}
+        Ratio measure (log scale).
+    correction : str
+        Continuity correction for zero cells (:func:`ta1sepsis.meta_effects.study_effects`).
+    order : str or None
+        Column to sort by (stable); ``None`` keeps the file order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per trial in order: ``study``, ``patients`` (cumulative, both arms),
+        ``k_informative``, and for each model in :data:`MODELS` the pooled log estimate
+        ``log_<model>``, its SE ``se_<model>`` and ``z_<model>`` (negative favours the
+        treatment), plus ``tau2``, ``d2`` and ``i2`` of the cumulative set; ``note`` says where a
+        correction or exclusion applied.
+    """
+    if measure not in ("RR", "OR"):
+        raise ValueError("the Z-curve here is for the ratio measures RR and OR")
+    data = studies.sort_values(order, kind="stable") if order else studies
+    data = data.reset_index(drop=True)
+    informative = _informative(data, measure)
+    rows = []
+    for i in range(len(data)):
+        subset = data.iloc[: i + 1][informative.iloc[: i + 1].to_numpy()]
+        row = {
+            "study": str(data.loc[i, "study"]),
+            "patients": int((data["n1i"] + data["n2i"]).iloc[: i + 1].sum()),
+            "k_informative": len(subset),
+            "note": "",
+        }
+        if subset.empty:
+            for m in MODELS:
+                row.update({f"log_{m}": math.nan, f"se_{m}": math.nan, f"z_{m}": math.nan})
+            row.update(tau2=math.nan, d2=math.nan, i2=math.nan, note="no informative trial yet")
+            rows.append(row)
+            continue
+        try:
+            mh = mantel_haenszel(subset, measure)
+        except ValueError:
+            corrected = study_effects(subset, measure, correction if correction != "none" else "constant")
+            mh = common_effect_iv(corrected)
+            row["note"] = "Mantel-Haenszel not estimable (no events in one arm so far): inverse variance with the continuity correction"
+        effects = study_effects(subset, measure, correction)
+        rs = _random_stats(effects)
+        row.update(
+            log_fixed=mh.estimate,
+            se_fixed=mh.se,
+            log_random_dl=rs["estimate"],
+            se_random_dl=rs["se_wald"],
+            log_random_dl_hksj=rs["estimate"],
+            se_random_dl_hksj=rs["se_hksj"],
+            tau2=rs["tau2"],
+            d2=rs["d2"],
+            i2=rs["i2"],
+        )
+        for m in MODELS:
+            row[f"z_{m}"] = row[f"log_{m}"] / row[f"se_{m}"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cumulative_statistics_from_effects(
+    table: pd.DataFrame, order: str | None = None
+) -> pd.DataFrame:
+    """:func:`cumulative_statistics` for trials (or blocks of trials) known only by a log-scale
+    estimate ``yi``, its variance ``vi`` and their number of ``patients``.
+
+    The common-effect Z-curve is then inverse-variance (no counts for Mantel-Haenszel); the
+    random-effects ones are as in :func:`cumulative_statistics`.
+    """
+    data = table.sort_values(order, kind="stable") if order else table
+    data = data.reset_index(drop=True)
+    rows = []
+    for i in range(len(data)):
+        part = data.iloc[: i + 1]
+        effects = StudyEffects("log ratio", part.reset_index(drop=True), [])
+        fe = common_effect_iv(effects)
+        rs = _random_stats(effects)
+        row = {
+            "study": str(data.loc[i, "study"]),
+            "patients": int(part["patients"].sum()),
+            "k_informative": i + 1,
+            "note": "",
+            "log_fixed": fe.estimate,
+            "se_fixed": fe.se,
+            "log_random_dl": rs["estimate"],
+            "se_random_dl": rs["se_wald"],
+            "log_random_dl_hksj": rs["estimate"],
+            "se_random_dl_hksj": rs["se_hksj"],
+            "tau2": rs["tau2"],
+            "d2": rs["d2"],
+            "i2": rs["i2"],
+        }
+        for m in MODELS:
+            row[f"z_{m}"] = row[f"log_{m}"] / row[f"se_{m}"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 @dataclass
 class TSAResult:
-    looks: pd.DataFrame  # one row per cumulative trial
+    """A trial sequential analysis under one model (Z-curve and information size paired)."""
+
+    model: str
+    looks: pd.DataFrame  # one row per trial: patients, fraction, z, boundaries
+    curve: pd.DataFrame  # boundaries over a fine grid of information fractions
     ris: dict
-    information_size: int  # RIS used for the fractions (inflated when futility is on)
+    information_size: float  # RIS used for the fractions (inflated when futility is on)
     inflation: float
-    adjusted: dict  # final estimate with naive and TSA-adjusted CI (reporting scale)
-    conclusion: str
+    futility: bool
+    adjusted: dict  # final estimate with conventional and TSA-adjusted CI (reporting scale)
+    conclusion: str  # a key of CONCLUSIONS
+    crossed_at: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def conclusion_text(self) -> str:
+        where = f" (at {self.crossed_at})" if self.crossed_at else ""
+        return CONCLUSIONS[self.conclusion] + where
 
-def _pool(studies: pd.DataFrame, measure: str, pooling: str, level: float = 0.95):
-    if pooling == "MH":
-        return mantel_haenszel(studies, measure, level)
-    return random_effects(study_effects(studies, measure), pooling, level=level)
+
+def _diversity_value(stats_table: pd.DataFrame, diversity) -> tuple[float, str]:
+    last = stats_table.iloc[-1]
+    if diversity == "estimated":
+        return float(0.0 if math.isnan(last["d2"]) else last["d2"]), "D² estimated from the trials"
+    if diversity == "i2":
+        return float(0.0 if math.isnan(last["i2"]) else last["i2"]), "I² of the trials"
+    if diversity in ("none", None):
+        return 0.0, "no adjustment"
+    return float(diversity), "stated value"
+
+
+def monitor(
+    stats_table: pd.DataFrame,
+    model: str,
+    ris: dict,
+    alpha: float = 0.05,
+    beta: float = 0.10,
+    futility: bool = True,
+    grid_points: int = 200,
+) -> TSAResult:
+    """Boundaries, curves and the conclusion for one model's Z-curve against ``ris``.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        From :func:`cumulative_statistics` (or ``..._from_effects``).
+    model : str
+        One of :data:`MODELS`.
+    ris : dict
+        From :func:`required_information_size`; ``ris["ris"]`` is used.
+    alpha, beta : float
+        Two-sided alpha (alpha/2 spent in each tail) and beta of the futility boundaries.
+    futility : bool
+        Add non-binding beta-spending futility boundaries (and inflate the information size).
+    grid_points : int
+        Points of the boundary curves between the first fraction drawn and 1.
+
+    Returns
+    -------
+    TSAResult
+    """
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+    n_cum = stats_table["patients"].to_numpy(float)
+    z = stats_table[f"z_{model}"].to_numpy(float)
+    inflation, info, design = 1.0, float(ris["ris"]), None
+    for _ in range(30 if futility else 1):
+        t_obs = n_cum / info
+        inside = t_obs < 1
+        fractions = np.r_[t_obs[inside], 1.0]
+        fractions = fractions[np.r_[np.diff(fractions) > 0, True]]  # drop repeated looks
+        if not futility:
+            break
+        design = design_with_futility(fractions, alpha / 2, beta)
+        if abs(design.inflation - inflation) < 1e-9:
+            break
+        inflation = design.inflation
+        info = ris["ris"] * inflation
+    t_obs = n_cum / info
+    inside = t_obs < 1
+    bounds = design.efficacy if design is not None else efficacy_boundaries(fractions, alpha / 2)
+    lookup = dict(zip(np.round(fractions, 12), bounds, strict=True))
+    efficacy_at = np.array([lookup[round(t, 12)] if t < 1 else bounds[-1] for t in t_obs])
+    looks = stats_table[["study", "patients"]].assign(
+        fraction=t_obs, z=z, z_benefit=-z, efficacy_boundary=efficacy_at
+    )
+    if design is not None:
+        flookup = dict(zip(np.round(fractions, 12), design.futility, strict=True))
+        looks["futility_boundary"] = [flookup[round(t, 12)] if t < 1 else np.nan for t in t_obs]
+    first = max(min(float(t_obs[0]) * 0.5, 0.05), 1e-3)
+    grid = np.unique(np.r_[np.linspace(first, 1.0, grid_points), t_obs[inside]])
+    curve = pd.DataFrame({"fraction": grid, "patients": grid * info})
+    real = fractions[:-1] if len(fractions) > 1 else np.array([1.0])
+    curve["efficacy"] = efficacy_curve(real, grid, alpha / 2)
+    if design is not None:
+        curve["futility"] = futility_curve(design, grid)
+
+    conclusion, crossed_at = "inconclusive", None
+    for i in range(len(z)):
+        if math.isnan(z[i]):
+            continue
+        if abs(z[i]) >= efficacy_at[i]:
+            conclusion, crossed_at = ("benefit" if z[i] < 0 else "harm"), looks.loc[i, "study"]
+            break
+        b = looks["futility_boundary"].iloc[i] if design is not None else np.nan
+        if inside[i] and not math.isnan(b) and b > 0 and abs(z[i]) <= b:
+            conclusion, crossed_at = "futility", looks.loc[i, "study"]
+            break
+    if conclusion == "inconclusive" and not inside[-1]:
+        conclusion = "ris_reached"
+
+    last = stats_table.iloc[-1]
+    est, se = float(last[f"log_{model}"]), float(last[f"se_{model}"])
+    zc = float(stats.norm.ppf(1 - alpha / 2))
+    c = float(efficacy_at[-1]) if inside[-1] else zc
+    adjusted = {
+        "estimate": math.exp(est),
+        "naive_lower": math.exp(est - zc * se),
+        "naive_upper": math.exp(est + zc * se),
+        "adjusted_lower": math.exp(est - c * se),
+        "adjusted_upper": math.exp(est + c * se),
+        "critical_value": c,
+        "fraction": float(n_cum[-1] / info),
+    }
+    return TSAResult(
+        model, looks, curve, ris, info, inflation, futility, adjusted, conclusion, crossed_at
+    )
 
 
 def trial_sequential_analysis(
@@ -100,89 +414,63 @@ def trial_sequential_analysis(
     p_control: float,
     rrr: float,
     measure: str = "RR",
-    pooling: str = "MH",
+    model: str = "fixed",
     alpha: float = 0.05,
     beta: float = 0.10,
-    diversity_adjustment: str | float = "estimated",
-    futility: bool = False,
-    order: str = "year",
+    diversity: str | float = "estimated",
+    futility: bool = True,
+    order: str | None = "year",
+    correction: str = "constant",
+    stats_table: pd.DataFrame | None = None,
 ) -> TSAResult:
-    """TSA of ``studies`` (columns study, ai, n1i, ci, n2i, ``order``) in ``order``."""
-    if measure not in ("RR", "OR"):
-        raise ValueError("TSA here supports the ratio measures RR and OR")
-    data = studies.sort_values(order, kind="stable").reset_index(drop=True)
-    notes = []
-    if diversity_adjustment == "estimated":
-        d2 = diversity(data, measure)
-        notes.append(f"diversity D^2 = {d2:.3f} estimated from the trials (DL vs common effect)")
-    elif diversity_adjustment == "none":
-        d2 = 0.0
-    else:
-        d2 = float(diversity_adjustment)
-    ris = required_information_size(p_control, rrr, alpha, beta, 2, d2)
-    n_cum = np.cumsum(data["n1i"] + data["n2i"]).to_numpy(float)
-    pooled = [_pool(data.iloc[: i + 1], measure, pooling) for i in range(len(data))]
-    z = np.array([p.estimate / p.se for p in pooled])
+    """TSA of ``studies`` with the Z-curve and the information size from the same model.
 
-    inflation, info = 1.0, float(ris["ris"])
-    futility_bounds = None
-    for _ in range(20 if futility else 1):
-        t_obs = n_cum / info
-        inside = t_obs < 1
-        fractions = np.r_[t_obs[inside], 1.0]
-        if futility:
-            design = design_with_futility(fractions, alpha / 2, beta)
-            new_inflation = design.inflation
-            bounds, futility_bounds = design.efficacy, design.futility
-            if abs(new_inflation - inflation) < 1e-9:
-                break
-            inflation = new_inflation
-            info = ris["ris"] * inflation
-        else:
-            bounds = efficacy_boundaries(fractions, alpha / 2)
-    boundary = np.where(inside, np.r_[bounds[:-1], np.nan][np.cumsum(inside) - 1], bounds[-1])
-    looks = data[["study", order]].assign(
-        patients=n_cum.astype(int),
-        fraction=n_cum / info,
-        z=z,
-        z_benefit=-z,
-        efficacy_boundary=boundary,
-        estimate=[p.back(p.estimate) for p in pooled],
-        lower=[p.back(p.lower) for p in pooled],
-        upper=[p.back(p.upper) for p in pooled],
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Trials (columns as in :func:`cumulative_statistics`).
+    p_control : float
+        Control event proportion for the RIS.
+    rrr : float
+        Relative risk reduction to detect (the minimal clinically important difference).
+    measure : {"RR", "OR"}
+    model : str
+        ``"fixed"`` pairs the Mantel-Haenszel Z-curve with the unadjusted RIS; the random models
+        pair their Z-curve with the RIS adjusted by ``diversity``.
+    diversity : "estimated", "i2" or float
+        Heterogeneity adjustment for the random models (ignored for ``"fixed"``).
+    futility : bool
+        Non-binding beta-spending futility boundaries (on by default).
+    stats_table : pandas.DataFrame, optional
+        Precomputed :func:`cumulative_statistics` (to share it between models).
+
+    Returns
+    -------
+    TSAResult
+    """
+    table = (
+        stats_table
+        if stats_table is not None
+        else cumulative_statistics(studies, measure, correction, order)
     )
-    if futility_bounds is not None:
-        looks["futility_boundary"] = np.where(
-            inside, np.r_[futility_bounds[:-1], np.nan][np.cumsum(inside) - 1], np.nan
-        )
-    last = pooled[-1]
-    c = float(boundary[-1]) if inside[-1] else float(stats.norm.ppf(1 - alpha / 2))
-    adjusted = {
-        "estimate": last.back(last.estimate),
-        "naive_lower": last.back(last.lower),
-        "naive_upper": last.back(last.upper),
-        "adjusted_lower": last.back(last.estimate - c * last.se),
-        "adjusted_upper": last.back(last.estimate + c * last.se),
-        "critical_value": c,
-        "fraction": float(n_cum[-1] / info),
-    }
-    crossed = np.abs(z) >= boundary
-    if crossed.any():
-        first = int(np.argmax(crossed))
-        side = "benefit" if z[first] < 0 else "harm"
-        conclusion = (
-            f"the Z-curve crosses the {side} monitoring boundary at {looks.loc[first, 'study']}: "
-            "firm evidence under the stated assumptions"
-        )
-    elif futility_bounds is not None and np.any(
-        (-z <= looks["futility_boundary"].to_numpy()) & inside
-    ):
-        conclusion = "the Z-curve enters the futility region: the assumed effect is unlikely"
-    elif not inside[-1]:
-        conclusion = "the required information size is reached without crossing a boundary"
+    if model == "fixed":
+        d2, how = 0.0, "common-effect model: no heterogeneity adjustment"
     else:
-        conclusion = (
-            f"no boundary crossed; {100 * adjusted['fraction']:.0f}% of the required "
-            "information size accrued: evidence inconclusive under the stated assumptions"
-        )
-    return TSAResult(looks, ris, int(round(info)), inflation, adjusted, conclusion, notes)
+        d2, how = _diversity_value(table, diversity)
+    ris = required_information_size(p_control, rrr, alpha, beta, 2, min(d2, 0.99))
+    result = monitor(table, model, ris, alpha, beta, futility)
+    result.notes.append(f"heterogeneity adjustment: {how} = {d2:.3f}")
+    result.notes += [n for n in table["note"] if n]
+    return result
+
+
+def diversity(studies: pd.DataFrame, measure: str = "RR", correction: str = "constant") -> float:
+    """D^2 = 1 - V_F / V_R of all ``studies`` (inverse-variance common effect vs DL)."""
+    eff = study_effects(studies, measure, correction)
+    return _random_stats(eff)["d2"]
+
+
+def excluded_effects(lower: float, upper: float) -> dict:
+    """What a conventional ratio CI already excludes: relative reductions larger than
+    1 - lower and relative increases larger than upper - 1 (proportions)."""
+    return {"rrr_excluded_above": 1 - lower, "rri_excluded_above": upper - 1}
