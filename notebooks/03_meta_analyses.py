@@ -12,29 +12,28 @@
 # ---
 
 # %% [markdown]
-# # Meta-analyses: how the pooled evidence evolved, and what the large trials did to it
+# # Meta-analysis: the pooled evidence, how it moved, and whether it is enough
 #
-# **Question.** The published meta-analyses of thymosin α1 (Tα1) in sepsis reported large
-# mortality reductions. How did the pooled evidence evolve; what do the small trials imply once
-# the two large trials are removed; do legacy and current pooling methods agree; was TESTS
-# compatible with the earlier pooled estimates; and has enough information accrued for a firm
-# conclusion (trial sequential analysis)?
+# **Question.** What do the trials with counts say when pooled, with the methods the published
+# reviews used and with current ones; how does that compare with the published pooled estimates
+# and what they imply for the trials not available here; and has enough information accrued for
+# a firm conclusion (trial sequential analysis)?
 #
-# **What data exist.** Only summary results are available for the small trials of the published
-# reviews (abstracts: no per-trial counts). Trial-level counts exist for ETASS and TESTS, so the
-# pooling below uses the trials in the trials file for the chosen outcome, and the small trials
-# enter only through an inverse-variance back-calculation from published summaries, with its
-# approximation stated. The notebook runs unchanged on any trials file in the documented format
-# (see the README): sections that need the Tα1 published estimates say so when they do not apply.
+# The notebook runs on any binary-outcome trials file in the documented format (see the README):
+# the sections that need published pooled estimates are driven by parameters and say so when
+# they do not apply.
 
 # %% tags=["parameters"]
 trials_file = "data/trials.csv"
 estimates_file = "data/published_estimates.csv"
 facts_file = "data/study_facts.csv"
 outcome = "mortality_28d"
+outcome_label = "28-day mortality"
+treatment_label = "Tα1"
+control_label = "control"
 measure = "OR"
 tau2_method = "REML"
-ci_method = "hk"
+ci_method = "hk_adhoc"
 correction = "constant"
 subgroup_column = ""
 compare_with = "gu2025.mortality_28d.or.multicentre"
@@ -50,20 +49,26 @@ small_trials_total = "gu2025.mortality_28d.or"
 small_trials_large = "gu2025.mortality_28d.or.multicentre"
 conflict_with = ["li2015.mortality_any.rr", "liu2016.mortality_any.rr", "gu2018.mortality_28d.rr"]
 tsa_control_risk = None
-tsa_rrr = None
 tsa_alpha = 0.05
 tsa_beta = 0.10
-tsa_futility = False
+tsa_futility = True
+tsa_diversity_upper = 0.75
+tau_scales = [0.5, 1.0]
+mcid_relative_reduction = 0.15
 
 # %%
 import math
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ta1sepsis import meta_plots, plots
-from ta1sepsis.binary import TwoByTwo, risk_ratio
-from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials
+from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.bayes_meta import bayes_random_effects
+from ta1sepsis.data import load_estimates, load_facts, load_trials
 from ta1sepsis.meta_effects import study_effects
+from ta1sepsis.meta_plots import Diamond
 from ta1sepsis.meta_pooling import mantel_haenszel
 from ta1sepsis.meta_report import methods_table, trials_to_studies
 from ta1sepsis.meta_sensitivity import (
@@ -73,10 +78,11 @@ from ta1sepsis.meta_sensitivity import (
     model_function,
     subgroup_analysis,
 )
+from ta1sepsis.meta_workflow import conflict_tests, order_studies, per_study_intervals, tsa_bundle
 from ta1sepsis.narrative import say, show
 from ta1sepsis.outputs import Results, project_root, save_table, show_figure
 from ta1sepsis.reported_estimates import interaction_test, remaining_after_removing
-from ta1sepsis.tsa import diversity, required_information_size, trial_sequential_analysis
+from ta1sepsis.tsa import CONCLUSIONS, MODEL_LABELS, SHORT, excluded_effects
 from ta1sepsis.verdicts import comparison
 
 plots.setup()
@@ -87,367 +93,513 @@ facts = load_facts(root / facts_file)
 published = estimates.set_index("estimate_id")
 results = Results("03_meta_analyses")
 RATIO = measure in ("RR", "OR")
+back = math.exp if RATIO else (lambda x: x)
+LEVEL = 0.95
+absent = [i for i in [compare_with, small_trials_total, small_trials_large, *trajectory, *conflict_with] if i and i not in published.index]
+if absent:
+    raise ValueError(f"estimate_id(s) named in the parameters are not in {estimates_file}: {absent}")
 
-
-def published_triple(estimate_id):
-    row = published.loc[estimate_id]
-    return (row.estimate, row.ci_lower, row.ci_upper)
-
-
-def missing_ids(ids):
-    return [i for i in ids if i and i not in published.index]
-
-
-studies = trials_to_studies(trials, outcome)
+# The trials, in analysis order, and their effects (with the chosen zero-cell correction)
+studies, order_note = order_studies(trials_to_studies(trials, outcome))
 effects = study_effects(studies, measure, correction=correction)
+k = effects.k
+table, fits = methods_table(studies, effects, measure, tau2_method, ci_method)
+common = fits["legacy: Mantel-Haenszel common effect"]
+current = fits[f"current: {tau2_method}, {ci_method} CI"]
+s_common, s_current = common.summary(), current.summary()
+
+# Bayesian random effects: tau integrated over weakly informative half-normal priors
+bayes = {scale: bayes_random_effects(effects.yi, np.sqrt(effects.vi), tau_scale=scale) for scale in tau_scales} if k >= 2 else {}
+
+# Trial sequential analysis (ratio measures): each Z-curve with the information size of its model
+tsa_measure = measure if RATIO else "RR"
+control_risk = tsa_control_risk if tsa_control_risk is not None else float(studies["ci"].sum() / studies["n2i"].sum())
+block = None
+if small_trials_total and small_trials_large and published.loc[small_trials_total].measure == tsa_measure:
+    total_row, large_row = published.loc[small_trials_total], published.loc[small_trials_large]
+    rest = remaining_after_removing(
+        (total_row.estimate, total_row.ci_lower, total_row.ci_upper), (large_row.estimate, large_row.ci_lower, large_row.ci_upper)
+    )
+    counted = int((studies["n1i"] + studies["n2i"]).sum())
+    if not pd.isna(total_row.n_patients) and total_row.n_patients > counted:
+        block = {"label": f"small trials of {total_row.study} (back-calculated block)", "log_estimate": rest.log_estimate,
+                 "se": rest.se, "patients": int(total_row.n_patients) - counted}
+tsa = tsa_bundle(studies, control_risk, mcid_relative_reduction, tsa_measure, tsa_alpha, tsa_beta, tsa_futility, correction, tsa_diversity_upper, block)
+fixed_tsa, random_tsa = tsa.pairings["fixed"], tsa.pairings["random_dl"]
+
+# %%
+mcid_text = f"a {100 * mcid_relative_reduction:.0f}% relative reduction in {outcome_label} (the minimal clinically important difference, an assumption set in params/shared.yaml)"
+answer = (
+    f"The {k} trial(s) with counts in `{trials_file}` pooled with a common-effect (Mantel-Haenszel) model give "
+    f"{measure} {fmt_ci(s_common['estimate'], s_common['lower'], s_common['upper'])}"
+    + (
+        f"; a Bayesian random-effects model that admits between-trial differences (half-normal({tau_scales[0]:g}) prior on τ) gives "
+        f"{fmt_ci(*(bayes[tau_scales[0]].summary()[x] for x in ('median', 'lower', 'upper')))}"
+        if bayes
+        else ""
+    )
+    + f". The trials hold {fixed_tsa.adjusted['fraction']:.0%} (common-effect model) and "
+    f"{random_tsa.adjusted['fraction']:.0%} (random-effects model) of the information needed to detect {mcid_text}; "
+    + (
+        f"the trial sequential analysis concludes: {SHORT[fixed_tsa.conclusion]}, under both models."
+        if fixed_tsa.conclusion == random_tsa.conclusion
+        else f"the trial sequential analysis gives {fixed_tsa.conclusion_text} (common effect) but {random_tsa.conclusion_text} (random effects)."
+    )
+    + (" An inconclusive TSA is not evidence of no effect: it says the data are too few to tell." if fixed_tsa.conclusion == "inconclusive" else "")
+)
+caveat = (
+    f"With only {k} trials the between-trial variance cannot be estimated from the data, so every random-effects "
+    "interval depends on an assumption about it"
+    if k <= 3
+    else "The pooled estimate averages trials that may differ in population and design; see the heterogeneity and small-study sections"
+)
+if block is not None:
+    caveat += (
+        f". The published reviews also include trials without counts here; their back-calculated block suggests "
+        f"{measure} {math.exp(block['log_estimate']):.2f}, a much larger apparent benefit than in the trials with counts"
+    )
+bottom_line(
+    answer,
+    caveat + ".",
+    [
+        f"MCID: relative risk reduction {100 * mcid_relative_reduction:.0f}% (assumption; drives the required information size)",
+        f"control risk for the information size: {control_risk:.3f} ({'parameter' if tsa_control_risk is not None else 'pooled control arms of these trials'})",
+        f"α = {tsa_alpha}, β = {tsa_beta} (power {1 - tsa_beta:.0%}); upper D² for the sensitivity table {tsa_diversity_upper} (assumption)",
+        f"half-normal prior scales for τ: {', '.join(f'{x:g}' for x in tau_scales)} (assumption)",
+    ],
+)
+
+# %% [markdown]
+# ## 1. The trials with counts
+
+# %%
 show(
-    studies[["study", "year", "ai", "n1i", "ci", "n2i", "population", "blinding", "value_flag"]].rename(
-        columns={"ai": "Tα1 events", "n1i": "Tα1 N", "ci": "control events", "n2i": "control N"}
+    studies[["study", "year", "ai", "n1i", "ci", "n2i", "population", "value_flag"]].rename(
+        columns={"ai": f"{treatment_label} events", "n1i": f"{treatment_label} N", "ci": f"{control_label} events",
+                 "n2i": f"{control_label} N", "value_flag": "data flag"}
     )
 )
 say(
-    f"{len(studies)} trial(s) report `{outcome}` in `{trials_file}`; measure **{measure}**. "
-    + (" ".join(effects.notes) if effects.notes else "No zero cells: no continuity correction needed.")
+    f"{k} trial(s) report `{outcome}` in `{trials_file}`, ordered {order_note}; measure **{measure}**. "
+    + (" ".join(effects.notes) if effects.notes else "No zero cells: no continuity correction was needed.")
 )
 
 # %% [markdown]
-# ## 1. The evidence trajectory
+# ## 2. How the published pooled estimates moved
 #
-# Every published pooled estimate, by year of publication, beside the single large trials
-# recomputed from their counts. The reviews differ in measure (risk ratio or odds ratio), in
-# mortality time point and in which trials they include (see `data/published_estimates.csv`),
-# so the figure shows how the *summary claims* moved, not one consistent analysis.
+# Each published pooled estimate named in the parameters, by year, beside the single trials of this
+# file recomputed from their counts. The reviews differ in measure (risk or odds ratio), time point
+# and included trials, and they share trials with each other, so the figure shows how the *summary
+# claims* moved, not one consistent analysis.
 
 # %%
-absent = missing_ids(trajectory)
-if absent:
-    raise ValueError(f"trajectory: estimate_id(s) not in {estimates_file}: {absent}")
-traj = published.loc[trajectory].reset_index()
-traj_rows = [
-    {
-        "label": f"{r.study}: {r.measure}" + ("" if r.population == "all" else f", {r.population}"),
-        "year": r.year,
-        "estimate": r.estimate,
-        "lower": r.ci_lower,
-        "upper": r.ci_upper,
-        "k": r.k_studies,
-        "patients": r.n_patients,
-        "kind": "published",
-        "source": r.estimate_id,
-    }
-    for r in traj.itertuples()
-]
-for r in studies.itertuples():
-    rr = risk_ratio(TwoByTwo(int(r.ai), int(r.n1i), int(r.ci), int(r.n2i)))
-    traj_rows.append(
-        {"label": f"{r.study}: RR from counts", "year": r.year, "estimate": rr.estimate, "lower": rr.lower,
-         "upper": rr.upper, "k": 1, "patients": int(r.n1i + r.n2i), "kind": "recomputed", "source": "trials file"}
+if trajectory:
+    rows = [
+        {"label": f"{r.study}: {r.measure}" + ("" if r.population == "all" else f", {r.population}"), "year": r.year,
+         "estimate": r.estimate, "lower": r.ci_lower, "upper": r.ci_upper, "trials": r.k_studies, "patients": r.n_patients,
+         "kind": "published", "source": r.Index}
+        for r in published.loc[trajectory].itertuples()
+    ]
+    for r, iv in zip(studies.itertuples(), per_study_intervals(effects).itertuples(), strict=True):
+        rows.append({"label": f"{r.study}: {measure} from counts", "year": r.year, "estimate": iv.estimate, "lower": iv.lower,
+                     "upper": iv.upper, "trials": 1, "patients": int(r.n1i + r.n2i), "kind": "recomputed", "source": trials_file})
+    trajectory_table = pd.DataFrame(rows).sort_values(["year", "kind"], kind="stable").reset_index(drop=True)
+    show(trajectory_table.drop(columns="kind"))
+    fig = plots.estimate_comparison(
+        trajectory_table, f"{treatment_label} and {outcome_label}: published pooled estimates and single trials, by year",
+        f"risk ratio or odds ratio, {treatment_label} vs {control_label} (log scale)",
     )
-trajectory_table = pd.DataFrame(traj_rows).sort_values(["year", "kind"], kind="stable").reset_index(drop=True)
-show(trajectory_table.round(3))
-fig = plots.estimate_comparison(
-    trajectory_table, "Tα1 and mortality: published pooled estimates and single trials, by year",
-    "risk ratio or odds ratio, Tα1 vs control (log scale)",
-)
-show_figure(fig, "03_meta_analyses_trajectory")
+    show_figure(fig, "03_meta_analyses_trajectory")
+    save_table(trajectory_table, "03_meta_analyses_trajectory")
+else:
+    say("No published pooled estimates named (parameter `trajectory`); this section does not apply.")
 
 # %% [markdown]
-# ## 2. Pooling the trials: legacy and current methods
+# ## 3. Pooling the trials: common effect, random effects, and what few trials allow
 #
 # The published reviews used Review Manager's defaults of their time: Mantel-Haenszel common
-# effect or DerSimonian-Laird random effects with a normal (Wald) interval. Current Cochrane
-# guidance prefers REML for the between-trial variance, the Hartung-Knapp interval (which
-# accounts for the uncertainty in that variance) and a prediction interval for the effect in a
-# new trial (defined here as metafor does; with two trials it is extremely wide, and honestly so).
+# effect or DerSimonian-Laird random effects with a normal (Wald) interval. Current guidance
+# prefers REML for the between-trial variance, the Hartung-Knapp interval (here with the
+# max(1, q) modification, which is never narrower than the Wald interval, Röver et al. 2015) and
+# a prediction interval for the effect in a new trial. With very few trials the between-trial
+# variance is barely estimable; a Bayesian random-effects model states the assumption about it
+# openly as a prior (half-normal on τ, Friede, Röver et al. 2017) and integrates over it.
 
 # %%
-table, fits = methods_table(studies, effects, measure, tau2_method, ci_method)
-show(table.round(4))
-legacy_mh = fits["legacy: Mantel-Haenszel common effect"]
-legacy_dl = fits["legacy: DerSimonian-Laird, Wald CI"]
-current = fits[f"current: {tau2_method}, {ci_method} CI"]
+show(table)
+save_table(table, "03_meta_analyses_methods")
+diamonds = [Diamond.from_result(common, f"common effect (Mantel-Haenszel); I² = {100 * common.i2:.0f}%")]
+for scale, fit in bayes.items():
+    mean, pred = fit.summary(), fit.summary(predictive=True)
+    diamonds.append(Diamond(f"Bayesian random effects, half-normal({scale:g}) prior on τ", math.log(mean["median"]),
+                            math.log(mean["lower"]), math.log(mean["upper"]), math.log(pred["lower"]), math.log(pred["upper"]),
+                            "predictive interval for a new trial"))
+diamonds.append(Diamond.from_result(current))
 fig = meta_plots.forest(
-    effects, [legacy_mh, legacy_dl, current],
-    f"{outcome}: the trials pooled three ways ({measure})", f"{measure} (log scale)" if RATIO else measure,
-    weights_from=current,
+    effects, diamonds, f"{outcome_label}: the trials pooled by common-effect, Bayesian and current random-effects methods",
+    f"{measure} (log scale)" if RATIO else measure, weights_from=fits["other: inverse-variance common effect"],
+    labels=(f"favours {treatment_label}", f"favours {control_label}"), arm_names=(treatment_label, control_label),
 )
 show_figure(fig, "03_meta_analyses_forest")
-s_mh, s_dl, s_cur = legacy_mh.summary(), legacy_dl.summary(), current.summary()
+hk_vs_wald = fits[f"other: {tau2_method}, hk CI"] if f"other: {tau2_method}, hk CI" in fits else current
+wald = fits.get(f"other: {tau2_method}, wald CI")
 say(
-    f"Legacy Mantel-Haenszel: {measure} {s_mh['estimate']:.3f} ({s_mh['lower']:.3f} to {s_mh['upper']:.3f}); "
-    f"legacy DerSimonian-Laird: {s_dl['estimate']:.3f} ({s_dl['lower']:.3f} to {s_dl['upper']:.3f}); "
-    f"current {tau2_method} with {ci_method}: {s_cur['estimate']:.3f} ({s_cur['lower']:.3f} to {s_cur['upper']:.3f})"
-    + (f", prediction interval {s_cur['pi_lower']:.2f} to {s_cur['pi_upper']:.2f}" if s_cur["pi_lower"] is not None else "")
-    + f". Heterogeneity: Q = {legacy_mh.q:.2f} on {legacy_mh.q_df} df (P = {legacy_mh.q_p:.3f}), "
-    f"I² = {100 * s_mh['i2']:.0f}%."
+    f"Common effect (Mantel-Haenszel): {measure} {fmt_ci(s_common['estimate'], s_common['lower'], s_common['upper'])}; "
+    f"heterogeneity Q = {common.q:.2f} on {common.q_df} df ({fmt_p(common.q_p) if common.q_df > 0 else 'not defined'}), "
+    f"I² = {100 * common.i2:.0f}%. "
     + (
-        f" With only {current.k} trials the Hartung-Knapp interval uses a t distribution on "
-        f"{current.k - 1} degree(s) of freedom, which is why it is so much wider: the data cannot "
-        "estimate the between-trial variance, and the current method refuses to pretend otherwise."
-        if current.k <= 3 and ci_method != "wald"
+        " ".join(
+            f"Bayesian random effects with a half-normal({s:g}) prior on τ: mean {fmt_ci(*(f.summary()[x] for x in ('median', 'lower', 'upper')))}, "
+            f"probability of benefit ({measure} < 1) {f.prob_below(0.0):.0%}; effect in a new trial {f.summary(True)['lower']:.2f} to {f.summary(True)['upper']:.2f}."
+            for s, f in bayes.items()
+        )
+        + " "
+        if bayes
+        else ""
+    )
+    + f"Current method ({tau2_method}, {ci_method} interval): {fmt_ci(s_current['estimate'], s_current['lower'], s_current['upper'])}"
+    + (f", prediction interval {s_current['pi_lower']:.2f} to {s_current['pi_upper']:.2f}" if s_current["pi_lower"] is not None else "")
+    + ". "
+    + (
+        f"With {k} trials the Hartung-Knapp interval uses a t distribution on {k - 1} degree(s) of freedom "
+        f"(critical value {stats.t.ppf(0.975, k - 1):.1f} instead of 1.96), which is why it is so wide: "
+        "the data cannot estimate the between-trial variance, and the method does not pretend they can. The common-effect "
+        "and Bayesian results above are the more informative summaries for so few trials, each with its stated assumption."
+        if k <= 3 and ci_method != "wald"
+        else ""
+    )
+    + (
+        f" Note: the plain Hartung-Knapp interval ({hk_vs_wald.summary()['lower']:.2f} to {hk_vs_wald.summary()['upper']:.2f}) is "
+        f"narrower than the Wald one ({wald.summary()['lower']:.2f} to {wald.summary()['upper']:.2f}) here, which happens when τ² is "
+        "near 0; the max(1, q) variant avoids that."
+        if wald is not None and (hk_vs_wald.upper - hk_vs_wald.lower) < (wald.upper - wald.lower) - 1e-12
         else ""
     )
 )
 
 # %% [markdown]
-# ### Does this reproduce the published large-trial subset?
+# ### Does pooling these trials reproduce a published subset?
 
 # %%
-compare_rows = []
-if compare_with and compare_with in published.index and published.loc[compare_with].measure == measure:
+if compare_with and published.loc[compare_with].measure == measure:
     row = published.loc[compare_with]
-    for label, fit in (("Mantel-Haenszel", legacy_mh), ("inverse-variance common effect", fits["other: inverse-variance common effect"]), ("DerSimonian-Laird", legacy_dl)):
+    compare_rows = []
+    for label, fit in (("Mantel-Haenszel", common), ("inverse-variance common effect", fits["other: inverse-variance common effect"]),
+                       ("DerSimonian-Laird", fits["legacy: DerSimonian-Laird, Wald CI"])):
         s = fit.summary()
-        for part, value, text in (("estimate", s["estimate"], row.estimate_text), ("CI lower", s["lower"], row.ci_lower_text), ("CI upper", s["upper"], row.ci_upper_text)):
+        for part, value, text in (("estimate", s["estimate"], row.estimate_text), ("CI lower", s["lower"], row.ci_lower_text),
+                                  ("CI upper", s["upper"], row.ci_upper_text)):
             compare_rows.append(comparison(f"{label}: {part}", text, value, label, source=compare_with))
     compare_table = pd.DataFrame(compare_rows)
     show(compare_table)
-    matched = compare_table["verdict"].isin(["reproduced", "within rounding"])
-    best = compare_table.assign(m=matched).groupby("method")["m"].sum()
-    top = best.idxmax()
-    top_rows = compare_table[compare_table.method == top]
+    matched = compare_table.assign(m=compare_table["verdict"].isin(["reproduced", "within rounding"])).groupby("method", sort=False)["m"].sum()
     say(
-        f"Published: {row.study} {row.population}, {measure} {row.estimate_text} ({row.ci_lower_text} to "
-        f"{row.ci_upper_text}), k = {row.k_studies if not pd.isna(row.k_studies) else 'not stated'}. "
-        + "Limits matched within rounding per method: "
-        + ", ".join(f"{m}: {n} of 3" for m, n in best.items())
-        + f". Closest: {top} ("
-        + "; ".join(f"{q.split(': ')[1]} {v}" for q, v in zip(top_rows.quantity, top_rows.verdict, strict=True))
-        + "). That is what one expects if this subset is these trials pooled with a common-effect "
-        "model, with slightly different counts or rounding — an inference, not confirmed by the "
-        "available sources."
-        if best.max() >= 2
-        else ". The published subset is not reproduced by pooling these trials."
-    )
-else:
-    say(f"No published estimate `{compare_with}` on the {measure} scale to compare with; skipped.")
-
-# %% [markdown]
-# ## 3. What the small trials imply once the large trials are removed
-#
-# The 2025 review pooled 11 trials; its multicentre subset is, by inference from the patient
-# numbers, ETASS plus TESTS (three-quarters of all patients). Treating the published overall
-# estimate as an inverse-variance combination of the large-trial subset and the remaining
-# trials, the remaining trials' pooled estimate can be back-calculated: w_rest = w_all − w_large,
-# with w = 1/SE² recovered from each published interval. This is exact for a common-effect pool
-# and an approximation for the random-effects pool the review probably used (random-effects
-# weights are not additive), so the result is indicative, not a re-analysis.
-
-# %%
-backcalc = {}
-if small_trials_total and not missing_ids([small_trials_total, small_trials_large]):
-    total_row, large_row = published.loc[small_trials_total], published.loc[small_trials_large]
-    rest = remaining_after_removing(published_triple(small_trials_total), published_triple(small_trials_large))
-    backcalc["published subset"] = rest
-    two_fe = fits["other: inverse-variance common effect"].summary()
-    if total_row.measure == measure and {"ETASS", "TESTS"} <= set(s.split(" ")[0] for s in studies["study"]):
-        rest_ours = remaining_after_removing(published_triple(small_trials_total), (two_fe["estimate"], two_fe["lower"], two_fe["upper"]))
-        backcalc["our two-trial common-effect pool"] = rest_ours
-    small_table = pd.DataFrame(
-        [
-            {"large-trial subset used": k, f"small trials {total_row.measure}": v.interval.estimate,
-             "lower": v.interval.lower, "upper": v.interval.upper, "share of the review's information": v.weight_share}
-            for k, v in backcalc.items()
-        ]
-    )
-    show(small_table.round(3))
-    n_total, n_large_derived = total_row.n_patients, studies["n1i"].sum() + studies["n2i"].sum()
-    contrast = interaction_test(
-        (rest.interval.estimate, rest.interval.lower, rest.interval.upper), published_triple(small_trials_large)
-    )
-    say(
-        f"The trials outside the large-trial subset imply {total_row.measure} "
-        f"{rest.interval.estimate:.2f} ({rest.interval.lower:.2f} to {rest.interval.upper:.2f}), "
-        f"against {large_row.estimate_text} ({large_row.ci_lower_text} to {large_row.ci_upper_text}) for the large trials: "
-        f"a ratio of odds ratios of {contrast.ratio_or_difference.estimate:.2f} "
-        f"({contrast.ratio_or_difference.lower:.2f} to {contrast.ratio_or_difference.upper:.2f}), P = {contrast.p_value:.4f}. "
-        f"They carry {100 * rest.weight_share:.0f}% of the review's statistical information"
-        + (f" and about {n_total - n_large_derived:.0f} of its {n_total:.0f} patients" if not pd.isna(n_total) else "")
-        + ". A benefit this large confined to the small trials (which the reviews themselves judged "
-        "small and of low methodological quality) is the classic pattern of small-study effects — "
-        "publication bias or bias from weaker design — rather than of a drug effect that larger "
-        "trials failed to detect."
-    )
-    results.add("meta.small_trials.backcalculated", rest.interval.estimate, lower=rest.interval.lower, upper=rest.interval.upper, level=0.95, unit="ratio", description=f"pooled {total_row.measure} of the trials outside {small_trials_large}, back-calculated from {small_trials_total} (inverse-variance approximation)")
-    results.add("meta.small_trials.weight_share", rest.weight_share, unit="proportion", description="share of the review's information carried by the small trials")
-    results.add("meta.small_vs_large.ratio", contrast.ratio_or_difference.estimate, lower=contrast.ratio_or_difference.lower, upper=contrast.ratio_or_difference.upper, level=0.95, unit="ratio", description="ratio of the small-trial to the large-trial pooled estimate")
-    results.add("meta.small_vs_large.p", contrast.p_value, description="test of the small-study contrast (Altman-Bland)")
-    contrast_rows = pd.DataFrame(
-        [{"label": f"small trials (back-calculated from {total_row.study})", "estimate": rest.interval.estimate, "lower": rest.interval.lower, "upper": rest.interval.upper, "kind": "recomputed"},
-         {"label": f"{large_row.study} {large_row.population}", "estimate": large_row.estimate, "lower": large_row.ci_lower, "upper": large_row.ci_upper, "kind": "published"},
-         {"label": f"{total_row.study}, all trials", "estimate": total_row.estimate, "lower": total_row.ci_lower, "upper": total_row.ci_upper, "kind": "published"}]
-        + [{"label": f"{r.study} (counts)", "estimate": math.exp(y) if RATIO else y, "lower": math.exp(y - 1.959964 * math.sqrt(v)) if RATIO else y - 1.959964 * math.sqrt(v), "upper": math.exp(y + 1.959964 * math.sqrt(v)) if RATIO else y + 1.959964 * math.sqrt(v), "kind": "recomputed"} for r, y, v in zip(effects.table.itertuples(), effects.yi, effects.vi, strict=True)]
-    )
-    fig = plots.estimate_comparison(contrast_rows, "The small-study contrast", f"{total_row.measure}, Tα1 vs control (log scale)")
-    show_figure(fig, "03_meta_analyses_small_study_contrast")
-else:
-    say("No published overall and large-trial estimates given; the back-calculation is skipped.")
-
-# %% [markdown]
-# ## 4. Was TESTS compatible with the earlier pooled estimates?
-#
-# A conflict test compares the last trial in the file with each earlier pooled estimate: the
-# ratio of the two risk ratios and its P value (Altman & Bland, BMJ 2003), treating them as
-# independent (true here: the earlier reviews predate the last trial). A small P means the trial
-# and the earlier pooled estimate cannot both be estimating the same effect.
-
-# %%
-conflicts = []
-last = studies.sort_values("year", kind="stable").iloc[-1]
-last_rr = risk_ratio(TwoByTwo(int(last.ai), int(last.n1i), int(last.ci), int(last.n2i)))
-absent = missing_ids(conflict_with)
-for estimate_id in [i for i in conflict_with if i not in absent]:
-    row = published.loc[estimate_id]
-    if row.year >= last.year or row.measure != "RR":
-        continue
-    test = interaction_test((last_rr.estimate, last_rr.lower, last_rr.upper), published_triple(estimate_id))
-    conflicts.append(
-        {"earlier pooled estimate": f"{row.study} (k = {row.k_studies:.0f}): RR {row.estimate_text} ({row.ci_lower_text} to {row.ci_upper_text})",
-         f"{last.study} RR": round(last_rr.estimate, 3),
-         "ratio of RRs": round(test.ratio_or_difference.estimate, 3), "lower": round(test.ratio_or_difference.lower, 3),
-         "upper": round(test.ratio_or_difference.upper, 3), "P": test.p_value, "source": estimate_id}
-    )
-    results.add(f"meta.conflict.{estimate_id.split('.')[0]}.p", test.p_value, description=f"conflict test: {last.study} RR vs {row.study} pooled RR")
-    results.add(f"meta.conflict.{estimate_id.split('.')[0]}.ratio", test.ratio_or_difference.estimate, lower=test.ratio_or_difference.lower, upper=test.ratio_or_difference.upper, level=0.95, unit="ratio", description=f"{last.study} RR divided by the {row.study} pooled RR")
-if conflicts:
-    conflict_table = pd.DataFrame(conflicts)
-    show(conflict_table.assign(P=conflict_table["P"].map(lambda p: f"{p:.2g}")))
-    worst = conflict_table["P"].max()
-    say(
-        f"{last.study} (RR {last_rr.estimate:.2f}, {last_rr.lower:.2f} to {last_rr.upper:.2f}) is statistically "
-        + ("incompatible with every earlier pooled estimate" if worst < 0.05 else "compatible with at least one earlier pooled estimate")
-        + f" (largest P = {worst:.2g}). "
+        f"Published: {row.study}, {row.population}: {measure} {row.estimate_text} ({row.ci_lower_text} to {row.ci_upper_text}). "
+        "Numbers matched within rounding, per method: " + ", ".join(f"{m}: {n} of 3" for m, n in matched.items()) + ". "
         + (
-            "A reader should conclude that the earlier pooled estimates did not measure the effect "
-            "a well-conducted trial finds: they were inflated by small, lower-quality trials (section "
-            "3), and they should not be used as an informative prior for Tα1 without heavy discounting."
-            if worst < 0.05
-            else "The conflict is not statistically established."
+            "A common-effect pool of these trials comes closest; that this published subset consists of exactly these trials is "
+            "an inference from the patient numbers, not stated in the available sources."
+            if matched.max() >= 2
+            else "The published subset is not reproduced by pooling these trials."
         )
     )
-    save_table(conflict_table, "03_meta_analyses_conflict")
 else:
-    say("No earlier pooled risk ratio to test the last trial against.")
+    say("No published estimate on the same scale to compare with (parameter `compare_with`); this section does not apply.")
 
 # %% [markdown]
-# ## 5. Trial sequential analysis
+# ## 4. What the published pooled estimates imply for the trials not available here
 #
-# Trial sequential analysis asks whether the accumulated trials reach the information size a
-# single adequately powered trial would need, and adjusts the significance threshold for
-# repeated looks at accumulating data (O'Brien-Fleming boundaries, α/2 spent in each tail). Its
-# assumptions are parameters: the control event proportion (default: the pooled control risk of
-# the trials analysed), the relative risk reduction to detect (default: the reduction ETASS was
-# designed for, from `data/study_facts.csv`), α, β, and the heterogeneity (diversity)
-# adjustment estimated from the trials.
+# When a review publishes an overall estimate and the estimate of a subset (here, by inference, the
+# trials with counts), the remaining trials' pooled estimate can be back-calculated by inverse
+# variance: w_rest = w_all − w_subset with w = 1/SE² recovered from each interval. This is exact for
+# a common-effect pool and an approximation for a random-effects pool (random-effects weights are
+# not additive), so the result is indicative, not a re-analysis.
 
 # %%
-control_risk = tsa_control_risk if tsa_control_risk is not None else float(studies["ci"].sum() / studies["n2i"].sum())
-if tsa_rrr is not None:
-    rrr, rrr_source = tsa_rrr, "parameter"
+if block is not None:
+    contrast = interaction_test((rest.interval.estimate, rest.interval.lower, rest.interval.upper),
+                                (large_row.estimate, large_row.ci_lower, large_row.ci_upper))
+    small_rows = pd.DataFrame([
+        {"label": f"remaining trials (back-calculated from {total_row.study})", "estimate": rest.interval.estimate,
+         "lower": rest.interval.lower, "upper": rest.interval.upper, "kind": "recomputed"},
+        {"label": f"{large_row.study}, {large_row.population}", "estimate": large_row.estimate, "lower": large_row.ci_lower,
+         "upper": large_row.ci_upper, "kind": "published"},
+        {"label": f"{total_row.study}, all trials", "estimate": total_row.estimate, "lower": total_row.ci_lower,
+         "upper": total_row.ci_upper, "kind": "published"},
+    ] + [{"label": f"{r.study} (counts)", "estimate": r.estimate, "lower": r.lower, "upper": r.upper, "kind": "recomputed"}
+         for r in per_study_intervals(effects).itertuples()])
+    show(small_rows.drop(columns="kind"))
+    fig = plots.estimate_comparison(small_rows, "The trials outside the subset (back-calculated) against the subset and the whole",
+                                    f"{measure}, {treatment_label} vs {control_label} (log scale)")
+    show_figure(fig, "03_meta_analyses_small_study_contrast")
+    say(
+        f"The trials of {total_row.study} outside its {large_row.population} subset imply {measure} "
+        f"{fmt_ci(rest.interval.estimate, rest.interval.lower, rest.interval.upper)} ({block['patients']} patients, derived as "
+        f"{int(total_row.n_patients)} minus the {counted} with counts here), against {large_row.estimate_text} "
+        f"({large_row.ci_lower_text} to {large_row.ci_upper_text}) for the subset: a ratio of {measure}s of "
+        f"{fmt_ci(contrast.ratio_or_difference.estimate, contrast.ratio_or_difference.lower, contrast.ratio_or_difference.upper)}, "
+        f"{fmt_p(contrast.p_value)}. They carry {rest.weight_share:.0%} of the review's statistical information. "
+        "Several explanations fit a larger benefit confined to the smaller trials, and these data cannot choose between them: "
+        "small-study effects (selective publication or weaker design; the reviews judged many included trials small and of low "
+        "quality), differences in what was tested (some small trials combined Tα1 with ulinastatin; some may not have been "
+        "randomised), different mortality time points, and a different era of sepsis care."
+    )
+    results.add("meta.small_trials.backcalculated", rest.interval.estimate, lower=rest.interval.lower, upper=rest.interval.upper, level=LEVEL, unit="ratio", description=f"pooled {measure} of the trials outside {small_trials_large}, back-calculated from {small_trials_total} (inverse-variance approximation)")
+    results.add("meta.small_trials.patients", block["patients"], unit="patients", description="patients in the back-calculated block (derived: review total minus the trials with counts)")
+    results.add("meta.small_trials.weight_share", rest.weight_share, unit="proportion", description="share of the review's information carried by the back-calculated trials")
+    results.add("meta.small_vs_large.ratio", contrast.ratio_or_difference.estimate, lower=contrast.ratio_or_difference.lower, upper=contrast.ratio_or_difference.upper, level=LEVEL, unit="ratio", description="ratio of the back-calculated to the subset pooled estimate")
+    results.add("meta.small_vs_large.p", contrast.p_value, description="test of that ratio (Altman-Bland)")
 else:
-    p_c = fact_value(facts, "etass.sample_size.planned_control_mortality")
-    p_t = fact_value(facts, "etass.sample_size.planned_treatment_mortality")
-    rrr, rrr_source = 1 - p_t / p_c, "ETASS design (study_facts.csv)"
-tsa_measure = measure if measure in ("RR", "OR") else "RR"
-tsa = trial_sequential_analysis(studies, control_risk, rrr, tsa_measure, "MH", tsa_alpha, tsa_beta, "estimated", tsa_futility)
-show(tsa.looks.round(4))
-adj = tsa.adjusted
+    say("No published overall and subset estimates on this scale (parameters `small_trials_total`, `small_trials_large`); this section does not apply.")
+
+# %% [markdown]
+# ## 5. Was the newest trial compatible with the earlier pooled estimates?
+#
+# The newest trial in the file is compared with each earlier pooled estimate named in the
+# parameters, against its pooled mean and, where the review's between-trial variance is known,
+# against its prediction for a new trial. The earlier reviews share trials with each other, so
+# their tests are not independent evidence.
+
+# %%
+if conflict_with:
+    newest = studies.iloc[-1]
+    earlier_rows = []
+    for estimate_id in conflict_with:
+        r = published.loc[estimate_id]
+        if (not pd.isna(r.year) and not pd.isna(newest.year) and r.year >= newest.year) or not RATIO:
+            continue
+        i2_fact = facts[facts.fact_id == f"{estimate_id}.i2"]
+        tau2 = 0.0 if len(i2_fact) and float(i2_fact.iloc[0].value) == 0 else math.nan
+        earlier_rows.append({"label": f"{r.study} ({'k = ' + str(int(r.k_studies)) if not pd.isna(r.k_studies) else 'k not stated'}): {r.measure} {r.estimate_text} ({r.ci_lower_text} to {r.ci_upper_text})",
+                             "estimate": r.estimate, "lower": r.ci_lower, "upper": r.ci_upper, "tau2": tau2, "source": estimate_id})
+    new_eff = study_effects(studies.iloc[[-1]], "RR", correction)
+    conflict = conflict_tests((float(new_eff.yi[0]), float(np.sqrt(new_eff.vi[0]))), f"{newest.study} RR", pd.DataFrame(earlier_rows))
+    show(conflict.table)
+    save_table(conflict.table, "03_meta_analyses_conflict")
+    for _, r in conflict.table.iterrows():
+        key = r["source"].split(".")[0]
+        results.add(f"meta.conflict.{key}.p", r["P vs pooled mean"], description=f"conflict test: {newest.study} RR vs the {key} pooled mean")
+        results.add(f"meta.conflict.{key}.ratio", r["ratio of ratios"], lower=r["lower"], upper=r["upper"], level=LEVEL, unit="ratio", description=f"{newest.study} RR divided by the {key} pooled RR")
+        if not math.isnan(r["P vs prediction"]):
+            results.add(f"meta.conflict.{key}.p_prediction", r["P vs prediction"], description=f"conflict test against the {key} prediction for a new trial (tau2 from its reported I2)")
+    known = conflict.table.dropna(subset=["P vs prediction"])
+    name = lambda r: r["earlier pooled estimate"].split(" (")[0]  # noqa: E731
+    say(
+        f"{newest.study} (RR from counts {math.exp(new_eff.yi[0]):.2f}) against each earlier pooled mean: "
+        + "; ".join(f"{name(r)} {fmt_p(r['P vs pooled mean'])}" for _, r in conflict.table.iterrows()) + ". "
+        + (
+            "Against the prediction for a new trial, where the review's heterogeneity is known: "
+            + "; ".join(f"{name(r)} {fmt_p(r['P vs prediction'])}" for _, r in known.iterrows())
+            + ". "
+            if len(known)
+            else ""
+        )
+        + f"For {len(conflict.table) - len(known)} review(s) the between-trial variance is not reported, so only the test "
+        "against the pooled mean is possible, and it overstates the conflict if the reviewed trials differed among themselves. "
+        "An incompatibility says the newest trial and the earlier pooled estimate are unlikely to estimate one common effect; "
+        "it does not say which is wrong or why (see the explanations listed in section 4)."
+    )
+else:
+    say("No earlier pooled estimates named (parameter `conflict_with`); this section does not apply.")
+
+# %% [markdown]
+# ## 6. Trial sequential analysis
+#
+# Trial sequential analysis asks whether the accumulated trials reach the information size one
+# adequately powered trial would need, with significance thresholds adjusted for repeated looks
+# (Lan-DeMets O'Brien-Fleming boundaries, α/2 in each tail) and non-binding futility boundaries
+# (the inner wedge). The Z-curve and the required information size (RIS) come from the same
+# model: the common-effect (Mantel-Haenszel) Z-curve with the unadjusted RIS, and the
+# random-effects (DerSimonian-Laird) Z-curves with the RIS inflated by the diversity D². The
+# effect to detect is the minimal clinically important difference (an assumption).
+
+# %%
+pair_rows = []
+for model, res in tsa.pairings.items():
+    pair_rows.append({
+        "Z-curve": MODEL_LABELS[model], "RIS heterogeneity adjustment": f"D² = {res.ris['diversity']:.2f}",
+        "RIS (patients)": res.ris["ris"], "information size with futility inflation": res.information_size,
+        "patients accrued": int(res.looks["patients"].iloc[-1]), "fraction": res.adjusted["fraction"],
+        "last Z (positive favours treatment)": float(res.looks["z_benefit"].iloc[-1]),
+        "boundary at last look": float(res.looks["efficacy_boundary"].iloc[-1]),
+        f"conventional {measure} (95% CI)": fmt_ci(res.adjusted["estimate"], res.adjusted["naive_lower"], res.adjusted["naive_upper"]),
+        f"TSA-adjusted {measure} CI": f"{res.adjusted['adjusted_lower']:.2f} to {res.adjusted['adjusted_upper']:.2f}",
+        "conclusion": CONCLUSIONS[res.conclusion],
+    })
+pairings = pd.DataFrame(pair_rows)
+show(pairings)
+save_table(pairings, "03_meta_analyses_tsa_pairings")
+save_table(pd.concat([r.looks.assign(model=m) for m, r in tsa.pairings.items()]), "03_meta_analyses_tsa_looks")
+fig = meta_plots.tsa_plot(
+    {"common-effect Z-curve, unadjusted information size": fixed_tsa, "random-effects (DL) Z-curve, D²-adjusted information size": random_tsa},
+    f"Trial sequential analysis of {outcome_label} ({tsa_measure}); effect to detect: {100 * mcid_relative_reduction:.0f}% relative reduction (MCID, assumption)",
+    tsa_alpha,
+)
+show_figure(fig, "03_meta_analyses_tsa")
+excluded = excluded_effects(s_common["lower"], s_common["upper"]) if RATIO else None
 say(
     f"Assumptions: control risk {control_risk:.3f} ({'parameter' if tsa_control_risk is not None else 'pooled control arms'}), "
-    f"relative risk reduction {100 * rrr:.0f}% ({rrr_source}), α = {tsa_alpha}, β = {tsa_beta}, "
-    f"diversity D² = {tsa.ris['diversity']:.2f}. Required information size {tsa.ris['ris_unadjusted']} patients "
-    f"without and {tsa.ris['ris']} with the diversity adjustment; accrued {tsa.looks['patients'].iloc[-1]} "
-    f"({100 * adj['fraction']:.0f}%). Result: {tsa.conclusion}. Pooled {tsa_measure} {adj['estimate']:.3f}: "
-    f"conventional CI {adj['naive_lower']:.3f} to {adj['naive_upper']:.3f}, TSA-adjusted CI "
-    f"{adj['adjusted_lower']:.3f} to {adj['adjusted_upper']:.3f}."
+    f"relative risk reduction {100 * mcid_relative_reduction:.0f}% (the MCID, an assumption), α = {tsa_alpha}, β = {tsa_beta}. "
+    + " ".join(
+        f"{MODEL_LABELS[m][0].upper() + MODEL_LABELS[m][1:]}: RIS {r.ris['ris']:,} patients ({r.information_size:,.0f} with the futility inflation), "
+        f"{r.adjusted['fraction']:.0%} accrued; {r.conclusion_text}."
+        for m, r in tsa.pairings.items()
+    )
+    + (
+        " With two trials the Hartung-Knapp-Sidik-Jonkman factor equals 1 for the DerSimonian-Laird estimate, so the two "
+        "random-effects Z-curves coincide."
+        if np.allclose(tsa.stats_table["z_random_dl"], tsa.stats_table["z_random_dl_hksj"], equal_nan=True) and k == 2
+        else ""
+    )
+    + (
+        f" Independently of the TSA, the conventional common-effect interval ({s_common['lower']:.2f} to {s_common['upper']:.2f}) "
+        f"already excludes relative reductions larger than {excluded['rrr_excluded_above']:.0%} and relative increases larger than "
+        f"{excluded['rri_excluded_above']:.0%} of the {measure}; an effect of the size assumed above is not excluded."
+        if excluded and excluded["rrr_excluded_above"] > mcid_relative_reduction
+        else (
+            f" The conventional common-effect interval ({s_common['lower']:.2f} to {s_common['upper']:.2f}) already excludes relative "
+            f"reductions larger than {excluded['rrr_excluded_above']:.0%}, which includes the assumed MCID."
+            if excluded
+            else ""
+        )
+    )
 )
-fig = meta_plots.tsa_plot(tsa.looks, tsa.information_size, f"Trial sequential analysis, {outcome} ({tsa_measure}, Mantel-Haenszel)", tsa_alpha)
-show_figure(fig, "03_meta_analyses_tsa")
 
 # %% [markdown]
-# ### How the required information size moves with the assumptions
+# ### Does the verdict depend on the heterogeneity adjustment?
 
 # %%
-d2 = diversity(studies, tsa_measure)
-scenarios = pd.DataFrame(
-    [
-        {"control risk": pc, "relative risk reduction": r, "diversity D²": dd,
-         "RIS (patients)": required_information_size(pc, r, tsa_alpha, tsa_beta, 2, dd)["ris"],
-         "accrued / RIS": tsa.looks["patients"].iloc[-1] / required_information_size(pc, r, tsa_alpha, tsa_beta, 2, dd)["ris"]}
-        for pc in sorted({round(control_risk, 3), 0.2, 0.3, 0.4})
-        for r in sorted({round(rrr, 3), 0.15, 0.2})
-        for dd in (0.0, round(d2, 3))
-    ]
-)
-show(scenarios.round(3))
-save_table(scenarios, "03_meta_analyses_tsa_scenarios")
-save_table(tsa.looks, "03_meta_analyses_tsa_looks")
+d2_table = tsa.d2_table.assign(conclusion=tsa.d2_table["conclusion"].map(CONCLUSIONS))
+show(d2_table)
+save_table(tsa.d2_table, "03_meta_analyses_tsa_d2_sensitivity")
+verdicts = set(tsa.d2_table["conclusion"])
 say(
-    f"Across these scenarios the accrued information ranges from {100 * scenarios['accrued / RIS'].min():.0f}% "
-    f"to {100 * scenarios['accrued / RIS'].max():.0f}% of what is required. Smaller, more plausible effects "
-    "(a 15-20% relative reduction rather than the 30% ETASS was designed for) and the heterogeneity between "
-    "the trials push the required size up sharply."
+    "Across no adjustment, the I²-based, the estimated and a stated upper D² (the last an assumption), the verdict is "
+    + (f"the same every time: {CONCLUSIONS[verdicts.pop()]}." if len(verdicts) == 1 else
+       "not the same: " + "; ".join(f"{r['heterogeneity adjustment']}: {CONCLUSIONS[r['conclusion']]}" for _, r in tsa.d2_table.iterrows()) + ".")
+    + " The required information size moves from "
+    + f"{tsa.d2_table['RIS (patients)'].min():,} to {tsa.d2_table['RIS (patients)'].max():,} patients."
 )
 
 # %% [markdown]
-# ## 6. Sensitivity: leave-one-out, cumulative, subgroups and small-study tests
+# ### What the TSA covers, and an approximate TSA with the back-calculated trials
+#
+# The TSA above uses only the trials with counts in the trials file. An approximate version adds the
+# trials known only through a published pooled estimate as one pseudo-trial, entered before the
+# others: its estimate and standard error are the back-calculation of section 4 (an approximation),
+# and putting it first is an assumption (most small trials predate the large ones, but their dates
+# are not in the sources). With no counts for the block, its common-effect Z-curve is
+# inverse-variance, not Mantel-Haenszel.
+
+# %%
+if tsa.block:
+    block_rows = pd.DataFrame([
+        {"Z-curve": MODEL_LABELS[m].replace("Mantel-Haenszel", "inverse variance"), "RIS (patients)": r.ris["ris"],
+         "information size with futility inflation": r.information_size, "fraction": r.adjusted["fraction"],
+         "last Z (positive favours treatment)": float(r.looks["z_benefit"].iloc[-1]), "conclusion": r.conclusion_text}
+        for m, r in tsa.block.items()
+    ])
+    show(block_rows)
+    save_table(block_rows, "03_meta_analyses_tsa_with_block")
+    fig = meta_plots.tsa_plot(
+        {"with the back-calculated block (approximation): common effect": tsa.block["fixed"],
+         "with the back-calculated block (approximation): random effects (DL)": tsa.block["random_dl"]},
+        "Approximate trial sequential analysis including the trials known only from a published pooled estimate", tsa_alpha,
+    )
+    show_figure(fig, "03_meta_analyses_tsa_with_block")
+    say(
+        f"With the block of {block['patients']} patients first, the common-effect analysis reaches "
+        f"{tsa.block['fixed'].adjusted['fraction']:.0%} of its information size: {tsa.block['fixed'].conclusion_text}; the random-effects one "
+        f"{tsa.block['random_dl'].adjusted['fraction']:.0%}: {tsa.block['random_dl'].conclusion_text}. This is an approximation: the block is "
+        "not a trial, its variance comes from a back-calculation, and its position in time is assumed."
+    )
+else:
+    say("The trials file holds every trial of the analysis (no back-calculated block applies); the TSA above covers them all.")
+
+# %% [markdown]
+# ## 7. Sensitivity: leave-one-out, cumulative, subgroups and small-study tests
 
 # %%
 model = model_function(tau2_method, ci_method)
-if effects.k >= 2:
+if k >= 2:
     loo = leave_one_out(effects, model)
-    show(loo.round(4))
+    show(loo)
     save_table(loo, "03_meta_analyses_leave_one_out")
-cum = cumulative(effects, model, order="year")
-show(cum.round(4))
+cum = cumulative(effects, model, order="order")
+show(cum.drop(columns="order"))
 save_table(cum, "03_meta_analyses_cumulative")
 if subgroup_column:
     sub = subgroup_analysis(effects, subgroup_column)
-    show(sub.groups.drop(columns=["log_estimate", "se", "fe_log_estimate", "fe_se"]).round(4))
+    show(sub.groups.drop(columns=["log_estimate", "se", "fe_log_estimate", "fe_se"]))
     say(
         f"Test for subgroup differences by `{subgroup_column}` (random effects per subgroup, as RevMan): "
-        f"Q = {sub.q_between_random:.2f} on {sub.df} df, P = {sub.p_between_random:.3g}; "
-        f"common-effect version Q = {sub.q_between_common:.2f}, P = {sub.p_between_common:.3g}."
+        f"Q = {sub.q_between_random:.2f} on {sub.df} df, {fmt_p(sub.p_between_random)}; "
+        f"common-effect version Q = {sub.q_between_common:.2f}, {fmt_p(sub.p_between_common)}."
     )
     results.add("meta.subgroup.p_random", sub.p_between_random, description=f"test for subgroup differences by {subgroup_column}")
 else:
     say("No subgroup column given (parameter `subgroup_column`); subgroup analysis skipped.")
 egger = egger_test(effects)
 if egger.p_value is None:
-    say(egger.message + ". The small-study question is addressed by the back-calculation in section 3 instead.")
+    say(egger.message + ".")
 else:
-    say(f"Egger's test: bias coefficient {egger.bias:.2f} (SE {egger.bias_se:.2f}), t = {egger.t:.2f} on {egger.df} df, P = {egger.p_value:.3g}.")
-    show_figure(meta_plots.funnel(effects, current, f"Funnel plot, {outcome}", measure), "03_meta_analyses_funnel")
+    re_vs_fe = s_current["estimate"] / fits["other: inverse-variance common effect"].summary()["estimate"] if RATIO else None
+    say(
+        f"Egger's test: bias coefficient {egger.bias:.2f} (SE {egger.bias_se:.2f}), t = {egger.t:.2f} on {egger.df} df, {fmt_p(egger.p_value)}."
+        + (
+            f" **Caution:** the funnel plot is asymmetric beyond what chance readily explains. Random-effects weights favour small "
+            f"studies relative to the common-effect model, so the random-effects estimate ({s_current['estimate']:.2f}) leans towards "
+            f"the small studies (common effect: {fits['other: inverse-variance common effect'].summary()['estimate']:.2f}); asymmetry can "
+            "come from small-study bias, from true differences between small and large studies, or from chance."
+            if egger.p_value < 0.10
+            else ""
+        )
+    )
+    show_figure(meta_plots.funnel(effects, current, f"Funnel plot of {outcome_label}", measure), "03_meta_analyses_funnel")
     results.add("meta.egger.p", egger.p_value, description="Egger's regression test P")
+    results.add("meta.egger.bias", egger.bias, description="Egger's bias coefficient")
 
 # %% [markdown]
-# ## 7. Key numbers
+# ## 8. Key numbers
 
 # %%
-save_table(table, "03_meta_analyses_methods")
-save_table(trajectory_table, "03_meta_analyses_trajectory")
 prefix = "meta.pooled"
-for key, fit in (("mh", legacy_mh), ("dl_wald", legacy_dl), ("current", current), ("iv_common", fits["other: inverse-variance common effect"])):
+for key, fit in (("mh", common), ("dl_wald", fits["legacy: DerSimonian-Laird, Wald CI"]), ("current", current), ("iv_common", fits["other: inverse-variance common effect"])):
     s = fit.summary()
-    results.add(f"{prefix}.{measure.lower()}_{key}", s["estimate"], lower=s["lower"], upper=s["upper"], level=0.95, unit="ratio" if RATIO else "difference", description=f"{fit.model}, {fit.ci_method} CI, {outcome}, k = {s['k']}")
-if s_cur["pi_lower"] is not None:
-    results.add(f"{prefix}.{measure.lower()}_current_prediction_interval", s_cur["estimate"], lower=s_cur["pi_lower"], upper=s_cur["pi_upper"], level=0.95, unit="ratio" if RATIO else "difference", description="prediction interval of the current method (metafor convention)")
-results.add(f"{prefix}.tau2_{tau2_method.lower()}", current.tau2, lower=current.tau2_lower, upper=current.tau2_upper, level=0.95, description="between-trial variance with Q-profile CI")
-results.add(f"{prefix}.i2", legacy_mh.i2, unit="proportion", description="I² (common-effect Q)")
-results.add(f"{prefix}.q_p", legacy_mh.q_p, description="P of Cochran's Q")
-# ETASS and TESTS pooled on their own, whatever else the trials file holds (the published
-# multicentre subset is compared with this pair)
-pair = studies[studies["study_id"].isin(["etass", "tests"])]
-if len(pair) == 2 and measure in ("RR", "OR"):
+    results.add(f"{prefix}.{measure.lower()}_{key}", s["estimate"], lower=s["lower"], upper=s["upper"], level=LEVEL, unit="ratio" if RATIO else "difference", description=f"{fit.model}, {fit.ci_method} CI, {outcome}, k = {s['k']}")
+if s_current["pi_lower"] is not None:
+    results.add(f"{prefix}.{measure.lower()}_current_prediction_interval", s_current["estimate"], lower=s_current["pi_lower"], upper=s_current["pi_upper"], level=LEVEL, unit="ratio" if RATIO else "difference", description="prediction interval of the current method (metafor convention)")
+results.add(f"{prefix}.tau2_{tau2_method.lower()}", current.tau2, lower=current.tau2_lower, upper=current.tau2_upper, level=LEVEL, description="between-trial variance with Q-profile CI")
+results.add(f"{prefix}.i2", common.i2, unit="proportion", description="I² (common-effect Q)")
+results.add(f"{prefix}.q_p", common.q_p if common.q_df > 0 else 1.0, description="P of Cochran's Q (1 when k = 1)")
+results.add(f"{prefix}.k", k, unit="trials", description=f"trials pooled for {outcome}")
+results.add(f"{prefix}.patients", int((studies["n1i"] + studies["n2i"]).sum()), unit="patients", description="patients in the pooled trials")
+for scale, fit in bayes.items():
+    for what, predictive in (("mean", False), ("new_trial", True)):
+        s = fit.summary(predictive)
+        results.add(f"meta.bayes.tau{scale:g}.{what}", s["median"], lower=s["lower"], upper=s["upper"], level=LEVEL, unit="ratio" if RATIO else "difference", description=f"Bayesian random effects, half-normal({scale:g}) prior on tau: {'mean effect' if not predictive else 'effect in a new trial'} (median, 95% credible interval)")
+        results.add(f"meta.bayes.tau{scale:g}.{what}.p_benefit", s["p_benefit"], unit="probability", description=f"P({measure} < 1), {what}")
+    results.add(f"meta.bayes.tau{scale:g}.tau_median", fit.tau_median, description="posterior median of tau")
+pair = studies[studies["study_id"].isin(["etass", "tests"])] if "study_id" in studies else studies.iloc[0:0]
+if len(pair) == 2 and RATIO:
     pair_mh = mantel_haenszel(pair, measure).summary()
-    results.add(f"meta.etass_tests.{measure.lower()}_mh", pair_mh["estimate"], lower=pair_mh["lower"], upper=pair_mh["upper"], level=0.95, unit="ratio", description=f"ETASS + TESTS only, Mantel-Haenszel {measure}, {outcome}")
-results.add("meta.tsa.ris", tsa.ris["ris"], unit="patients", description="required information size, diversity-adjusted")
-results.add("meta.tsa.ris_unadjusted", tsa.ris["ris_unadjusted"], unit="patients", description="required information size without the diversity adjustment")
-results.add("meta.tsa.diversity", tsa.ris["diversity"], unit="proportion", description="diversity D²")
-results.add("meta.tsa.fraction", adj["fraction"], unit="proportion", description="accrued information / required information size")
-results.add("meta.tsa.control_risk", control_risk, unit="proportion", description="TSA control event proportion")
-results.add("meta.tsa.rrr", rrr, unit="proportion", description=f"TSA relative risk reduction ({rrr_source})")
-results.add("meta.tsa.adjusted_ci", adj["estimate"], lower=adj["adjusted_lower"], upper=adj["adjusted_upper"], level=1 - tsa_alpha, unit="ratio", description="pooled estimate with the TSA-adjusted CI")
-results.add("meta.tsa.conclusion", tsa.conclusion, description="TSA conclusion under the stated assumptions")
+    results.add(f"meta.etass_tests.{measure.lower()}_mh", pair_mh["estimate"], lower=pair_mh["lower"], upper=pair_mh["upper"], level=LEVEL, unit="ratio", description=f"ETASS + TESTS only, Mantel-Haenszel {measure}, {outcome}")
+for model, res in tsa.pairings.items():
+    base = f"meta.tsa.{model}"
+    results.add(f"{base}.ris", res.ris["ris"], unit="patients", description=f"required information size, {MODEL_LABELS[model]} (D² = {res.ris['diversity']:.3f})")
+    results.add(f"{base}.information_size", res.information_size, unit="patients", description="information size with the futility inflation")
+    results.add(f"{base}.fraction", res.adjusted["fraction"], unit="proportion", description="accrued information / information size")
+    results.add(f"{base}.conclusion", res.conclusion, description=CONCLUSIONS[res.conclusion])
+    results.add(f"{base}.adjusted_ci", res.adjusted["estimate"], lower=res.adjusted["adjusted_lower"], upper=res.adjusted["adjusted_upper"], level=1 - tsa_alpha, unit="ratio", description="pooled estimate with the TSA-adjusted CI")
+results.add("meta.tsa.diversity", float(tsa.stats_table.iloc[-1]["d2"]), unit="proportion", description="diversity D² of the trials (DL vs common effect)")
+results.add("meta.tsa.control_risk", control_risk, unit="proportion", description="control event proportion used for the information size")
+results.add("meta.tsa.rrr", mcid_relative_reduction, unit="proportion", description="relative risk reduction to detect: the MCID (assumption, params/shared.yaml)")
+results.add("meta.tsa.d2_sensitivity_conclusions", sorted(set(tsa.d2_table["conclusion"])), description="TSA conclusions across the D² sensitivity table")
+if tsa.block:
+    for model, res in tsa.block.items():
+        results.add(f"meta.tsa_with_block.{model}.fraction", res.adjusted["fraction"], unit="proportion", description="approximate TSA with the back-calculated block")
+        results.add(f"meta.tsa_with_block.{model}.conclusion", res.conclusion, description=CONCLUSIONS[res.conclusion])
+if excluded:
+    results.add("meta.excluded.rrr_above", excluded["rrr_excluded_above"], unit="proportion", description="relative reductions the conventional common-effect CI excludes (larger than this)")
 results.write()
 say(f"{len(results)} key numbers written to `results/03_meta_analyses.json`.")

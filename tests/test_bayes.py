@@ -7,9 +7,9 @@ import pytest
 from scipy import stats
 
 from ta1sepsis.bayes import (
+    Mixture,
     Normal,
     enthusiastic_prior,
-    Mixture,
     meta_analytic_predictive_prior,
     posterior,
     sceptical_prior,
@@ -68,7 +68,9 @@ def test_robust_mixture_update_by_hand():
         (math.log(0.69) / sd1**2 + y / se**2) / p1, rel=1e-12
     )
     # the mixture's P(ratio < 1) is the weighted sum of the components'
-    expected = sum(w * c.prob_below(1.0) for w, c in zip(post.weights, post.components, strict=True))
+    expected = sum(
+        w * c.prob_below(1.0) for w, c in zip(post.weights, post.components, strict=True)
+    )
     assert post.prob_below(1.0) == pytest.approx(expected, rel=1e-12)
     assert post.prob_below(post.median_ratio) == pytest.approx(0.5, abs=1e-9)
 
@@ -85,9 +87,15 @@ def test_turner_prior_integrates_over_tau2():
 def test_absolute_probabilities_by_hand():
     # baseline 0.24, RR scale: ARR >= 2 pp <=> RR <= 0.22 / 0.24; harm >= 2 pp <=> RR >= 0.26/0.24
     post = Normal(math.log(0.95), 0.1)
-    s = summarise(post, (0.9,), 1.0, baseline_risk=0.24, absolute_benefits=(0.02,), absolute_harm=0.02)
-    assert s["p_arr_ge_2pp"] == pytest.approx(stats.norm.cdf((math.log(0.22 / 0.24) - math.log(0.95)) / 0.1))
-    assert s["p_ari_ge_2pp"] == pytest.approx(stats.norm.sf((math.log(0.26 / 0.24) - math.log(0.95)) / 0.1))
+    s = summarise(
+        post, (0.9,), 1.0, baseline_risk=0.24, absolute_benefits=(0.02,), absolute_harm=0.02
+    )
+    assert s["p_arr_ge_2pp"] == pytest.approx(
+        stats.norm.cdf((math.log(0.22 / 0.24) - math.log(0.95)) / 0.1)
+    )
+    assert s["p_ari_ge_2pp"] == pytest.approx(
+        stats.norm.sf((math.log(0.26 / 0.24) - math.log(0.95)) / 0.1)
+    )
     # hazard-ratio scale: 1 - p_T = (1 - p_C)^HR, so ARR >= 2 pp <=> HR <= ln(0.78)/ln(0.76)
     h = summarise(post, (), 1.0, baseline_risk=0.24, absolute_benefits=(0.02,), scale="HR")
     r = math.log(0.78) / math.log(0.76)

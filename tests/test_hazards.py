@@ -79,9 +79,7 @@ def test_versions_vs_counts_tests():
     assert list(table["closer"]) == ["B", "B", "B", "B", "A"]
     assert table.loc["ln HR vs pooled age subgroup HRs", "evidence"] == "published age subgroup HRs"
     assert set(table["evidence"].iloc[:4]) == {"28-day counts"}
-    assert table.loc["P vs score-test P from counts", "implied"] == pytest.approx(
-        0.786, abs=5e-4
-    )
+    assert table.loc["P vs score-test P from counts", "implied"] == pytest.approx(0.786, abs=5e-4)
     se_row = table.loc["SE(ln HR) from CI vs sqrt(1/d1 + 1/d2)"]
     assert se_row["A"] == pytest.approx(0.12767, abs=5e-5)
     assert se_row["B"] == pytest.approx(0.12489, abs=5e-5)

@@ -72,11 +72,23 @@ def test_random_effects_z_curve_by_hand():
 
 def test_three_trial_hksj_differs_from_wald_and_matches_hand():
     studies = pd.DataFrame(
-        {"study": ["a", "b", "c"], "year": [1, 2, 3], "ai": [10, 30, 12],
-         "n1i": [50, 200, 60], "ci": [20, 28, 25], "n2i": [50, 200, 60]}
+        {
+            "study": ["a", "b", "c"],
+            "year": [1, 2, 3],
+            "ai": [10, 30, 12],
+            "n1i": [50, 200, 60],
+            "ci": [20, 28, 25],
+            "n2i": [50, 200, 60],
+        }
     )
-    y = [math.log((a / n1) / (c / n2)) for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)]
-    v = [1 / a - 1 / n1 + 1 / c - 1 / n2 for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)]
+    y = [
+        math.log((a / n1) / (c / n2))
+        for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)
+    ]
+    v = [
+        1 / a - 1 / n1 + 1 / c - 1 / n2
+        for a, n1, c, n2 in zip(studies.ai, studies.n1i, studies.ci, studies.n2i, strict=True)
+    ]
     mu, se, se_hk, *_ = _hand_random(y, v)
     last = cumulative_statistics(studies, "RR").iloc[-1]
     assert last["z_random_dl"] == pytest.approx(mu / se, rel=1e-10)
@@ -86,8 +98,14 @@ def test_three_trial_hksj_differs_from_wald_and_matches_hand():
 
 def test_zero_arm_in_the_first_trial_gives_a_finite_z_curve():
     studies = pd.DataFrame(
-        {"study": ["zero", "b"], "year": [1, 2], "ai": [0, 30], "n1i": [40, 200],
-         "ci": [4, 40], "n2i": [40, 200]}
+        {
+            "study": ["zero", "b"],
+            "year": [1, 2],
+            "ai": [0, 30],
+            "n1i": [40, 200],
+            "ci": [4, 40],
+            "n2i": [40, 200],
+        }
     )
     table = cumulative_statistics(studies, "RR", correction="constant")
     # first look: Mantel-Haenszel RR is 0, so the 0.5-corrected inverse-variance estimate is used:
@@ -101,8 +119,14 @@ def test_zero_arm_in_the_first_trial_gives_a_finite_z_curve():
 
 def test_double_zero_trials_add_patients_but_not_information():
     studies = pd.DataFrame(
-        {"study": ["none", "b"], "year": [1, 2], "ai": [0, 30], "n1i": [20, 200],
-         "ci": [0, 40], "n2i": [20, 200]}
+        {
+            "study": ["none", "b"],
+            "year": [1, 2],
+            "ai": [0, 30],
+            "n1i": [20, 200],
+            "ci": [0, 40],
+            "n2i": [20, 200],
+        }
     )
     table = cumulative_statistics(studies, "OR")
     assert math.isnan(table.loc[0, "z_fixed"]) and table.loc[0, "patients"] == 40
@@ -137,7 +161,9 @@ def test_random_pairing_inflates_by_d2():
     result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "random_dl", futility=False)
     assert result.ris["diversity"] == pytest.approx(d2)
     assert result.ris["ris"] == 2 * math.ceil(2301.1196 / (1 - d2) / 2 - 1e-9)
-    i2 = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "random_dl", diversity="i2", futility=False)
+    i2 = trial_sequential_analysis(
+        TWO, 0.30, 0.20, "RR", "random_dl", diversity="i2", futility=False
+    )
     assert i2.ris["diversity"] == pytest.approx(cumulative_statistics(TWO, "RR").iloc[-1]["i2"])
 
 
@@ -153,8 +179,13 @@ def test_futility_is_on_by_default_and_inflates_to_the_design():
 
 def _table(patients, z):
     return pd.DataFrame(
-        {"study": [f"t{i}" for i in range(len(z))], "patients": patients, "z_fixed": z,
-         "log_fixed": np.array(z) * 0.1, "se_fixed": 0.1}
+        {
+            "study": [f"t{i}" for i in range(len(z))],
+            "patients": patients,
+            "z_fixed": z,
+            "log_fixed": np.array(z) * 0.1,
+            "se_fixed": 0.1,
+        }
     )
 
 
@@ -178,8 +209,12 @@ def test_conclusions(patients, z, expected):
 
 def test_effects_table_and_excluded_effects():
     table = pd.DataFrame(
-        {"study": ["block", "x"], "yi": [math.log(0.5), math.log(0.9)], "vi": [0.04, 0.01],
-         "patients": [400, 1000]}
+        {
+            "study": ["block", "x"],
+            "yi": [math.log(0.5), math.log(0.9)],
+            "vi": [0.04, 0.01],
+            "patients": [400, 1000],
+        }
     )
     stats_table = cumulative_statistics_from_effects(table)
     w = np.array([25.0, 100.0])

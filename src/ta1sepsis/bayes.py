@@ -173,7 +173,9 @@ def posterior(prior: Distribution, estimate: float, se: float) -> Distribution:
 def mcid_ratio(relative_reduction: float) -> float:
     """The ratio 1 - RRR corresponding to a minimal clinically important relative reduction."""
     if not 0 < relative_reduction < 1:
-        raise ValueError(f"the MCID relative reduction must lie in (0, 1), got {relative_reduction}")
+        raise ValueError(
+            f"the MCID relative reduction must lie in (0, 1), got {relative_reduction}"
+        )
     return 1 - relative_reduction
 
 
@@ -187,7 +189,9 @@ def enthusiastic_prior(mcid: float) -> Normal:
     return Normal(math.log(mcid), abs(math.log(mcid)) / stats.norm.ppf(0.95))
 
 
-def turner_tau2_nodes(mean_log: float, sd_log: float, nodes: int = 40) -> tuple[np.ndarray, np.ndarray]:
+def turner_tau2_nodes(
+    mean_log: float, sd_log: float, nodes: int = 40
+) -> tuple[np.ndarray, np.ndarray]:
     """Quadrature nodes and weights for tau^2 ~ log-normal(mean_log, sd_log^2) (Gauss-Hermite).
 
     Returns

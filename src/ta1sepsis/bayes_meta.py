@@ -21,7 +21,6 @@ a fine grid (Simpson's rule on a transformed tau scale that covers the half-norm
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import numpy as np

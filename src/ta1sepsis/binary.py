@@ -104,26 +104,53 @@ def risk_wilson(events: int, n: int, level: float = 0.95) -> Interval:
     return Interval(events / n, float(lower), float(upper), level)
 
 
-def _require_no_zero_cells(t: TwoByTwo, measure: str) -> None:
-    if t.has_zero_cell:
+def _table_for_ratio(t: TwoByTwo, measure: str, correction: float) -> np.ndarray:
+    """The 2x2 table, with ``correction`` added to every cell if one is zero (Sweeting et al.,
+    Stat Med 2004;23:1351); without a correction a zero cell is refused."""
+    if not t.has_zero_cell:
+        return t.table
+    if correction <= 0:
         raise ValueError(
             f"{measure} on the log scale is undefined with a zero cell in {t}; "
-            "use a continuity correction (meta-analysis engine) or an exact method"
+            "use a continuity correction or an exact method"
         )
+    if (t.events_trt == 0 and t.events_ctl == 0) or (
+        t.events_trt == t.n_trt and t.events_ctl == t.n_ctl
+    ):
+        raise ValueError(f"{measure}: no events (or no non-events) in either arm of {t}")
+    return t.table + correction
 
 
-def risk_ratio(t: TwoByTwo, level: float = 0.95) -> Interval:
-    """Risk ratio with the log (Katz) CI: SE(ln RR) = sqrt(1/a - 1/n1 + 1/c - 1/n2)."""
-    _require_no_zero_cells(t, "the risk ratio")
-    table = Table2x2(t.table)
+def risk_ratio(t: TwoByTwo, level: float = 0.95, correction: float = 0.0) -> Interval:
+    """Risk ratio with the log (Katz) CI: SE(ln RR) = sqrt(1/a - 1/n1 + 1/c - 1/n2).
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    level : float
+        Confidence level.
+    correction : float
+        Added to every cell when a cell is zero (0.5 is metafor's default); 0 refuses zero cells.
+
+    Returns
+    -------
+    Interval
+        RR (treatment vs control) with its CI.
+
+    Examples
+    --------
+    >>> round(risk_ratio(TwoByTwo(47, 181, 63, 180)).estimate, 3)
+    0.742
+    """
+    table = Table2x2(_table_for_ratio(t, "the risk ratio", correction))
     lower, upper = table.riskratio_confint(alpha=1 - level)
     return Interval(float(table.riskratio), float(lower), float(upper), level)
 
 
-def odds_ratio(t: TwoByTwo, level: float = 0.95) -> Interval:
-    """Odds ratio with the logit (Woolf) CI: SE(ln OR) = sqrt(1/a + 1/b + 1/c + 1/d)."""
-    _require_no_zero_cells(t, "the odds ratio")
-    table = Table2x2(t.table)
+def odds_ratio(t: TwoByTwo, level: float = 0.95, correction: float = 0.0) -> Interval:
+    """Odds ratio with the logit (Woolf) CI: SE(ln OR) = sqrt(1/a + 1/b + 1/c + 1/d);
+    ``correction`` as in :func:`risk_ratio`."""
+    table = Table2x2(_table_for_ratio(t, "the odds ratio", correction))
     lower, upper = table.oddsratio_confint(alpha=1 - level)
     return Interval(float(table.oddsratio), float(lower), float(upper), level)
 

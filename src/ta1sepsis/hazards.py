@@ -130,9 +130,7 @@ def expected_log_hr_se(t: TwoByTwo) -> float:
     return math.sqrt(1 / t.events_trt + 1 / t.events_ctl)
 
 
-def pooled_subgroups(
-    subgroups: list[tuple[float, float, float]], level: float = 0.95
-) -> Interval:
+def pooled_subgroups(subgroups: list[tuple[float, float, float]], level: float = 0.95) -> Interval:
     """Inverse-variance pool of the subgroup ratios of ONE subgroup variable.
 
     Parameters
@@ -191,15 +189,24 @@ def published_versions_vs_counts(
     expected_se = expected_log_hr_se(t)
     criteria = [
         ("ln HR vs constant-hazards HR", "28-day counts", math.log(const.estimate), "log_hr"),
-        ("ln HR vs Peto one-step OR", "28-day counts", math.log(peto.odds_ratio.estimate), "log_hr"),
+        (
+            "ln HR vs Peto one-step OR",
+            "28-day counts",
+            math.log(peto.odds_ratio.estimate),
+            "log_hr",
+        ),
         ("P vs score-test P from counts", "28-day counts", peto.p_value, "p"),
         ("SE(ln HR) from CI vs sqrt(1/d1 + 1/d2)", "28-day counts", expected_se, "se"),
     ]
     for name, parts in (subgroups or {}).items():
         pooled = pooled_subgroups(parts, level)
         criteria.append(
-            (f"ln HR vs pooled {name} subgroup HRs", f"published {name} subgroup HRs",
-             math.log(pooled.estimate), "log_hr")
+            (
+                f"ln HR vs pooled {name} subgroup HRs",
+                f"published {name} subgroup HRs",
+                math.log(pooled.estimate),
+                "log_hr",
+            )
         )
     rows = []
     for name, evidence, implied, kind in criteria:

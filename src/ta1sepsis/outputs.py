@@ -62,6 +62,7 @@ def configure_matplotlib() -> None:
 def save_figure(fig, name: str) -> Path:
     """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata."""
     path = output_dir("figures") / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
     return path
 
@@ -86,6 +87,7 @@ def save_table(frame, name: str, float_digits: int = 6) -> None:
 
     Returns nothing, so that a notebook cell ending in it echoes no (temporary) path."""
     path = output_dir("tables") / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, float_format=f"%.{float_digits}g", lineterminator="\n")
 
 
@@ -134,6 +136,7 @@ class Results:
 
     def write(self) -> Path:
         path = output_dir("results") / f"{self.notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._items, indent=2, sort_keys=True, ensure_ascii=False)
         path.write_text(text + "\n", encoding="utf-8")
         return path

@@ -46,6 +46,21 @@ TAU2 = ("DL", "HE", "PM", "SJ", "ML", "REML")
 CONFIDENCE = Param("confidence", float, "confidence level of every CI", 0.5, 0.999)
 ALPHA = Param("alpha", float, "two-sided significance level for tests and fragility", 0.001, 0.2)
 
+MCID_RELATIVE = Param(
+    "mcid_relative_reduction",
+    float,
+    "minimal clinically important relative risk reduction (assumption; shared)",
+    0.01,
+    0.9,
+)
+MCID_ABSOLUTE = Param(
+    "mcid_absolute_reduction",
+    float,
+    "minimal clinically important absolute risk reduction (assumption; shared)",
+    0.001,
+    0.5,
+)
+
 SPECS: dict[str, tuple[Param, ...]] = {
     "01_mechanism": (
         *DATA_FILES,
@@ -98,17 +113,28 @@ SPECS: dict[str, tuple[Param, ...]] = {
             0.999,
             nullable=True,
         ),
-        Param(
-            "tsa_rrr",
-            float,
-            "relative risk reduction to detect (null: the ETASS planned reduction)",
-            0.01,
-            0.99,
-            nullable=True,
-        ),
         Param("tsa_alpha", float, "two-sided alpha of the TSA", 0.001, 0.2),
         Param("tsa_beta", float, "type II error of the TSA (1 - power)", 0.01, 0.5),
         Param("tsa_futility", bool, "add non-binding beta-spending futility boundaries"),
+        Param(
+            "tsa_diversity_upper",
+            float,
+            "stated upper D2 for the sensitivity table (assumption)",
+            0.0,
+            0.99,
+        ),
+        Param(
+            "tau_scales",
+            list,
+            "half-normal scales for tau in the Bayesian random-effects model",
+            0.01,
+            5.0,
+            item=float,
+        ),
+        Param("outcome_label", str, "the outcome in words, for titles and prose"),
+        Param("treatment_label", str, "the treatment arm in words"),
+        Param("control_label", str, "the control arm in words"),
+        MCID_RELATIVE,
     ),
     "05_subgroups": (
         *DATA_FILES[:2],
@@ -245,30 +271,7 @@ SPECS: dict[str, tuple[Param, ...]] = {
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
         CONFIDENCE,
-        ALPHA,
-        Param(
-            "mcid",
-            float,
-            "clinically important hazard ratio anchoring the sceptical and enthusiastic priors (null: the ETASS planned risk ratio)",
-            0.3,
-            0.99,
-            nullable=True,
-        ),
-        Param(
-            "benefit_thresholds",
-            list,
-            "hazard ratios below which a benefit counts as clinically important",
-            0.1,
-            0.999,
-            item=float,
-        ),
-        Param(
-            "harm_threshold",
-            float,
-            "hazard ratio above which the posterior probability of harm is reported",
-            1.0,
-            2.0,
-        ),
+        Param("neutral_sd", float, "SD (log scale) of the neutral prior (assumption)", 0.05, 5.0),
         Param("vague_sd", float, "SD (log scale) of the minimally informative prior", 1.0, 100.0),
         Param(
             "meta_prior",
@@ -276,20 +279,36 @@ SPECS: dict[str, tuple[Param, ...]] = {
             "estimate_id of the pre-TESTS pooled estimate used as the meta-analytic prior",
         ),
         Param(
-            "meta_prior_weight",
+            "robust_weight",
             float,
-            "power-prior weight of the down-weighted meta-analytic prior",
+            "weight of the predictive component of the robust meta-analytic prior",
             0.01,
             1.0,
         ),
         Param(
-            "tau_scales",
+            "robust_vague_sd",
+            float,
+            "SD (log scale) of the vague component of the robust prior",
+            0.5,
+            100.0,
+        ),
+        Param(
+            "absolute_benefits",
             list,
-            "half-normal scales for tau in the two-trial Bayesian meta-analysis",
-            0.01,
-            5.0,
+            "absolute risk reductions (proportions) whose posterior probability is reported",
+            0.001,
+            0.5,
             item=float,
         ),
+        Param(
+            "absolute_harm",
+            float,
+            "absolute risk increase (proportion) whose posterior probability is reported",
+            0.001,
+            0.5,
+        ),
+        MCID_RELATIVE,
+        MCID_ABSOLUTE,
     ),
 }
 

@@ -1,8 +1,11 @@
 """Figures for the notebooks (matplotlib with seaborn styling).
 
-Conventions: Tα1 is always the same colour, control the same other colour; ratio scales are
-logarithmic with the line of no effect drawn; published values are open markers, recomputed
-values filled, so the two can be compared at a glance.
+Conventions: the treatment arm (Tα1) is always ``TA1`` blue and the control arm ``CONTROL`` red,
+and those two colours are used for nothing else; estimates that are not one arm are drawn in
+``ESTIMATE`` (near black), pooled estimates in ``POOLED`` (green), monitoring boundaries in
+``BOUNDARY`` (orange) and categories in ``CATEGORY`` colours. Ratio scales are logarithmic with the
+line of no effect drawn; published values are open markers, recomputed values filled, so the two
+can be compared at a glance. Titles say what a figure shows in plain words.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from .outputs import configure_matplotlib  # noqa: E402
 TA1 = "#1b6ca8"
 CONTROL = "#d1495b"
 PUBLISHED = "#333333"
+ESTIMATE = "#222222"
+POOLED = "#1a7f5a"
+BOUNDARY = "#c46a00"
+ASSUMPTION = "#8a8a8a"
+CATEGORY = ("#1a7f5a", "#7a4fa3", "#c46a00", "#5f6b73", "#a3333d")
 
 
 def setup() -> None:
@@ -58,7 +66,9 @@ def _legend_below(ax) -> None:
     )
 
 
-def trial_overview(outcomes: list[dict], title: str, control_label: str = "control"):
+def trial_overview(
+    outcomes: list[dict], title: str, control_label: str = "control", treatment_label: str = "Tα1"
+):
     """Three panels per outcome row: risks with Wilson CIs per arm, RR, and RD.
 
     Each item of ``outcomes`` has ``label``, ``analysis`` (a BinaryAnalysis) and optionally
@@ -73,7 +83,7 @@ def trial_overview(outcomes: list[dict], title: str, control_label: str = "contr
     labels = [o["label"] for o in outcomes]
     ax = axes[0]
     for offset, arm, colour, name in (
-        (0.15, "risk_trt", TA1, "Tα1"),
+        (0.15, "risk_trt", TA1, treatment_label),
         (-0.15, "risk_ctl", CONTROL, control_label),
     ):
         iv = [getattr(o["analysis"], arm) for o in outcomes]
@@ -111,7 +121,7 @@ def trial_overview(outcomes: list[dict], title: str, control_label: str = "contr
             yi + 0.1,
             xerr=[[rr.estimate - rr.lower], [rr.upper - rr.estimate]],
             fmt="s",
-            color=TA1,
+            color=ESTIMATE,
             capsize=3,
             label="recomputed",
         )
@@ -138,7 +148,7 @@ def trial_overview(outcomes: list[dict], title: str, control_label: str = "contr
             fontsize=8,
         )
     _ratio_axis(ax, values)
-    ax.set_xlabel(f"risk ratio, Tα1 vs {control_label}\n(log scale)")
+    ax.set_xlabel(f"risk ratio, {treatment_label} vs {control_label}\n(log scale)")
     _legend_below(ax)
     ax.set_title("B. Relative effect", loc="left", fontsize=10)
 
@@ -154,7 +164,7 @@ def trial_overview(outcomes: list[dict], title: str, control_label: str = "contr
                 yi + off,
                 xerr=[[100 * (iv.estimate - iv.lower)], [100 * (iv.upper - iv.estimate)]],
                 fmt=mk,
-                color=TA1,
+                color=ESTIMATE,
                 alpha=1 if name == "Wald" else 0.6,
                 capsize=3,
                 label=f"recomputed, {name} CI",
@@ -173,7 +183,7 @@ def trial_overview(outcomes: list[dict], title: str, control_label: str = "contr
             )
     ax.axvline(0, color="grey", lw=1)
     ax.set_xlabel(
-        f"risk difference, percentage points\n(Tα1 minus {control_label}; < 0 favours Tα1)"
+        f"risk difference, percentage points\n({treatment_label} minus {control_label}; < 0 favours {treatment_label})"
     )
     _legend_below(ax)
     ax.set_title("C. Absolute effect", loc="left", fontsize=10)
@@ -197,8 +207,8 @@ def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool
             yi,
             xerr=[[row.estimate - row.lower], [row.upper - row.estimate]],
             fmt="o",
-            mfc="white" if published else TA1,
-            color=PUBLISHED if published else TA1,
+            mfc="white" if published else ESTIMATE,
+            color=PUBLISHED if published else ESTIMATE,
             capsize=3,
             ms=7,
         )
@@ -222,41 +232,49 @@ def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool
     return fig
 
 
-def prior_likelihood_posterior(priors: dict, likelihood, title: str):
-    """One small panel per prior: prior, likelihood and posterior densities on the HR scale.
+def prior_likelihood_posterior(
+    priors: dict,
+    likelihood,
+    title: str,
+    likelihood_label: str = "likelihood",
+    ratio_label: str = "hazard ratio",
+    ratios=(0.4, 2.0),
+):
+    """One small panel per prior: prior, likelihood and posterior densities on a log ratio axis.
 
-    ``priors`` maps a name to a :class:`ta1sepsis.bayes.Normal`; ``likelihood`` has
-    ``log_estimate`` and ``se`` (a :class:`ta1sepsis.reported_estimates.Recovered`).
+    ``priors`` maps a name to a :class:`ta1sepsis.bayes.Normal` or ``Mixture``; ``likelihood``
+    has ``log_estimate`` and ``se``.
     """
     from .bayes import Normal, density_curve, posterior
 
     n = len(priors)
-    cols = 3
+    cols = 3 if n > 4 else 2 if n > 1 else 1
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.0 * rows), sharex=True, squeeze=False)
-    ratios = np.exp(np.linspace(np.log(0.4), np.log(2.0), 400))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.2 * cols, 3.0 * rows), sharex=True, squeeze=False
+    )
+    grid = np.exp(np.linspace(np.log(ratios[0]), np.log(ratios[1]), 400))
     lik = Normal(likelihood.log_estimate, likelihood.se)
     for ax, (name, prior) in zip(axes.ravel(), priors.items(), strict=False):
         post = posterior(prior, likelihood.log_estimate, likelihood.se)
         ax.fill_between(
-            ratios, density_curve(prior, ratios), color="grey", alpha=0.3, label="prior"
+            grid, density_curve(prior, grid), color=ASSUMPTION, alpha=0.35, label="prior"
         )
-        ax.plot(
-            ratios, density_curve(lik, ratios), color=PUBLISHED, ls="--", label="likelihood (TESTS)"
-        )
-        ax.plot(ratios, density_curve(post, ratios), color=TA1, lw=2, label="posterior")
+        ax.plot(grid, density_curve(lik, grid), color=PUBLISHED, ls="--", label=likelihood_label)
+        ax.plot(grid, density_curve(post, grid), color=POOLED, lw=2, label="posterior")
         ax.axvline(1, color="grey", lw=1)
         ax.set_xscale("log")
-        ax.set_xticks([0.5, 0.7, 1, 1.4, 2])
-        ax.set_xticklabels(["0.5", "0.7", "1", "1.4", "2"])
+        ticks = [t for t in (0.5, 0.7, 1, 1.4, 2) if ratios[0] <= t <= ratios[1]]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t:g}" for t in ticks])
         ax.minorticks_off()
         ax.set_yticks([])
-        ax.set_title(f"{name}\nP(HR < 1) = {post.prob_below(1.0):.2f}", fontsize=9, loc="left")
+        ax.set_title(f"{name}\nP(ratio < 1) = {post.prob_below(1.0):.2f}", fontsize=9, loc="left")
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     axes[0, 0].legend(fontsize=8, loc="upper left", frameon=False)
     for ax in axes[-1]:
-        ax.set_xlabel("hazard ratio (log scale)")
+        ax.set_xlabel(f"{ratio_label} (log scale)")
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
@@ -298,7 +316,9 @@ def pathway(steps: pd.DataFrame, title: str):
     nx.draw_networkx_edges(
         graph, pos, ax=ax, arrowstyle="-|>", arrowsize=14, edge_color="grey", node_size=3800
     )
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=3800, node_color="#e8f1f8", edgecolors=TA1)
+    nx.draw_networkx_nodes(
+        graph, pos, ax=ax, node_size=3800, node_color="#e8f1f8", edgecolors=ESTIMATE
+    )
     labels = {n: "\n".join(_wrap(n, 12)) for n in graph.nodes}
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=8)
     edge_labels = {
@@ -311,7 +331,7 @@ def pathway(steps: pd.DataFrame, title: str):
         edge_labels=edge_labels,
         ax=ax,
         font_size=7,
-        font_color=CONTROL,
+        font_color=BOUNDARY,
         rotate=False,
         bbox={"alpha": 0},
     )

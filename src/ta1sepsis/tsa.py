@@ -67,6 +67,14 @@ CONCLUSIONS = {
     "reached",
 }
 
+SHORT = {
+    "benefit": "benefit shown",
+    "harm": "harm shown",
+    "futility": "futility (an effect of the assumed size is unlikely)",
+    "ris_reached": "information size reached without a boundary crossed",
+    "inconclusive": "inconclusive",
+}
+
 
 def _even_up(n: float) -> int:
     return int(2 * math.ceil(n / 2 - 1e-9))
@@ -218,9 +226,13 @@ def cumulative_statistics(
         try:
             mh = mantel_haenszel(subset, measure)
         except ValueError:
-            corrected = study_effects(subset, measure, correction if correction != "none" else "constant")
+            corrected = study_effects(
+                subset, measure, correction if correction != "none" else "constant"
+            )
             mh = common_effect_iv(corrected)
-            row["note"] = "Mantel-Haenszel not estimable (no events in one arm so far): inverse variance with the continuity correction"
+            row["note"] = (
+                "Mantel-Haenszel not estimable (no events in one arm so far): inverse variance with the continuity correction"
+            )
         effects = study_effects(subset, measure, correction)
         rs = _random_stats(effects)
         row.update(
@@ -318,7 +330,7 @@ def monitor(
     alpha: float = 0.05,
     beta: float = 0.10,
     futility: bool = True,
-    grid_points: int = 200,
+    grid_points: int = 120,
 ) -> TSAResult:
     """Boundaries, curves and the conclusion for one model's Z-curve against ``ris``.
 
