@@ -68,11 +68,19 @@ SPECS: dict[str, tuple[Param, ...]] = {
             "mechanism_file", str, "mechanism steps (data/mechanism_steps.csv format)", is_file=True
         ),
         Param("peptide_file", str, "peptide text facts (data/peptide.csv format)", is_file=True),
+        Param("marker_outcomes", list, "outcome keys of the immune-marker results shown"),
+        Param(
+            "rtm_correlations",
+            list,
+            "assumed range of the baseline-follow-up correlation",
+            0.0,
+            1.0,
+            item=float,
+        ),
     ),
     "02_etass": (
         *DATA_FILES,
         Param("study_id", str, "trial to analyse (a study_id in the trials file)"),
-        CONFIDENCE,
         ALPHA,
         Param("power", float, "target power for the sample-size recomputation", 0.5, 0.99),
     ),
@@ -220,14 +228,22 @@ SPECS: dict[str, tuple[Param, ...]] = {
         Param(
             "threshold_ug_per_l",
             float,
-            "concentration for the hours-above metric, ug/L",
+            "concentration for the hours-above metric, ug/L (assumption: no threshold is sourced)",
             0.01,
             100.0,
         ),
+        Param(
+            "threshold_range",
+            list,
+            "range of thresholds for the sensitivity table, ug/L (assumption)",
+            0.01,
+            1000.0,
+            item=float,
+        ),
     ),
     "07_next_trial": (
-        DATA_FILES[1],
-        DATA_FILES[2],
+        *DATA_FILES,
+        Param("control_study", str, "study_id whose control arm gives the 28-day control risk"),
         ALPHA,
         Param("power", float, "target power", 0.5, 0.99),
         Param(
@@ -249,19 +265,12 @@ SPECS: dict[str, tuple[Param, ...]] = {
         Param(
             "control_risk_override",
             float,
-            "one control 28-day risk for every population (null: the sourced risks)",
+            "one control 28-day risk for every population (null: the control arm of control_study)",
             0.01,
             0.95,
             nullable=True,
         ),
-        Param(
-            "immunoparalysis_hr",
-            float,
-            "design hazard ratio in immunoparalysis (null: the ETASS design effect)",
-            0.1,
-            0.99,
-            nullable=True,
-        ),
+        MCID_RELATIVE,
     ),
     "08_claims": (
         Param("claims_file", str, "the claims ledger (data/claims.csv format)", is_file=True),

@@ -43,9 +43,12 @@ def _ratio_axis(ax, values):
     ax.set_xscale("log")
     ax.axvline(1, color="grey", lw=1)
     lo, hi = np.nanmin(values), np.nanmax(values)
-    ticks = [
-        t for t in (0.25, 0.5, 0.6, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 4) if lo / 1.2 <= t <= hi * 1.2
-    ]
+    grid = (
+        (0.25, 0.5, 0.6, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 4)
+        if hi / lo < 3
+        else (0.1, 0.25, 0.5, 1, 2, 4)
+    )
+    ticks = [t for t in grid if lo / 1.2 <= t <= hi * 1.2]
     ax.set_xticks(ticks)
     ax.set_xticklabels([f"{t:g}" for t in ticks])
     ax.minorticks_off()
@@ -345,3 +348,59 @@ def _wrap(text: str, width: int) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width) or [text]
+
+
+def panel_forest(rows: pd.DataFrame, title: str, note: str = ""):
+    """Estimates grouped into panels, each on its own natural scale.
+
+    ``rows`` has columns ``panel`` (panel title, with its unit), ``scale`` ('ratio' draws a log
+    axis with 1 marked, 'difference' a linear axis with 0 marked), ``label``, ``estimate``,
+    ``lower``, ``upper``, ``n`` (text shown beside the row) and ``kind`` ('published' drawn open,
+    'derived' or 'recomputed' filled). Panels keep the order of first appearance.
+    """
+    panels = list(dict.fromkeys(rows["panel"]))
+    heights = [max(1.0, 0.42 * (rows["panel"] == p).sum() + 0.6) for p in panels]
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(11, sum(heights) + 0.8),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
+        part = rows[rows["panel"] == panel].reset_index(drop=True)
+        y = np.arange(len(part))[::-1]
+        for yi, r in zip(y, part.itertuples(), strict=True):
+            filled = r.kind != "published"
+            ax.errorbar(
+                r.estimate,
+                yi,
+                xerr=[[r.estimate - r.lower], [r.upper - r.estimate]],
+                fmt="o",
+                mfc=ESTIMATE if filled else "white",
+                color=ESTIMATE if filled else PUBLISHED,
+                capsize=3,
+                ms=6,
+            )
+            ax.annotate(
+                f"{r.estimate:.3g} ({r.lower:.3g} to {r.upper:.3g}); {r.n}",
+                (r.upper, yi),
+                xytext=(6, -3),
+                textcoords="offset points",
+                fontsize=8,
+            )
+        ax.set_yticks(y)
+        ax.set_yticklabels(part["label"], fontsize=8.5)
+        ax.set_ylim(-0.7, len(part) - 0.3)
+        if part["scale"].iloc[0] == "ratio":
+            _ratio_axis(ax, np.r_[part["lower"], part["upper"]])
+        else:
+            ax.axvline(0, color="grey", lw=1)
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi + (hi - lo) * 0.55 if part["scale"].iloc[0] != "ratio" else hi * 2.2)
+        ax.set_title(panel, loc="left", fontsize=9.5)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    if note:
+        fig.text(0.01, 0.005, note, fontsize=8, ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.03 if note else 0, 1, 0.975))
+    return fig
