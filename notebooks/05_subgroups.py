@@ -181,7 +181,7 @@ for r in interaction_rows.values():
 show(curve)
 results.add("subgroups.simulation.at_least_one", rate["at_least_one"], lower=rate["at_least_one"] - 1.96 * rate["at_least_one_se"], upper=rate["at_least_one"] + 1.96 * rate["at_least_one_se"], level=0.95, unit="probability", description=f"P(at least one interaction P < 0.05 among {candidate_modifiers} modifiers | no effect modification); Monte Carlo CI")
 results.add("subgroups.simulation.at_least_two", rate["at_least_two"], lower=rate["at_least_two"] - 1.96 * rate["at_least_two_se"], upper=rate["at_least_two"] + 1.96 * rate["at_least_two_se"], level=0.95, unit="probability", description=f"P(at least two interaction P < 0.05 among {candidate_modifiers} modifiers | no effect modification)")
-for name, r in interaction_rows.items():
+for name in interaction_rows:
     results.add(f"subgroups.{name}.chance_under_null", chance[name], unit="probability", description=f"P(at least one of {candidate_modifiers} modifiers reaches P <= the recomputed {name} interaction P | no effect modification)")
 fig, ax = plots.plt.subplots(figsize=(7, 4))
 ax.plot(curve["k"], curve["at_least_one"], "o-", color=plots.CATEGORY[0], label="at least one P < 0.05")
