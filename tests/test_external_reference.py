@@ -42,17 +42,6 @@ CI_OF_TEST = {"z": "wald", "knha": "hk", "adhoc": "hk_adhoc"}
 # so the 1e-4 the brief allows for them is not needed
 TOL = 1e-6
 
-TAU2_AT_ZERO = (
-    "meta_pooling.tau2_estimate returns 0 whenever the (restricted) score at tau2 = 0 is not "
-    "positive; here the likelihood has a higher interior maximum, which metafor finds"
-)
-MH_DOUBLE_FULL = (
-    "meta_pooling.mantel_haenszel drops tables with events = N in both arms from the pooled RR; "
-    "metafor's rma.mh (drop00 = c(TRUE, FALSE)) leaves them out of Q only and pools all k "
-    "tables, where such a table adds n1 n2 / N to both sums of the MH risk ratio"
-)
-
-
 # ------------------------------------------------------------------------------- helpers
 def trials(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE / "datasets" / f"{name}_trials.csv")
@@ -172,16 +161,11 @@ def _re_params():
         for measure in MEASURES:
             for method in METHODS:
                 for test in CI_OF_TEST:
-                    ref = REF["datasets"][name][measure][f"{method}.{test}"]
-                    marks = []
-                    if method in ("REML", "ML") and ref["score_at_0"] <= 0 and ref["tau2"] > 1e-10:
-                        marks.append(pytest.mark.xfail(strict=True, reason=TAU2_AT_ZERO))
                     yield pytest.param(
                         name,
                         measure,
                         method,
                         test,
-                        marks=marks,
                         id=f"{name}-{measure}-{method}-{test}",
                     )
 
@@ -214,10 +198,7 @@ def test_random_effects(name, measure, method, test):
 def _mh_params():
     for name in NAMES:
         for measure in MEASURES:
-            marks = []
-            if measure == "RR" and REF["rows"][name]["double_full"]:
-                marks.append(pytest.mark.xfail(strict=True, reason=MH_DOUBLE_FULL))
-            yield pytest.param(name, measure, marks=marks, id=f"{name}-{measure}")
+            yield pytest.param(name, measure, id=f"{name}-{measure}")
 
 
 @pytest.mark.parametrize("name, measure", list(_mh_params()))
@@ -364,7 +345,6 @@ def test_cumulative(name, measure, model, order, missed):
 CUMUL_MISSED = [c for c in CUMUL if c[4]]
 
 
-@pytest.mark.xfail(strict=True, reason=TAU2_AT_ZERO)
 @pytest.mark.parametrize(
     "name, measure, model, order, missed",
     CUMUL_MISSED,
@@ -390,11 +370,6 @@ def test_cumulative_first_row_estimate(name):
     assert first["tau2"] == ref["tau2"][0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with one study the code reports I2 = NaN (H2 = NaN); metafor's cumul() reports "
-    "I2 = 0 (H2 = 1) for the k = 1 row",
-)
 @pytest.mark.parametrize("name", ["bcg"])
 def test_cumulative_first_row_heterogeneity(name):
     ref = REF["datasets"][name]["OR"]["cumul"]["REML.knha"]["file"]
@@ -481,7 +456,6 @@ def test_likelihood_case_is_what_it_claims(case):
     assert max(loglik(g, y, v, method) for g in grid) <= c["loglik_at_global"] + 1e-12
 
 
-@pytest.mark.xfail(strict=True, reason=TAU2_AT_ZERO)
 @pytest.mark.parametrize("case", list(LIKELIHOOD))
 def test_tau2_estimate_finds_the_global_maximum(case):
     c = LIKELIHOOD[case]
@@ -648,6 +622,6 @@ def test_tsa_random_effects_z_curve(measure):
     ref = TWO[measure]["cumulative_z"]
     data = pd.read_csv(REFERENCE / "datasets" / "etass_tests.csv")
     result = trial_sequential_analysis(
-        data, p_control=0.3, rrr=0.2, measure=measure, pooling="DL", diversity_adjustment=0.0
+        data, p_control=0.3, rrr=0.2, measure=measure, model="random_dl", diversity=0.0
     )
     np.testing.assert_allclose(result.looks["z"], ref["zval"], rtol=TOL, atol=TOL)

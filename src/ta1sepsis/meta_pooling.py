@@ -211,21 +211,65 @@ def tau2_estimate(y: np.ndarray, v: np.ndarray, method: str = "REML") -> float:
     upper = _upper_bracket(y, v)
     if method == "PM":
         f = lambda t: _generalised_q(t, y, v) - (k - 1)  # noqa: E731
-    else:
+        if f(0.0) <= 0:
+            return 0.0
+        while f(upper) > 0:
+            upper *= 10
+        return float(optimize.brentq(f, 0.0, upper, xtol=1e-14, rtol=1e-14, maxiter=500))
+    return _likelihood_maximum(y, v, method == "REML", upper)
 
-        def f(t):
-            w = 1 / (v + t)
-            b = np.sum(w * y) / w.sum()
-            score = np.sum(w**2 * (y - b) ** 2) - w.sum()
-            if method == "REML":
-                score += np.sum(w**2) / w.sum()
-            return float(score)
 
-    if f(0.0) <= 0:
-        return 0.0
-    while f(upper) > 0:
+def log_likelihood(tau2: float, y: np.ndarray, v: np.ndarray, restricted: bool = True) -> float:
+    """(Restricted) log-likelihood of the random-effects model at ``tau2``, up to a constant.
+
+    ll_ML = -1/2 sum ln(v_i + tau2) - 1/2 sum (y_i - mu)^2 / (v_i + tau2), with mu the
+    weighted mean at tau2; REML adds -1/2 ln sum w_i (Viechtbauer, J Educ Behav Stat
+    2005;30:261-293, eqs. 6 and 9).
+    """
+    w = 1 / (v + tau2)
+    mu = np.sum(w * y) / w.sum()
+    ll = -0.5 * np.sum(np.log(v + tau2)) - 0.5 * np.sum(w * (y - mu) ** 2)
+    if restricted:
+        ll -= 0.5 * math.log(w.sum())
+    return float(ll)
+
+
+def _score(tau2: float, y: np.ndarray, v: np.ndarray, restricted: bool) -> float:
+    w = 1 / (v + tau2)
+    b = np.sum(w * y) / w.sum()
+    score = np.sum(w**2 * (y - b) ** 2) - w.sum()
+    if restricted:
+        score += np.sum(w**2) / w.sum()
+    return float(score)
+
+
+def _likelihood_maximum(y: np.ndarray, v: np.ndarray, restricted: bool, upper: float) -> float:
+    """Global maximiser of the (restricted) likelihood over [0, inf).
+
+    The score can be negative at 0 while the likelihood still has a higher interior maximum
+    (it happens with few trials, e.g. early rows of a cumulative analysis), so every sign change
+    of the score on a fine log-spaced grid is located and the likelihood compared at each root
+    and at 0.
+    """
+    while _score(upper, y, v, restricted) > 0:
         upper *= 10
-    return float(optimize.brentq(f, 0.0, upper, xtol=1e-14, rtol=1e-14, maxiter=500))
+    grid = np.r_[0.0, np.geomspace(upper * 1e-10, upper, 400)]
+    w = 1 / (v[None, :] + grid[:, None])
+    b = (w * y).sum(axis=1) / w.sum(axis=1)
+    scores = (w**2 * (y - b[:, None]) ** 2).sum(axis=1) - w.sum(axis=1)
+    if restricted:
+        scores += (w**2).sum(axis=1) / w.sum(axis=1)
+    candidates = [0.0]
+    for i in np.nonzero((scores[:-1] > 0) & (scores[1:] <= 0))[0]:
+        candidates.append(
+            float(
+                optimize.brentq(
+                    _score, grid[i], grid[i + 1], args=(y, v, restricted), xtol=1e-15, rtol=1e-14, maxiter=500
+                )
+            )
+        )
+    values = [log_likelihood(t, y, v, restricted) for t in candidates]
+    return candidates[int(np.argmax(values))]
 
 
 def tau2_qprofile_ci(y: np.ndarray, v: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -290,7 +334,7 @@ def random_effects(
         s2 = (k - 1) * w0.sum() / (w0.sum() ** 2 - np.sum(w0**2))
         i2, h2 = tau2 / (tau2 + s2), (tau2 + s2) / s2
     else:
-        i2, h2 = math.nan, math.nan
+        i2, h2 = 0.0, 1.0  # metafor's convention for a single study
     tau_lo, tau_hi = tau2_qprofile_ci(y, v, level)
     if pi == "higgins":
         if k >= 3:
@@ -334,7 +378,9 @@ def _mh_tables(studies: pd.DataFrame, measure: str):
     keep = np.ones(len(a), bool)
     notes = []
     if measure in ("RR", "OR"):
-        both_zero = ((a == 0) & (c == 0)) | ((a == n1) & (c == n2))
+        # no events in either arm: no information on a ratio. Every patient with an event: no
+        # information on an odds ratio, but a risk ratio of exactly 1 (metafor's rma.mh keeps it)
+        both_zero = ((a == 0) & (c == 0)) | (((a == n1) & (c == n2)) if measure == "OR" else False)
         if both_zero.any():
             keep = ~both_zero
             notes.append(
