@@ -42,6 +42,7 @@ CI_OF_TEST = {"z": "wald", "knha": "hk", "adhoc": "hk_adhoc"}
 # so the 1e-4 the brief allows for them is not needed
 TOL = 1e-6
 
+
 # ------------------------------------------------------------------------------- helpers
 def trials(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE / "datasets" / f"{name}_trials.csv")

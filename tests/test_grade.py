@@ -14,12 +14,27 @@ from ta1sepsis.grade import (
 )
 from ta1sepsis.rob import overall
 
-JUDGEMENT = {"rating": "serious", "rationale": "surrogate outcome", "line": 7, "criterion": "GRADE 8"}
+JUDGEMENT = {
+    "rating": "serious",
+    "rationale": "surrogate outcome",
+    "line": 7,
+    "criterion": "GRADE 8",
+}
 
 
 def binary(**kw):
-    base = dict(outcome_id="x", label="28-day mortality", measure="RR", estimate=0.9, lower=0.8, upper=1.0,
-                participants=1000, trials=2, control_risk=0.25, mcid_absolute=0.02)
+    base = dict(
+        outcome_id="x",
+        label="28-day mortality",
+        measure="RR",
+        estimate=0.9,
+        lower=0.8,
+        upper=1.0,
+        participants=1000,
+        trials=2,
+        control_risk=0.25,
+        mcid_absolute=0.02,
+    )
     base.update(kw)
     return Evidence(**base)
 
@@ -63,7 +78,10 @@ def test_imprecision_against_the_mcid_by_hand():
     # RR 0.85 to 1.10 -> -37.5 to +25 per 1000: both an important benefit and an important harm
     assert imprecision(binary(lower=0.85, upper=1.10)).levels == 2
     # RR 0.95 to 1.05 -> -12.5 to +12.5: within the MCID, and enough patients -> not serious
-    assert imprecision(binary(lower=0.95, upper=1.05, participants=5000, information_size=4000)).levels == 0
+    assert (
+        imprecision(binary(lower=0.95, upper=1.05, participants=5000, information_size=4000)).levels
+        == 0
+    )
     # ... but short of the optimal information size -> one level
     d = imprecision(binary(lower=0.95, upper=1.05, participants=1000, information_size=4000))
     assert d.levels == 1 and "optimal information size" in d.reason
@@ -72,11 +90,31 @@ def test_imprecision_against_the_mcid_by_hand():
 
 
 def test_imprecision_continuous_without_mcid():
-    md = binary(measure="MD", estimate=5.8, lower=1.0, upper=10.5, control_risk=None, participants=361, mcid_absolute=None)
+    md = binary(
+        measure="MD",
+        estimate=5.8,
+        lower=1.0,
+        upper=10.5,
+        control_risk=None,
+        participants=361,
+        mcid_absolute=None,
+    )
     d = imprecision(md)
     assert d.levels == 1 and "361 patients" in d.reason
-    assert imprecision(binary(measure="MD", estimate=5.8, lower=1.0, upper=10.5, control_risk=None, participants=800,
-                              mcid_absolute=None)).levels == 0
+    assert (
+        imprecision(
+            binary(
+                measure="MD",
+                estimate=5.8,
+                lower=1.0,
+                upper=10.5,
+                control_risk=None,
+                participants=800,
+                mcid_absolute=None,
+            )
+        ).levels
+        == 0
+    )
 
 
 def test_credibility_and_certainty():
@@ -91,9 +129,16 @@ def test_credibility_and_certainty():
 
 
 def test_statements_follow_santesso():
-    assert statement("28-day mortality", "Tα1", "high", "decrease") == "Tα1 reduces 28-day mortality."
-    assert statement("28-day mortality", "Tα1", "moderate", "trivial") == "Tα1 probably results in little to no difference in 28-day mortality."
-    assert statement("28-day mortality", "Tα1", "very low", "decrease").startswith("The evidence is very uncertain")
+    assert (
+        statement("28-day mortality", "Tα1", "high", "decrease") == "Tα1 reduces 28-day mortality."
+    )
+    assert (
+        statement("28-day mortality", "Tα1", "moderate", "trivial")
+        == "Tα1 probably results in little to no difference in 28-day mortality."
+    )
+    assert statement("28-day mortality", "Tα1", "very low", "decrease").startswith(
+        "The evidence is very uncertain"
+    )
 
 
 def test_rate_end_to_end_two_large_trials():
@@ -102,11 +147,33 @@ def test_rate_end_to_end_two_large_trials():
     RoB not serious (28% of the weight with some concerns), inconsistency serious (I2 52%),
     imprecision serious (important benefit to less than the MCID): low certainty; the point
     estimate is beyond the MCID of 20 per 1000: 'may reduce'."""
-    e = binary(measure="OR", estimate=0.864, lower=0.681, upper=1.094, control_risk=0.2413, participants=1450,
-               i2=0.517, q_p=0.15, trial_rob=[("some concerns", 0.276), ("low", 0.724)], information_size=4858)
-    r = rate(e, {"indirectness": {"rating": "not serious", "rationale": "", "line": 3, "criterion": ""},
-                 "publication_bias": {"rating": "not serious", "rationale": "", "line": 4, "criterion": ""}})
+    e = binary(
+        measure="OR",
+        estimate=0.864,
+        lower=0.681,
+        upper=1.094,
+        control_risk=0.2413,
+        participants=1450,
+        i2=0.517,
+        q_p=0.15,
+        trial_rob=[("some concerns", 0.276), ("low", 0.724)],
+        information_size=4858,
+    )
+    r = rate(
+        e,
+        {
+            "indirectness": {"rating": "not serious", "rationale": "", "line": 3, "criterion": ""},
+            "publication_bias": {
+                "rating": "not serious",
+                "rationale": "",
+                "line": 4,
+                "criterion": "",
+            },
+        },
+    )
     assert [d.levels for d in r.downgrades] == [0, 1, 0, 1, 0]
     assert r.certainty == "low"
-    assert r.absolute["difference"] == pytest.approx(1000 * (0.864 * 0.2413 / (1 - 0.2413 + 0.864 * 0.2413) - 0.2413))
+    assert r.absolute["difference"] == pytest.approx(
+        1000 * (0.864 * 0.2413 / (1 - 0.2413 + 0.864 * 0.2413) - 0.2413)
+    )
     assert r.statement == "Tα1 may reduce 28-day mortality."

@@ -111,7 +111,9 @@ def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
 
 def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
     if e.trials is not None and e.trials < 2:
-        return Downgrade("inconsistency", 0, "a single trial: not applicable", "rule: needs two or more trials")
+        return Downgrade(
+            "inconsistency", 0, "a single trial: not applicable", "rule: needs two or more trials"
+        )
     if e.i2 is not None and e.q_p is not None:
         if e.i2 >= 0.75 and e.q_p < 0.05:
             levels = 2
@@ -145,7 +147,9 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
         if includes_null:
             why.append("the interval includes no effect")
         if short:
-            why.append(f"{e.participants} patients, fewer than the {ois_continuous} of the rule of thumb")
+            why.append(
+                f"{e.participants} patients, fewer than the {ois_continuous} of the rule of thumb"
+            )
         return Downgrade(
             "imprecision",
             levels,
@@ -159,14 +163,28 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
     benefit = lo <= -thr
     harm = hi >= thr
     if benefit and harm:
-        levels, why = 2, f"the interval ({lo:.0f} to {hi:.0f} per 1000) includes both an important benefit and an important harm"
+        levels, why = (
+            2,
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) includes both an important benefit and an important harm",
+        )
     elif benefit and hi > -thr:
-        levels, why = 1, f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important benefit to less than the MCID"
+        levels, why = (
+            1,
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important benefit to less than the MCID",
+        )
     elif harm and lo < thr:
-        levels, why = 1, f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important harm to less than the MCID"
+        levels, why = (
+            1,
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important harm to less than the MCID",
+        )
     else:
         levels, why = 0, f"the interval ({lo:.0f} to {hi:.0f} per 1000) does not cross the MCID"
-    if levels == 0 and e.information_size and e.participants and e.participants < e.information_size:
+    if (
+        levels == 0
+        and e.information_size
+        and e.participants
+        and e.participants < e.information_size
+    ):
         levels = 1
         why += f", but {e.participants} patients fall short of the optimal information size ({e.information_size:,.0f})"
     return Downgrade(
@@ -181,7 +199,9 @@ def publication_bias(e: Evidence, judgement: dict | None, min_trials: int = 10) 
     if e.trials is not None and e.trials >= min_trials and e.egger_p is not None:
         levels = 1 if e.egger_p < 0.10 else 0
         return Downgrade(
-            "publication_bias", levels, f"Egger's test P = {e.egger_p:.2g}",
+            "publication_bias",
+            levels,
+            f"Egger's test P = {e.egger_p:.2g}",
             "rule: one level when Egger's test P < 0.10 (ten or more trials)",
         )
     return _from_judgement("publication_bias", judgement)
@@ -205,7 +225,9 @@ def _from_judgement(domain: str, judgement: dict | None) -> Downgrade:
         return Downgrade(domain, 0, "no judgement recorded", "no information")
     levels = {"not serious": 0, "serious": 1, "very serious": 2}[judgement["rating"]]
     return Downgrade(
-        domain, levels, judgement["rationale"],
+        domain,
+        levels,
+        judgement["rationale"],
         f"judgement: data/grade_judgements.csv, line {judgement['line']} ({judgement['criterion']})",
     )
 
@@ -238,15 +260,22 @@ def statement(label: str, intervention: str, level: str, size: str) -> str:
     if level == "very low":
         return f"The evidence is very uncertain about the effect of {intervention} on {label}."
     verb = {
-        ("high", "decrease"): "reduces", ("moderate", "decrease"): "probably reduces", ("low", "decrease"): "may reduce",
-        ("high", "increase"): "increases", ("moderate", "increase"): "probably increases", ("low", "increase"): "may increase",
-        ("high", "trivial"): "results in little to no difference in", ("moderate", "trivial"): "probably results in little to no difference in",
+        ("high", "decrease"): "reduces",
+        ("moderate", "decrease"): "probably reduces",
+        ("low", "decrease"): "may reduce",
+        ("high", "increase"): "increases",
+        ("moderate", "increase"): "probably increases",
+        ("low", "increase"): "may increase",
+        ("high", "trivial"): "results in little to no difference in",
+        ("moderate", "trivial"): "probably results in little to no difference in",
         ("low", "trivial"): "may result in little to no difference in",
     }[(level, size)]
     return f"{intervention[0].upper() + intervention[1:]} {verb} {label}."
 
 
-def rate(e: Evidence, judgements: dict[str, dict], intervention: str = "Tα1", ois_continuous: int = 400) -> Rating:
+def rate(
+    e: Evidence, judgements: dict[str, dict], intervention: str = "Tα1", ois_continuous: int = 400
+) -> Rating:
     """Every domain for one outcome, the certainty and the plain-language statement."""
     downgrades = [
         risk_of_bias(e, judgements.get("risk_of_bias")),
@@ -270,7 +299,9 @@ def rate(e: Evidence, judgements: dict[str, dict], intervention: str = "Tα1", o
         if thr is None:  # no MCID: the direction of an interval that excludes no effect
             size = "increase" if e.lower > 0 else "decrease" if e.upper < 0 else "trivial"
         else:
-            size = "increase" if e.estimate >= thr else "decrease" if e.estimate <= -thr else "trivial"
+            size = (
+                "increase" if e.estimate >= thr else "decrease" if e.estimate <= -thr else "trivial"
+            )
     if math.isnan(e.estimate):
         raise ValueError(f"{e.outcome_id}: no estimate")
     return Rating(e, downgrades, level, absolute, statement(e.label, intervention, level, size))

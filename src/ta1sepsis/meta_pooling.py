@@ -264,7 +264,13 @@ def _likelihood_maximum(y: np.ndarray, v: np.ndarray, restricted: bool, upper: f
         candidates.append(
             float(
                 optimize.brentq(
-                    _score, grid[i], grid[i + 1], args=(y, v, restricted), xtol=1e-15, rtol=1e-14, maxiter=500
+                    _score,
+                    grid[i],
+                    grid[i + 1],
+                    args=(y, v, restricted),
+                    xtol=1e-15,
+                    rtol=1e-14,
+                    maxiter=500,
                 )
             )
         )

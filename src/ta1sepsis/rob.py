@@ -65,7 +65,9 @@ def assessments(table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``assessment_id``, ``study_id``, ``outcome``, ``D1``..``D5``, ``overall``.
     """
-    judged = table[(table["signalling_question"] == "domain judgement") & table["domain"].isin(DOMAINS)]
+    judged = table[
+        (table["signalling_question"] == "domain judgement") & table["domain"].isin(DOMAINS)
+    ]
     rows = []
     for assessment, part in judged.groupby("assessment_id", sort=False):
         domains = dict(zip(part["domain"], part["judgement"], strict=True))
