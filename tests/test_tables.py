@@ -251,3 +251,14 @@ def test_show_displays_html_and_text(monkeypatch):
     assert set(bundle) == {"text/html", "text/plain"}
     assert 'data-kind="ratio">3.48<' in bundle["text/html"]
     assert "0.062" in bundle["text/plain"]  # decimals do not apply to P values
+
+
+def test_identifiers_wrap_at_their_separators_and_numbers_never():
+    html = to_html(
+        pd.DataFrame(
+            {"source": ["etass.mortality_28d.rr", "data/trials.csv"], "x": ["0.74", "2.5"]}
+        )
+    )
+    assert "etass.<wbr>mortality_28d.<wbr>rr" in html
+    assert "data/<wbr>trials.<wbr>csv" in html
+    assert ">0.74<" in html and ">2.5<" in html

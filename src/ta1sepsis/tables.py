@@ -451,6 +451,16 @@ def alignments(text: pd.DataFrame, kinds: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
+_BREAK_AFTER = re.compile(r"(?<=[A-Za-z][./])(?=\w)")
+
+
+def _cell_html(text: str) -> str:
+    """Escaped cell text with line-break opportunities (``<wbr>``) after the dots and slashes
+    of identifiers (``etass.mortality_28d.rr``, ``data/trials.csv``), so a narrow column wraps
+    them there instead of inside a word. Numbers are never broken."""
+    return _BREAK_AFTER.sub("<wbr>", html.escape(text))
+
+
 STYLE = (
     "<style>.ta1-table{border-collapse:collapse}"
     ".ta1-table th,.ta1-table td{padding:0.25em 0.6em;vertical-align:top}"
@@ -480,12 +490,13 @@ def to_html(
         ``<div class="ta1-table-wrap" style="overflow-x:auto">`` holding a
         ``<table class="ta1-table">`` whose cells carry ``class="l"`` (text, left-aligned) or
         ``class="r"`` (numbers, right-aligned) and ``data-kind``; the first column is the row
-        header. No ids, no index, no truncation.
+        header; identifiers may wrap after their dots and slashes (``<wbr>``).
+        No ids, no index, no truncation.
     """
     text, column_kinds = format_frame(frame, kinds, decimals, index)
     align = alignments(text, column_kinds)
     esc = html.escape
-    head = "".join(f'<th class="{align[c]}" scope="col">{esc(c)}</th>' for c in text.columns)
+    head = "".join(f'<th class="{align[c]}" scope="col">{_cell_html(c)}</th>' for c in text.columns)
     rows = []
     for row in text.itertuples(index=False):
         cells = []
@@ -494,7 +505,8 @@ def to_html(
             tag = "th" if position == 0 else "td"
             scope = ' scope="row"' if position == 0 else ""
             cells.append(
-                f'<{tag}{scope} class="{align[column]}" data-kind="{kind}">{esc(value)}</{tag}>'
+                f'<{tag}{scope} class="{align[column]}" data-kind="{kind}">'
+                f"{_cell_html(value)}</{tag}>"
             )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
