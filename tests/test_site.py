@@ -141,9 +141,11 @@ def test_code_is_folded_and_parameters_shown_once(pages):
         assert all(d.find("summary").get_text() == "code" for d in folded)
         assert not any(d.has_attr("open") for d in folded)
         # the parameters: one table with every value, no parameters or injected cell shown
-        values = nb.metadata["ta1sepsis"]["parameters"]
+        values = nb.metadata.get("ta1sepsis", {}).get("parameters", {})
         tables = soup.select("section.parameters table")
-        assert len(tables) == 1, name
+        assert len(tables) == (1 if values else 0), name
+        if not values:
+            continue
         shown = [th.get_text() for th in tables[0].select("tbody th")]
         assert shown == list(values), name
         assert "# Parameters" not in soup.get_text()

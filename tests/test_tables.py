@@ -205,7 +205,7 @@ def test_html_is_complete_aligned_and_deterministic():
     assert '<td class="r" data-kind="year">2013</td>' in first
     assert '<td class="r" data-kind="number">3.48</td>' in first
     assert '<td class="l" data-kind="text"></td>' in first  # None -> empty
-    assert '<th scope="row" class="l" data-kind="text">Fisher exact</th>' in first
+    assert '<th scope="row" class="l long" data-kind="text">Fisher exact</th>' in first
 
 
 def test_text_form_has_every_row_and_no_address():
@@ -262,3 +262,11 @@ def test_identifiers_wrap_at_their_separators_and_numbers_never():
     assert "etass.<wbr>mortality_28d.<wbr>rr" in html
     assert "data/<wbr>trials.<wbr>csv" in html
     assert ">0.74<" in html and ">2.5<" in html
+
+
+def test_headers_wrap_at_underscores_and_long_text_is_marked():
+    frame = pd.DataFrame({"hours_per_day": [1.5], "note": ["x " * 30], "short": ["abc"]})
+    html = to_html(frame)
+    assert '<th class="r" scope="col">hours_<wbr>per_<wbr>day</th>' in html
+    assert '<td class="l long" data-kind="text">' + "x " * 30 + "</td>" in html  # 60 characters
+    assert '<td class="l" data-kind="text">abc</td>' in html

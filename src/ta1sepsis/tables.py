@@ -452,13 +452,17 @@ def alignments(text: pd.DataFrame, kinds: Mapping[str, str]) -> dict[str, str]:
 
 
 _BREAK_AFTER = re.compile(r"(?<=[A-Za-z][./])(?=\w)")
+_BREAK_AFTER_IN_HEADER = re.compile(r"(?<=[A-Za-z][./_])(?=\w)")
+LONG_TEXT = 60  # characters: a text column this long gets a wider minimum (class "long")
 
 
-def _cell_html(text: str) -> str:
+def _cell_html(text: str, header: bool = False) -> str:
     """Escaped cell text with line-break opportunities (``<wbr>``) after the dots and slashes
-    of identifiers (``etass.mortality_28d.rr``, ``data/trials.csv``), so a narrow column wraps
-    them there instead of inside a word. Numbers are never broken."""
-    return _BREAK_AFTER.sub("<wbr>", html.escape(text))
+    of identifiers (``etass.mortality_28d.rr``, ``data/trials.csv``; in headers also after
+    underscores, ``hours_per_day``), so a narrow column wraps them there instead of inside a
+    word. Numbers are never broken."""
+    pattern = _BREAK_AFTER_IN_HEADER if header else _BREAK_AFTER
+    return pattern.sub("<wbr>", html.escape(text))
 
 
 STYLE = (
@@ -489,14 +493,22 @@ def to_html(
     str
         ``<div class="ta1-table-wrap" style="overflow-x:auto">`` holding a
         ``<table class="ta1-table">`` whose cells carry ``class="l"`` (text, left-aligned) or
-        ``class="r"`` (numbers, right-aligned) and ``data-kind``; the first column is the row
-        header; identifiers may wrap after their dots and slashes (``<wbr>``).
+        ``class="r"`` (numbers, right-aligned), ``long`` on text columns holding 60 characters
+        or more (so a stylesheet can keep prose readable) and ``data-kind``; the first column
+        is the row header; identifiers may wrap after their dots and slashes (``<wbr>``).
         No ids, no index, no truncation.
     """
     text, column_kinds = format_frame(frame, kinds, decimals, index)
     align = alignments(text, column_kinds)
     esc = html.escape
-    head = "".join(f'<th class="{align[c]}" scope="col">{_cell_html(c)}</th>' for c in text.columns)
+    head = "".join(
+        f'<th class="{align[c]}" scope="col">{_cell_html(c, header=True)}</th>'
+        for c in text.columns
+    )
+    css = {
+        c: align[c] + (" long" if max((len(v) for v in text[c]), default=0) >= LONG_TEXT else "")
+        for c in text.columns
+    }
     rows = []
     for row in text.itertuples(index=False):
         cells = []
@@ -505,7 +517,7 @@ def to_html(
             tag = "th" if position == 0 else "td"
             scope = ' scope="row"' if position == 0 else ""
             cells.append(
-                f'<{tag}{scope} class="{align[column]}" data-kind="{kind}">'
+                f'<{tag}{scope} class="{css[column]}" data-kind="{kind}">'
                 f"{_cell_html(value)}</{tag}>"
             )
         rows.append(f"<tr>{''.join(cells)}</tr>")
