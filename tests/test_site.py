@@ -1,20 +1,46 @@
-"""The offline site in headless Chromium: every page loads with no JavaScript error, no broken
-image, no broken internal link and no error output cell; screenshots go to screenshots/."""
+"""The offline site: its structure (on the real notebooks and on a small synthetic project with a
+synthesis page and trial reports), and every page in headless Chromium.
+
+The browser test fails on: a JavaScript error, a broken image, a broken internal link or anchor,
+an error or stderr output, a bare execute result (``Out[n]:``), a table cell whose text ends in
+"…" or "...", text overflowing its box horizontally (other than the scroll wrappers), a page
+without a table of contents, and any external URL in a script, stylesheet or image (or any
+resource fetched over the network). It takes a full-page screenshot of every page at 1400 px
+into ``screenshots/`` (git-ignored) and reports every problem of every page at once.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from ta1sepsis import site
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "test-site"
 SHOTS = ROOT / "screenshots"
+WIDTH = 1400
+EXTERNAL = ("http://", "https://", "//")
+
+
+def _rendered_notebooks(root: Path) -> list[Path]:
+    folder = root / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb")) + sorted((folder / "trials").glob("*.ipynb"))
+
+
+def _site_name(path: Path, root: Path) -> str:
+    relative = path.relative_to(root / "notebooks").with_suffix("")
+    return relative.as_posix()
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +50,7 @@ def pages():
         cwd=ROOT,
         check=True,
     )
-    built = sorted(SITE.glob("*.html"))
+    built = sorted(SITE.rglob("*.html"))
     assert built, f"the site build wrote no pages into {SITE}"
     return built
 
@@ -50,7 +76,7 @@ def browser():
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1400,1000",
+        f"--window-size={WIDTH},1000",
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -59,14 +85,17 @@ def browser():
     driver.quit()
 
 
+# --- the real site ------------------------------------------------------------------------------
+
+
 def test_site_has_an_index_and_a_page_per_notebook(pages):
-    names = {p.stem for p in pages}
-    notebooks = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    names = {p.relative_to(SITE).with_suffix("").as_posix() for p in pages}
+    notebooks = {_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)}
     assert names == notebooks | {"index"}
 
 
 def test_no_error_output_cells():
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in _rendered_notebooks(ROOT):
         nb = nbformat.read(path, as_version=4)
         errors = [
             o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
@@ -74,23 +103,381 @@ def test_no_error_output_cells():
         assert not errors, f"{path.name} has an error output"
 
 
+def test_build_is_deterministic_and_offline(pages, tmp_path):
+    again = tmp_path / "again"
+    site.build(ROOT, again)
+    first = {p.relative_to(SITE): p.read_bytes() for p in SITE.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in soup.find_all(tag):
+                value = element.get(attr) or ""
+                assert not value.startswith(EXTERNAL), f"{page.name}: external {tag} {value}"
+        assert not soup.find_all("script"), f"{page.name}: a script (the site needs none)"
+        styles = " ".join(s.get_text() for s in soup.find_all("style"))
+        for needle in ("@import", "url(http", "url(//", "@font-face"):
+            assert needle not in styles, f"{page.name}: {needle} in a stylesheet"
+        text = page.read_text(encoding="utf-8").lower()
+        for needle in ("require.js", "mathjax", "mermaid", "cdn.", "unpkg", "jsdelivr"):
+            assert needle not in text, f"{page.name}: {needle}"
+
+
+def test_code_is_folded_and_parameters_shown_once(pages):
+    for path in _rendered_notebooks(ROOT):
+        name = _site_name(path, ROOT)
+        nb = nbformat.read(path, as_version=4)
+        soup = BeautifulSoup((SITE / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        code_cells = [
+            c
+            for c in nb.cells
+            if c.cell_type == "code"
+            and not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))
+        ]
+        folded = soup.select("details.code")
+        assert len(folded) == len(code_cells), name
+        assert all(d.find("summary").get_text() == "code" for d in folded)
+        assert not any(d.has_attr("open") for d in folded)
+        # the parameters: one table with every value, no parameters or injected cell shown
+        values = nb.metadata.get("ta1sepsis", {}).get("parameters", {})
+        tables = soup.select("section.parameters table")
+        assert len(tables) == (1 if values else 0), name
+        if not values:
+            continue
+        shown = [th.get_text() for th in tables[0].select("tbody th")]
+        assert shown == list(values), name
+        assert "# Parameters" not in soup.get_text()
+        descriptions = site.describe_parameters(name)
+        for row in tables[0].select("tbody tr"):
+            parameter = row.th.get_text()
+            if descriptions.get(parameter):
+                assert descriptions[parameter] in row.get_text(), (name, parameter)
+
+
+def test_parameter_table_shows_the_values_used(pages):
+    soup = BeautifulSoup((SITE / "02_etass.html").read_text(encoding="utf-8"), "html.parser")
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in soup.select("section.parameters tbody tr")
+    }
+    nb = nbformat.read(ROOT / "notebooks" / "02_etass.ipynb", as_version=4)
+    used = nb.metadata["ta1sepsis"]["parameters"]
+    assert rows["alpha"][0] == str(used["alpha"])
+    assert rows["study_id"][0] == used["study_id"]
+    assert rows["alpha"][1].startswith("two-sided significance level")
+
+
+def test_navigation_order(pages):
+    soup = BeautifulSoup((SITE / "index.html").read_text(encoding="utf-8"), "html.parser")
+    order = [a["href"].removesuffix(".html") for a in soup.select("nav.sidebar ol a")]
+    expected = [_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)]
+    if site.SYNTHESIS in expected:
+        expected.remove(site.SYNTHESIS)
+        expected.insert(0, site.SYNTHESIS)
+    assert order == expected
+    # previous/next walk the same order
+    for position, name in enumerate(order):
+        page = BeautifulSoup((SITE / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        nxt = page.select_one('nav.prevnext a[rel="next"]')
+        if position + 1 < len(order):
+            assert nxt["href"].endswith(f"{order[position + 1]}.html"), name
+        else:
+            assert nxt is None
+        current = page.select("nav.sidebar a.current")
+        assert [a["href"].split("/")[-1] for a in current] == [f"{name.split('/')[-1]}.html"]
+
+
+# --- a synthetic project with a synthesis page and trial reports ------------------------------
+
+
+def _png(width: int, height: int, dpi: float) -> str:
+    """A minimal valid PNG (grey, 8-bit) with a pHYs chunk, base64-encoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    ppm = round(dpi / 0.0254)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return base64.b64encode(data).decode("ascii")
+
+
+def _notebook(title: str, parameters: dict) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["ta1sepsis"] = {"parameters": parameters}
+    source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    nb.cells = [
+        new_markdown_cell(f"# {title}\n\n**Question.** Does {title} hold?\n\nIntro."),
+        new_code_cell(source, metadata={"tags": ["parameters"]}),
+        new_code_cell("# Parameters\n" + source, metadata={"tags": ["injected-parameters"]}),
+        new_markdown_cell("## 1. First section: counts\n\nText.\n\n```\n## not a heading\n```"),
+        new_code_cell(
+            "show(table)",
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"text/html": "<p>a table</p>", "text/plain": "a table"},
+                ),
+                new_output(
+                    "display_data",
+                    data={"image/png": _png(300, 20, 150.0), "text/plain": "<Image>"},
+                ),
+            ],
+        ),
+        new_markdown_cell("### A sub-section\n\nMore."),
+    ]
+    return nb
+
+
+@pytest.fixture()
+def project(tmp_path):
+    (tmp_path / "notebooks" / "trials").mkdir(parents=True)
+    (tmp_path / "results" / "trials").mkdir(parents=True)
+    (tmp_path / "figures" / "trials").mkdir(parents=True)
+    notebooks = {
+        "notebooks/02_etass.ipynb": _notebook("ETASS: recomputed", {"alpha": 0.05}),
+        "notebooks/01_mechanism.ipynb": _notebook("Mechanism: pathway", {"trials_file": "x"}),
+        "notebooks/09_synthesis.ipynb": _notebook("Synthesis: what holds", {}),
+        "notebooks/trials/tests.ipynb": _notebook("TESTS: trial report", {"study_id": "tests"}),
+        "notebooks/trials/etass.ipynb": _notebook("ETASS: trial report", {"study_id": "etass"}),
+    }
+    for relative, nb in notebooks.items():
+        nbformat.write(nb, tmp_path / relative)
+    result = {"value": 0.7419, "lower": 0.5407, "upper": 1.0181, "description": ""}
+    (tmp_path / "results" / "trials" / "etass.json").write_text(
+        json.dumps({"etass.mortality_28d.rr": result}), encoding="utf-8"
+    )
+    (tmp_path / "figures" / "trials" / "etass_overview.png").write_bytes(
+        base64.b64decode(_png(40, 30, 150.0))
+    )
+    return tmp_path
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_synthesis_first_and_trial_reports_under_their_own_heading(project):
+    out = project / "site"
+    written = site.build(project, out)
+    assert [p.relative_to(out).as_posix() for p in written] == [
+        "index.html",
+        "09_synthesis.html",
+        "01_mechanism.html",
+        "02_etass.html",
+        "trials/etass.html",
+        "trials/tests.html",
+    ]
+    index = _soup(out / "index.html")
+    assert [h.get_text() for h in index.select("nav.sidebar h2")] == [
+        "Start here",
+        "Analyses",
+        "Trial reports",
+    ]
+    # the index leads to the synthesis first: its first card and its "next" link
+    cards = [a["href"] for a in index.select("article.card h3 a")]
+    assert cards == [
+        "09_synthesis.html",
+        "01_mechanism.html",
+        "02_etass.html",
+        "trials/etass.html",
+        "trials/tests.html",
+    ]
+    assert index.select_one('nav.prevnext a[rel="next"]')["href"] == "09_synthesis.html"
+    assert "28-day RR 0.74 (0.54 to 1.02)" in index.get_text()  # from results/trials/etass.json
+    assert (out / "figures" / "trials" / "etass_overview.png").is_file()
+
+    # a trial page one folder down: every relative link resolves inside the site
+    trial = _soup(out / "trials" / "etass.html")
+    for a in trial.find_all("a", href=True):
+        target = a["href"].split("#")[0]
+        if target:
+            assert (out / "trials" / target).resolve().is_file(), a["href"]
+
+    def target(selector):
+        return (out / "trials" / trial.select_one(selector)["href"]).resolve()
+
+    assert target("nav.sidebar a.current") == out / "trials" / "etass.html"
+    assert target('nav.prevnext a[rel="prev"]') == out / "02_etass.html"
+    assert target('nav.prevnext a[rel="next"]') == out / "trials" / "tests.html"
+    # a trial report without a known specification shows the values only
+    headers = [th.get_text() for th in trial.select("section.parameters thead th")]
+    described = bool(site.describe_parameters("trials/etass").get("study_id"))
+    assert headers == ["parameter", "value", "description"][: 3 if described else 2]
+    assert trial.select_one("section.parameters td").get_text() == "etass"
+
+
+def test_page_toc_parameters_code_and_figure_width(project):
+    out = project / "site"
+    site.build(project, out)
+    page = _soup(out / "02_etass.html")
+    toc = [
+        (li["class"][0], a["href"], a.get_text())
+        for li in page.select("nav.toc li")
+        for a in li("a")
+    ]
+    assert toc == [
+        ("level-2", "#parameters-used", "Parameters used"),
+        ("level-2", "#1.-First-section:-counts", "1. First section: counts"),
+        ("level-3", "#A-sub-section", "A sub-section"),
+    ]
+    for _, href, _ in toc:
+        assert page.find(id=href[1:]) is not None, href  # every entry has its anchor
+    rows = page.select("section.parameters tbody tr")
+    assert len(rows) == 1 and rows[0].th.get_text() == "alpha"
+    assert [td.get_text() for td in rows[0].find_all("td")] == [
+        "0.05",
+        site.describe_parameters("02_etass")["alpha"],
+    ]
+    assert "# Parameters" not in page.get_text()
+    folded = page.select("details.code")
+    assert len(folded) == 1 and "show(table)" in folded[0].get_text()
+    image = page.select_one("div.jp-RenderedImage img")
+    assert image["width"] == "192"  # 300 px drawn at 150 dpi = 2 inches = 192 CSS px
+    # the synthesis has no parameters: no table, no table-of-contents entry for it
+    synthesis = _soup(out / "09_synthesis.html")
+    assert not synthesis.select("section.parameters")
+    assert synthesis.select_one("nav.toc a")["href"] != "#parameters-used"
+
+
+def test_without_synthesis_or_trials(project):
+    (project / "notebooks" / "09_synthesis.ipynb").unlink()
+    shutil.rmtree(project / "notebooks" / "trials")
+    out = project / "site"
+    site.build(project, out)
+    index = _soup(out / "index.html")
+    assert [h.get_text() for h in index.select("nav.sidebar h2")] == ["Analyses"]
+    assert "Trial reports" not in index.get_text()
+    assert index.select_one('nav.prevnext a[rel="next"]')["href"] == "01_mechanism.html"
+    first = _soup(out / "01_mechanism.html")
+    assert first.select_one('nav.prevnext a[rel="prev"]')["href"] == "index.html"
+
+
+def test_build_replaces_the_site_atomically(project, monkeypatch):
+    out = project / "site"
+    site.build(project, out)
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    site.build(project, out)
+    assert not (out / "stale.html").exists()  # replaced as a whole
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("simulated failure while rendering")
+
+    monkeypatch.setattr(site, "render_index", fail)
+    with pytest.raises(RuntimeError, match="simulated"):
+        site.build(project, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".site.")]  # no leftovers
+
+
+# --- every page in headless Chromium ------------------------------------------------------------
+
+CHECKS = r"""
+const problems = [];
+const where = (el) => {
+  const cell = el.closest('.jp-Cell');
+  const id = cell && cell.id ? cell.id.replace('cell-id=', '') + ' ' : '';
+  const text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 70);
+  return `${id}<${el.tagName.toLowerCase()} class="${el.className}"> "${text}"`;
+};
+const allowed = (el) => el.matches('.ta1-table-wrap, details.code pre, .sidebar, .toc');
+const overflowing = Array.from(document.querySelectorAll('body *')).filter(
+  (el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !allowed(el));
+for (const el of overflowing) {  // the innermost box only, not each of its ancestors
+  if (!overflowing.some((other) => other !== el && el.contains(other))) {
+    problems.push('text overflows its box: ' + where(el));
+  }
+}
+const page = document.documentElement;
+if (page.scrollWidth > page.clientWidth + 1) problems.push('the page scrolls sideways');
+if (arguments[0]) return problems;  // overflow only (second pass, code unfolded)
+for (const cell of document.querySelectorAll('td, th')) {
+  const text = cell.innerText.trim();
+  if (text.endsWith('…') || text.endsWith('...')) problems.push('truncated table cell: ' + where(cell));
+}
+for (const out of document.querySelectorAll('.jp-OutputArea-executeResult, .jp-OutputPrompt')) {
+  problems.push('bare execute result (Out[...]): ' + where(out.closest('.jp-OutputArea-child') || out));
+}
+for (const err of document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')) {
+  problems.push('error or warning output: ' + where(err));
+}
+const toc = document.querySelectorAll('nav.toc a[href^="#"]');
+if (toc.length === 0) problems.push('no table of contents');
+for (const a of document.querySelectorAll('a[href^="#"]')) {
+  const id = decodeURIComponent(a.getAttribute('href').slice(1));
+  if (id && !document.getElementById(id)) problems.push('broken anchor ' + a.getAttribute('href'));
+}
+for (const el of document.querySelectorAll('script[src], link[href], img[src], iframe[src], source[src]')) {
+  const url = el.getAttribute('src') || el.getAttribute('href');
+  if (/^(https?:)?\/\//i.test(url)) problems.push('external URL ' + url);
+}
+for (const entry of performance.getEntriesByType('resource')) {
+  if (/^https?:/i.test(entry.name)) problems.push('fetched from the network: ' + entry.name);
+}
+for (const img of document.images) {
+  if (!img.complete || img.naturalWidth === 0) problems.push('broken image ' + img.src.slice(0, 80));
+}
+return problems;
+"""
+
+
+def _full_page_screenshot(browser, path: Path) -> None:
+    height = browser.execute_script(
+        "return Math.ceil(Math.max(document.documentElement.scrollHeight,"
+        " document.body.scrollHeight));"
+    )
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": WIDTH, "height": int(height), "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        shot = browser.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
 def test_every_page_renders_cleanly_in_chromium(pages, browser):
     SHOTS.mkdir(exist_ok=True)
-    visited = 0
+    report = {}
     for page in pages:
+        name = page.relative_to(SITE).with_suffix("").as_posix()
         browser.get(page.as_uri())
-        problems = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-        assert not problems, f"{page.name}: {problems}"
-        broken = browser.execute_script(
-            "return Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
-            ".map(i => i.src.slice(0, 80));"
-        )
-        assert not broken, f"{page.name}: broken images {broken}"
-        links = browser.execute_script("return Array.from(document.links).map(a => a.href);")
-        for link in links:
+        problems = [
+            f"console {e['level']}: {e['message']}"
+            for e in browser.get_log("browser")
+            if e["level"] in ("SEVERE", "ERROR")
+        ]
+        problems += browser.execute_script(CHECKS, False)
+        for link in browser.execute_script("return Array.from(document.links).map(a => a.href);"):
             parsed = urlparse(link)
-            if parsed.scheme == "file":
-                assert Path(parsed.path).is_file(), f"{page.name}: broken link {link}"
-        browser.save_screenshot(str(SHOTS / f"{page.stem}.png"))
-        visited += 1
-    assert visited == len(pages) > 1
+            if parsed.scheme == "file" and not Path(unquote(parsed.path)).is_file():
+                problems.append(f"broken link {link}")
+        _full_page_screenshot(browser, SHOTS / f"{name.replace('/', '-')}.png")
+        # unfolded code must not overflow either (code boxes scroll)
+        browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        problems += [f"{p} (code unfolded)" for p in browser.execute_script(CHECKS, True)]
+        if problems:
+            report[name] = sorted(set(problems))
+    assert len(list(SHOTS.glob("*.png"))) >= len(pages) > 1
+    assert not report, "\n" + "\n".join(
+        f"{name}:\n  " + "\n  ".join(items) for name, items in report.items()
+    )

@@ -6,9 +6,12 @@ typed into Markdown cells.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from IPython.display import Markdown, display
 
+from . import tables
 from .binary import Interval
 
 
@@ -17,13 +20,44 @@ def say(text: str) -> None:
     display(Markdown(text))
 
 
-def show(frame: pd.DataFrame, index: str | None = None) -> None:
-    """Display a table indexed by its first column (or ``index``) instead of 0, 1, 2, ...
+def show(
+    frame: pd.DataFrame,
+    index: str | None = None,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    caption: str | None = None,
+) -> None:
+    """Display a table formatted for reading (see :mod:`ta1sepsis.tables` for the rules).
 
-    A plain DataFrame is shown (not a Styler, whose text form carries a memory address), so
-    the rendered notebook is byte-identical across runs.
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The table, at full precision (the formatter rounds for display only). A default
+        0, 1, 2, ... index is not shown; any other index is shown as columns.
+    index : str, optional
+        A column to show first, as the row header (default: the first column).
+    kinds : mapping of str to str, optional
+        Column kind overrides, e.g. ``{"P": "p", "estimate": "ratio"}``; kinds are ``text``,
+        ``p``, ``ratio``, ``count``, ``year``, ``percent``, ``proportion``, ``number``,
+        ``bool``. Other columns' kinds are inferred from their names and dtypes.
+    decimals : mapping of str to int, optional
+        Fixed decimals for some columns, e.g. ``{"HR": 3}``.
+    caption : str, optional
+        A caption above the table.
+
+    Notes
+    -----
+    The output carries deterministic HTML (every row and column, no random ids) and an aligned
+    plain-text form with no memory address, so the rendered notebook is byte-identical across
+    runs. CSV tables (:func:`ta1sepsis.outputs.save_table`) are written separately at full
+    precision.
     """
-    display(frame.set_index(index or frame.columns[0]))
+    bundle = {
+        "text/html": tables.to_html(frame, kinds, decimals, index, caption),
+        "text/plain": tables.to_text(frame, kinds, decimals, index),
+    }
+    display(bundle, raw=True)
 
 
 def ci(interval: Interval, digits: int = 2, scale: float = 1.0, unit: str = "") -> str:
