@@ -40,7 +40,7 @@ robust_vague_sd = 2.0
 absolute_benefits = [0.01, 0.02, 0.05]
 absolute_harm = 0.02
 mcid_relative_reduction = 0.15
-mcid_absolute_reduction = 0.02
+mcid_absolute_reduction = 0.035
 
 # %%
 

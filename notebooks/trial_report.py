@@ -43,7 +43,7 @@ vague_sd = 10.0
 absolute_benefits = [0.01, 0.02, 0.05]
 absolute_harm = 0.02
 mcid_relative_reduction = 0.15
-mcid_absolute_reduction = 0.02
+mcid_absolute_reduction = 0.035
 
 # %%
 import math

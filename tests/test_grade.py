@@ -49,9 +49,15 @@ def test_rob2_overall():
 
 
 def test_risk_of_bias_rule_weights_information():
-    # 40% of the weight with some concerns: not serious; 60%: serious
+    # 40% of the weight with some concerns: not serious by rule
     assert risk_of_bias(binary(trial_rob=[("some concerns", 0.4), ("low", 0.6)]), None).levels == 0
-    assert risk_of_bias(binary(trial_rob=[("some concerns", 0.6), ("low", 0.4)]), None).levels == 1
+    # 60% at high risk: one level by rule
+    assert risk_of_bias(binary(trial_rob=[("high", 0.6), ("low", 0.4)]), None).levels == 1
+    # 60% with some concerns: 0 or 1 level is a judgement, which must be a sourced row
+    with pytest.raises(ValueError, match="sourced judgement"):
+        risk_of_bias(binary(trial_rob=[("some concerns", 0.6), ("low", 0.4)]), None)
+    d = risk_of_bias(binary(trial_rob=[("some concerns", 0.6), ("low", 0.4)]), JUDGEMENT)
+    assert d.levels == 1 and "60% at high risk or some concerns" in d.reason and "line 7" in d.basis
     # without trial-level assessments the sourced judgement decides, and says where it is
     d = risk_of_bias(binary(), JUDGEMENT)
     assert d.levels == 1 and d.basis.startswith("judgement: data/grade_judgements.csv, line 7")
@@ -69,6 +75,8 @@ def test_inconsistency_single_trial_and_subset_contrast():
     assert inconsistency(binary(trials=1, i2=0.9, q_p=0.001)).levels == 0
     assert inconsistency(binary(trials=11, subset_contrast_p=0.001)).levels == 1
     assert inconsistency(binary(trials=11, subset_contrast_p=0.3)).levels == 0
+    twice = inconsistency(binary(trials=11, subset_contrast_p=0.001, subset_difference_counted_elsewhere=True))
+    assert twice.levels == 0 and "not counted twice" in twice.reason
 
 
 def test_imprecision_against_the_mcid_by_hand():

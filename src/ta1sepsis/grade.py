@@ -9,9 +9,10 @@ numbers is decided here, by the rules below; what cannot is a sourced judgement 
 Rules (each downgrade records the rule or the data row it came from):
 
 * **Risk of bias** (rule, when trial-level RoB 2 assessments exist): weight the trials by their
-  share of the information; rate down one level when at least half of it comes from trials whose
-  overall RoB 2 judgement is "high" or "some concerns" (GRADE Handbook 5.2.1; Cochrane Handbook
-  v5.1 Table 12.2.d). Otherwise, the sourced judgement row.
+  share of the information; rate down one level when at least half of it comes from trials at
+  high risk (GRADE Handbook 5.2.1; Cochrane Handbook v5.1 Table 12.2.d). When most of it comes
+  from trials with "some concerns" (unclear), the Handbook allows zero or one level: that is a
+  judgement, taken from its sourced row. Without trial-level assessments, the sourced row.
 * **Inconsistency** (rule, two or more trials): rate down one level when I² >= 50% or the
   heterogeneity test gives P < 0.10, two levels when I² >= 75% and P < 0.05 (the Handbook's
   rough guide: 50-90% substantial, 75-100% considerable); when a published pooled estimate comes
@@ -88,6 +89,7 @@ class Evidence:
     subset_contrast_p: float | None = None
     information_size: float | None = None
     egger_p: float | None = None
+    subset_difference_counted_elsewhere: bool = False
     credibility: str | None = None  # ICEMAN overall rating of a subgroup claim
     mcid_absolute: float | None = None  # proportion (binary) or in the outcome's units
 
@@ -97,14 +99,24 @@ def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
         total = sum(w for _, w in e.trial_rob)
         concerned = sum(w for level, w in e.trial_rob if level in ("high", "some concerns")) / total
         high = sum(w for level, w in e.trial_rob if level == "high") / total
-        levels = 1 if concerned >= 0.5 else 0
+        shares = f"{high:.0%} of the information from trials at high risk of bias, {concerned:.0%} at high risk or some concerns (RoB 2)"
+        if high >= 0.5:
+            return Downgrade(
+                "risk_of_bias", 1, shares,
+                "rule: rate down one level when at least half of the information comes from trials at high risk "
+                "(RoB 2 overall judgements, data/risk_of_bias.csv)",
+            )
+        if concerned >= 0.5:
+            if judgement is None:
+                raise ValueError(
+                    f"{e.outcome_id}: most information is at some concerns, which needs a sourced judgement "
+                    "row (data/grade_judgements.csv, domain risk_of_bias)"
+                )
+            d = _from_judgement("risk_of_bias", judgement)
+            return Downgrade(d.domain, d.levels, f"{shares}. {d.reason}", d.basis)
         return Downgrade(
-            "risk_of_bias",
-            levels,
-            f"{concerned:.0%} of the information from trials with some concerns or high risk of bias "
-            f"({high:.0%} high) in RoB 2",
-            "rule: rate down one level when at least half of the information comes from trials with "
-            "some concerns or at high risk (RoB 2 overall judgements, data/risk_of_bias.csv)",
+            "risk_of_bias", 0, shares,
+            "rule: not rated down when most information comes from trials at low risk (RoB 2 overall judgements)",
         )
     return _from_judgement("risk_of_bias", judgement)
 
@@ -126,6 +138,13 @@ def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
             levels,
             f"I² = {100 * e.i2:.0f}%, heterogeneity P = {e.q_p:.2g}",
             "rule: one level when I² >= 50% or P < 0.10; two when I² >= 75% and P < 0.05",
+        )
+    if e.subset_contrast_p is not None and e.subset_difference_counted_elsewhere:
+        return Downgrade(
+            "inconsistency", 0,
+            f"I² not reported; the trials outside the large-trial subset differ from it (P = {e.subset_contrast_p:.2g}), "
+            "but that pattern is already counted under risk of bias and publication bias and is not counted twice",
+            "rule: a difference between subsets explained by study limitations is rated once (GRADE Handbook 5.2.2)",
         )
     if e.subset_contrast_p is not None:
         levels = 1 if e.subset_contrast_p < 0.05 else 0
