@@ -69,6 +69,7 @@ from ta1sepsis.claims import (
     load_omissions,
     method_verdict_table,
     reductions_from_risk_ratios,
+    resolve_softly,
     sentences,
     split,
     trial_sizes,
@@ -309,7 +310,7 @@ say(
 def values_of(references):
     shown = []
     for ref in split(references):
-        r = resolver.resolve(ref)
+        r = resolve_softly(resolver, ref)
         value = r.text if r.text is not None else (f"{r.value:.4g}" if isinstance(r.value, float) else str(r.value))
         shown.append(f"{ref.partition(':')[2]} = {value}")
     return "; ".join(shown)

@@ -427,6 +427,12 @@ def test_missing_results_and_references(resolver):
         C.judge(claim("1", "fact:nope", method="looked up"), resolver)
 
 
+def test_a_missing_context_value_does_not_change_the_check(resolver):
+    got = C.judge(claim("0.74", "result:nb:x.rr", context="result:nb:meta.absent"), resolver)
+    assert got["verdict"] == "within rounding" and got["method"] == "recomputed"
+    assert "not in this run" in got["context_values"]
+
+
 def test_result_notebooks_may_be_paths_or_remapped(resolver):
     assert resolver.resolve("result:trials/etass:x.rr").value == 0.75
     remapped = C.Resolver(

@@ -609,6 +609,15 @@ def format_value(resolved: Resolved, like: str | None = None, with_range: bool =
     return text
 
 
+def resolve_softly(resolver: Resolver, reference: str) -> Resolved:
+    """Resolve a reference shown for information only: a results key absent in this run (a
+    notebook ran on other data) gives a text value saying so instead of an error."""
+    try:
+        return resolver.resolve(reference)
+    except MissingResult as missing:
+        return Resolved(reference, f"not in this run ({missing})")
+
+
 def _aligned(stated: list[str], n: int) -> list[str]:
     return stated * n if len(stated) == 1 else stated
 
@@ -664,10 +673,10 @@ def judge(claim: dict, resolver: Resolver, alpha: float = 0.05) -> dict:
         main = resolve_all("reference")
         alternative = resolve_all("alternative")
         primary = resolve_all("primary")
-        context = resolve_all("context")
     except MissingResult as missing:
         out.update(method="not checkable", missing_result=str(missing))
         return out
+    context = [resolve_softly(resolver, r) for r in split(claim.get("context") or "")]
 
     def details_for(resolved: list[Resolved]) -> list[str]:
         if rule == "within":
