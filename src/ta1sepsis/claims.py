@@ -597,6 +597,8 @@ def format_value(resolved: Resolved, like: str | None = None, with_range: bool =
         digits = None
 
     def fmt(x: float) -> str:
+        if 0 < abs(x) < 1e-4:
+            return f"{x:.2e}"
         if digits is not None:
             printed = digits - 2
             exact = abs(x - round(x, printed)) < 1e-12 * max(1.0, abs(x))
@@ -734,7 +736,7 @@ def judge(claim: dict, resolver: Resolver, alpha: float = 0.05) -> dict:
                 for s, r in zip(stated, primary, strict=True)
             ]
         out["primary_checked"] = "; ".join(
-            format_value(r, s.lstrip("<") if primary_rule != "significance" else None)
+            r.text or format_value(r, s.lstrip("<") if primary_rule != "significance" else None)
             for s, r in zip(stated, primary, strict=True)
         )
         out["primary_verdict"] = combine(p_details, "looked up")
