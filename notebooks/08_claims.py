@@ -126,7 +126,10 @@ show(pd.DataFrame({"derivation": list(derived), "value": [str(v) if isinstance(v
 # ## 2. The verdicts
 
 # %%
-resolver = Resolver(root, estimates, facts, trials, claim_facts, credibility, derived)
+# Where result: references look: remap a notebook name here when its results move, e.g.
+# {"02_etass": "trials/etass", "04_tests": "trials/tests"} once the per-trial reports replace them.
+result_aliases = {}
+resolver = Resolver(root, estimates, facts, trials, claim_facts, credibility, derived, aliases=result_aliases)
 judged = pd.DataFrame([judge(row, resolver, alpha) for row in claims.to_dict("records")])
 section_order = {code: i for i, code in enumerate(SECTIONS)}
 
