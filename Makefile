@@ -35,8 +35,8 @@ DATA_06_dosing := data/study_facts.csv data/published_estimates.csv
 UPSTREAM_06_dosing :=
 DATA_07_next_trial := data/published_estimates.csv data/study_facts.csv
 UPSTREAM_07_next_trial := 05_subgroups
-DATA_08_claims := data/claims.csv data/trials.csv data/published_estimates.csv data/study_facts.csv
-UPSTREAM_08_claims := 02_etass 03_meta_analyses 04_tests 05_subgroups
+DATA_08_claims := data/claims.csv data/claim_facts.csv data/claims_not_claims.csv data/claims_omissions.csv data/trials.csv data/published_estimates.csv data/study_facts.csv data/subgroup_credibility.csv
+UPSTREAM_08_claims := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing
 
 .PHONY: all test bench clean env lint html browser
 

@@ -135,7 +135,8 @@ def test_dependencies_are_exact(project):
     assert planned("data/claims.csv") == {"08_claims"}
     assert planned("src/ta1sepsis/binary.py") == everything
     assert planned("data/study_facts.csv") == everything - {"05_subgroups"}
-    assert planned("data/subgroup_credibility.csv") == {"05_subgroups"}
+    assert planned("data/subgroup_credibility.csv") == {"05_subgroups", "08_claims"}
+    assert planned("data/claim_facts.csv") == {"08_claims"}
     assert planned("results/02_etass.json") == {"08_claims"}
     assert planned("results/03_meta_analyses.json") == {"04_tests", "08_claims"}
     assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims"}

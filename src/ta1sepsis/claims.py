@@ -1,54 +1,407 @@
-"""The claims ledger: each quantitative claim of the review, resolved against the collection.
+"""The claims ledger: every checkable statement of the review article, how it was checked and
+what the check found.
 
-A claim (a row of ``data/claims.csv``) names where its recomputed value comes from, with one of
-these references:
+The review under check is the web article "Thymosin Alpha-1 for Sepsis: Critical Care Data"
+(no DOI). Its statements are paraphrased in ``data/claims.csv``, one row per claim; a statement
+the article repeats (the key takeaways repeat the body) is one claim with every place it
+appears. Places are ``<section>:<sentence>`` (sentences numbered from 1 within each section of
+:data:`SECTIONS`, headings excluded) or ``<section>:h`` for a section heading.
 
-* ``result:<notebook>:<key>[:field]`` — a number in ``results/<notebook>.json`` (field ``value``,
-  ``lower`` or ``upper``);
-* ``estimate:<estimate_id>[:field]`` — a published number in ``data/published_estimates.csv``
-  (field ``estimate``, ``ci_lower``, ``ci_upper``, ``p_value``, ``k_studies``, ``n_patients``),
-  i.e. the claim is checked against its primary source as recorded;
-* ``fact:<fact_id>`` — a number in ``data/study_facts.csv``;
-* ``trial:<study_id>:<outcome>:<column>`` — a count in ``data/trials.csv``;
-* ``derived:<name>`` — a number computed in the ledger notebook from the data (the notebook
-  lists each derivation);
-* ``missing:<what>`` — the number cannot be checked; ``<what>`` says what is missing.
+Two axes describe every claim:
 
-A ``result:`` key that the results file lacks (its notebook was run on another trials file, for
-example) makes the claim not reproducible in that run, and says so in ``missing_result``; an
-unknown notebook or any other unresolvable reference is an error.
+* **method** (typed in the data, validated against the references): ``recomputed`` (by the
+  collection's own code from counts or data, a ``result:`` key or a ``derived:`` value),
+  ``derived`` (arithmetic on other published numbers, e.g. a P value from a published CI),
+  ``looked up`` (compared with the primary source as recorded in ``data/``), ``not checkable``
+  (the sources lack it; the ``missing:`` reference says what is missing);
+* **verdict** (never typed: computed here from the values and the rule): ``holds``,
+  ``within rounding``, ``differs``, ``contradicted by the primary source``, ``conflicting
+  sources``, or ``not assessed`` for a claim that could not be checked.
 
-``scale`` multiplies the resolved value (100 turns a proportion into a percentage). The rule
-decides the verdict (:mod:`ta1sepsis.verdicts`): ``rounding`` compares at the printed
-precision; ``bound`` checks a printed inequality such as P<0.001; ``interval`` checks that the
-printed value lies within the resolved result's [lower, upper] (for P values recomputed from
-rounded intervals); ``contradicted`` marks a claim the sources contradict (with the reason).
+References (several are separated by ``" ; "``):
+
+* ``result:<notebook>:<key>[:value|lower|upper]`` — ``results/<notebook>.json``; the notebook
+  may be a path such as ``trials/etass`` (``results/trials/etass.json``), and
+  :class:`Resolver` takes ``aliases`` that remap notebook names (``{"02_etass": "trials/etass"}``);
+* ``estimate:<estimate_id>[:field]`` — ``data/published_estimates.csv``;
+* ``fact:<fact_id>`` — ``data/study_facts.csv``;
+* ``trial:<study_id>:<outcome>:<column>`` — ``data/trials.csv``;
+* ``claim_fact:<fact_id>`` — ``data/claim_facts.csv`` (sourced categorical facts and lists);
+* ``credibility:<claim_id>:<item>`` — the response in ``data/subgroup_credibility.csv``;
+* ``p_from_ci:<estimate_id>`` — the two-sided P implied by a published estimate and its CI
+  (Altman & Bland, BMJ 2011;343:d2304), with the range the printed rounding allows;
+* ``derived:<name>`` — a value computed by the ledger notebook from the data;
+* ``missing:<what>`` — nothing to check against; ``<what>`` says what is missing.
+
+Rules (the only way a verdict is reached):
+
+* ``rounding``: each stated number against its reference at printed precision
+  (:func:`ta1sepsis.verdicts.verdict`);
+* ``bound``: a printed bound such as ``<0.0001`` satisfied by the value;
+* ``p_range``: a printed P value inside the range that the rounding of the printed estimates
+  allows (the references carry ``lower``/``upper``), else the ``rounding`` rule on the central
+  value;
+* ``count``: a stated count against the number of items of a listed fact (or a number);
+* ``category``: the stated category equals the sourced category (case and spacing ignored);
+* ``significance``: ``significant`` / ``not significant`` against a P value at level ``alpha``;
+* ``within``: every referenced value lies inside the stated range ``low ; high``;
+* ``none``: not checkable.
+
+A claim whose ``alternative`` column names a second published version of the same numbers gets
+``conflicting sources`` when the stated numbers agree with one version and not with the other.
+The optional ``primary`` column checks the stated numbers against the primary source as printed
+as well (so a recomputed claim also shows whether the article copied its source correctly), and
+``context`` names values shown beside the claim without a verdict.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .verdicts import NOT_REPRODUCIBLE, verdict
+from .data import IDENTIFIER, PROVENANCE, Column, TableSchema, load_table
+from .reported_estimates import p_value_range_from_printed, recover
+from .verdicts import decimals, verdict
 
-CONTRADICTED = "contradicted"
-RULES = ("rounding", "bound", "interval", "contradicted", "not_reproducible")
+# --- the article's structure ------------------------------------------------------------------
+
+SECTIONS: dict[str, tuple[str, int]] = {
+    "intro": ("Opening: title, banner and introduction", 11),
+    "key": ("Key Takeaways", 6),
+    "why": ("Why Sepsis Researchers Turned to Thymosin Alpha-1", 9),
+    "etass": ("The ETASS Trial: The First Large RCT", 12),
+    "meta": ("Meta-Analyses: What Pooled Data Showed", 15),
+    "tests": ("The TESTS Trial: Phase 3 Results", 14),
+    "subgroups": ("The Subgroup Question: Who Might Benefit?", 12),
+    "markers": ("How Thymosin Alpha-1 Affects Immune Markers in Sepsis", 11),
+    "beyond": ("Thymosin Alpha-1 Beyond Sepsis: Related Critical Care Applications", 9),
+    "dosing": ("Dosing, Safety, and Practical Considerations", 11),
+    "next": ("What Comes Next", 7),
+    "bottom": ("The Bottom Line", 5),
+}
+"""Section code -> (heading in the article, number of sentences). The opening block counts the
+title, the banner lines and the introductory paragraph as its sentences, in order."""
+
+METHODS = ("recomputed", "derived", "looked up", "not checkable")
+HOLDS, ROUNDING, DIFFERS = "holds", "within rounding", "differs"
+CONTRADICTED = "contradicted by the primary source"
+CONFLICT = "conflicting sources"
+NOT_ASSESSED = "not assessed"
+VERDICTS = (HOLDS, ROUNDING, DIFFERS, CONTRADICTED, CONFLICT, NOT_ASSESSED)
+RULES = ("rounding", "bound", "p_range", "count", "category", "significance", "within", "none")
+SIGNIFICANCE = ("significant", "not significant")
+
+NUMERIC_VERDICTS = {
+    "reproduced": HOLDS,
+    "within rounding": ROUNDING,
+    "consistent": HOLDS,
+    "last digit off by one": DIFFERS,
+    "not reproduced": DIFFERS,
+}
+"""How :func:`ta1sepsis.verdicts.verdict` words map to the ledger's: a difference of one unit in
+the last printed digit is a difference (the detail column keeps the finer word)."""
+
+REFERENCE_KINDS = (
+    "result",
+    "estimate",
+    "fact",
+    "trial",
+    "claim_fact",
+    "credibility",
+    "p_from_ci",
+    "derived",
+    "missing",
+)
+LOOKUP_KINDS = {"estimate", "fact", "trial", "claim_fact", "credibility"}
+RATIO_MEASURES = {"RR", "OR", "HR"}
+PLACE = r"[a-z]+:(h|[1-9][0-9]*)"
 
 
 class ClaimError(ValueError):
-    """A claim's reference cannot be resolved; the message names the claim."""
+    """A claim's reference or rule cannot be applied; the message names the claim."""
 
 
 class MissingResult(ClaimError):
     """A results file exists but lacks the key: the notebook ran with other parameters or data."""
 
 
+# --- data schemas -----------------------------------------------------------------------------
+
+
+def split(text: str) -> list[str]:
+    """The parts of a ``" ; "``-separated cell (empty cell -> no parts)."""
+    return [p.strip() for p in str(text or "").split(";") if p.strip()]
+
+
+def _place_problems(places: str) -> list[str]:
+    problems = []
+    for place in split(places):
+        if not re.fullmatch(PLACE, place):
+            problems.append(f"place {place!r} is not <section>:<sentence> or <section>:h")
+            continue
+        code, n = place.split(":")
+        if code not in SECTIONS:
+            problems.append(f"place {place!r}: unknown section {code!r}")
+        elif n != "h" and int(n) > SECTIONS[code][1]:
+            problems.append(f"place {place!r}: section {code} has {SECTIONS[code][1]} sentences")
+    if not split(places):
+        problems.append("no place given")
+    return problems
+
+
+def _kinds(references: str) -> list[str]:
+    return [ref.partition(":")[0] for ref in split(references)]
+
+
+def _claim_row_problems(row: dict) -> list[tuple[str, str]]:
+    out = [("places", p) for p in _place_problems(row["places"])]
+    codes = {p.split(":")[0] for p in split(row["places"])}
+    if row["section"] not in codes:
+        out.append(("section", f"section {row['section']!r} is not among the places"))
+    for column in ("reference", "alternative", "primary", "context"):
+        for kind in _kinds(row[column]):
+            if kind not in REFERENCE_KINDS:
+                out.append((column, f"unknown reference kind {kind!r}"))
+    kinds, method, rule = set(_kinds(row["reference"])), row["method"], row["rule"]
+    if not kinds:
+        out.append(("reference", "no reference given"))
+    elif (method == "not checkable") != (kinds == {"missing"}):
+        out.append(("method", "'not checkable' goes with missing: references, and only with them"))
+    elif (rule == "none") != (method == "not checkable"):
+        out.append(("rule", "rule 'none' goes with method 'not checkable', and only with it"))
+    elif method == "looked up" and not kinds <= LOOKUP_KINDS:
+        out.append(("method", f"'looked up' may use {sorted(LOOKUP_KINDS)} references only"))
+    elif method == "recomputed" and not kinds & {"result", "derived"}:
+        out.append(("method", "'recomputed' needs a result: or derived: reference"))
+    elif method == "derived" and not kinds & {"result", "derived", "p_from_ci", "claim_fact"}:
+        out.append(
+            ("method", "'derived' needs a result:, derived:, p_from_ci: or claim_fact: reference")
+        )
+    stated, refs = split(row["stated"]), split(row["reference"])
+    if rule in ("rounding", "p_range", "category", "significance") and len(stated) not in (
+        1,
+        len(refs),
+    ):
+        out.append(("stated", f"{len(stated)} stated parts for {len(refs)} references"))
+    if row["alternative"] and len(split(row["alternative"])) != len(refs):
+        out.append(("alternative", "needs one reference per reference of the claim"))
+    if row["primary"] and len(split(row["primary"])) != len(stated):
+        out.append(("primary", "needs one reference per stated part"))
+    try:
+        if rule in ("rounding", "p_range", "count"):
+            for part in stated:
+                decimals(part)
+        elif rule == "bound":
+            for part in stated:
+                if not part.startswith("<"):
+                    raise ValueError(f"{part!r} is not a printed bound such as <0.001")
+                decimals(part[1:])
+        elif rule == "within":
+            if len(stated) != 2 or float(stated[0]) > float(stated[1]):
+                raise ValueError("rule 'within' needs 'low ; high'")
+        elif rule == "significance":
+            bad = [p for p in stated if p not in SIGNIFICANCE]
+            if bad:
+                raise ValueError(f"{bad} not in {SIGNIFICANCE}")
+    except ValueError as error:
+        out.append(("stated", f"does not fit rule {rule!r}: {error}"))
+    return out
+
+
+CLAIMS_SCHEMA = TableSchema(
+    name="claims",
+    columns=(
+        Column("claim_id", pattern=IDENTIFIER),
+        Column("section", choices=tuple(SECTIONS)),
+        Column("places"),
+        Column("statement"),
+        Column("article_citation"),
+        Column("stated"),
+        Column("rule", choices=RULES),
+        Column("reference"),
+        Column("alternative", required=False),
+        Column("primary", required=False),
+        Column("context", required=False),
+        Column("scale", "float", required=False),
+        Column("method", choices=METHODS),
+        Column("note", required=False),
+    ),
+    key=("claim_id",),
+    row_checks=(_claim_row_problems,),
+)
+"""``data/claims.csv``: one claim of the review per row (no verdict column: verdicts are computed)."""
+
+
+def _derived_needs_derivation(row: dict) -> list[tuple[str, str]]:
+    if row["value_flag"] == "derived" and not row["derivation"]:
+        return [("derivation", "value_flag is 'derived' but no derivation is given")]
+    return []
+
+
+CLAIM_FACTS_SCHEMA = TableSchema(
+    name="claim_facts",
+    columns=(
+        Column("fact_id", pattern=IDENTIFIER),
+        Column("subject", pattern=IDENTIFIER),
+        Column("item"),
+        Column("value"),
+        *PROVENANCE,
+    ),
+    key=("fact_id",),
+    row_checks=(_derived_needs_derivation,),
+)
+"""``data/claim_facts.csv``: sourced categorical facts (a category, a short text or a
+``" ; "``-separated list) that qualitative claims are compared with, each with its provenance."""
+
+NOT_CLAIM_REASONS = (
+    "title or label",
+    "cross-reference",
+    "background",
+    "rhetoric",
+    "interpretation",
+    "opinion",
+    "forward-looking",
+    "uncheckable generalisation",
+)
+
+
+def _not_claim_problems(row: dict) -> list[tuple[str, str]]:
+    return [("places", p) for p in _place_problems(row["places"])]
+
+
+NOT_CLAIMS_SCHEMA = TableSchema(
+    name="claims_not_claims",
+    columns=(
+        Column("item_id", pattern=IDENTIFIER),
+        Column("places"),
+        Column("part"),
+        Column("reason", choices=NOT_CLAIM_REASONS),
+        Column("explanation"),
+    ),
+    key=("item_id",),
+    row_checks=(_not_claim_problems,),
+)
+"""``data/claims_not_claims.csv``: sentences (or parts of sentences) of the article judged not
+to be claims, each with the reason."""
+
+
+def _omission_problems(row: dict) -> list[tuple[str, str]]:
+    return [
+        ("references", f"unknown reference kind {k!r}")
+        for k in _kinds(row["references"])
+        if k not in REFERENCE_KINDS or k == "missing"
+    ]
+
+
+OMISSIONS_SCHEMA = TableSchema(
+    name="claims_omissions",
+    columns=(
+        Column("omission_id", pattern=IDENTIFIER),
+        Column("topic"),
+        Column("finding"),
+        Column("relevance"),
+        Column("references"),
+        Column("related_claims", required=False),
+        Column("source"),
+        Column("url"),
+        Column("location"),
+    ),
+    key=("omission_id",),
+    row_checks=(_omission_problems,),
+)
+"""``data/claims_omissions.csv``: evidence the sources hold that the article leaves out; the
+values are shown by resolving ``references``, never typed."""
+
+
+def load_claims_ledger(path: str | Path) -> pd.DataFrame:
+    """Read and validate ``data/claims.csv`` (:data:`CLAIMS_SCHEMA`)."""
+    return load_table(path, CLAIMS_SCHEMA)
+
+
+def load_claim_facts(path: str | Path) -> pd.DataFrame:
+    """Read and validate ``data/claim_facts.csv`` (:data:`CLAIM_FACTS_SCHEMA`)."""
+    return load_table(path, CLAIM_FACTS_SCHEMA)
+
+
+def load_not_claims(path: str | Path) -> pd.DataFrame:
+    """Read and validate ``data/claims_not_claims.csv`` (:data:`NOT_CLAIMS_SCHEMA`)."""
+    return load_table(path, NOT_CLAIMS_SCHEMA)
+
+
+def load_omissions(path: str | Path) -> pd.DataFrame:
+    """Read and validate ``data/claims_omissions.csv`` (:data:`OMISSIONS_SCHEMA`)."""
+    return load_table(path, OMISSIONS_SCHEMA)
+
+
+def sentences() -> list[str]:
+    """Every sentence place of the article, ``intro:1`` ... ``bottom:5``, in article order."""
+    return [f"{code}:{n}" for code, (_, count) in SECTIONS.items() for n in range(1, count + 1)]
+
+
+def uncovered_sentences(claims: pd.DataFrame, not_claims: pd.DataFrame) -> list[str]:
+    """Sentences that neither a claim nor a not-a-claim row names (should be none)."""
+    named = {p for places in pd.concat([claims.places, not_claims.places]) for p in split(places)}
+    return [s for s in sentences() if s not in named]
+
+
+# --- resolving references ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A referenced value: a number (with the range a result or a rounded CI allows) or text."""
+
+    reference: str
+    value: float | str | None
+    lower: float | None = None
+    upper: float | None = None
+    text: str | None = None  # the number as printed in the data file, where there is one
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.value, float)
+
+
+def _as_value(x) -> float | str | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    if isinstance(x, bool):
+        return str(x)
+    if isinstance(x, int | float):
+        return float(x)
+    if hasattr(x, "item"):
+        return _as_value(x.item())
+    return str(x)
+
+
+def _printed(row: pd.Series, field: str) -> str | None:
+    text = row.get(f"{field}_text")
+    return str(text) if isinstance(text, str) and text else None
+
+
 class Resolver:
-    """Looks up references in the results files and the validated data tables."""
+    """Looks references up in the results files and the validated data tables.
+
+    Parameters
+    ----------
+    root : Path
+        Project root; ``result:`` references read ``root/results/<notebook>.json``.
+    estimates, facts, trials : DataFrame
+        The validated ``published_estimates``, ``study_facts`` and ``trials`` tables.
+    claim_facts, credibility : DataFrame, optional
+        The validated ``claim_facts`` and ``subgroup_credibility`` tables.
+    derived : dict, optional
+        ``name -> number, text or {"value", "lower", "upper"}`` computed by the ledger notebook.
+    aliases : dict, optional
+        ``notebook -> notebook`` applied to ``result:`` references before reading, e.g.
+        ``{"02_etass": "trials/etass"}`` once the trial reports replace the trial notebooks.
+    """
 
     def __init__(
         self,
@@ -56,16 +409,26 @@ class Resolver:
         estimates: pd.DataFrame,
         facts: pd.DataFrame,
         trials: pd.DataFrame,
-        derived: dict,
+        claim_facts: pd.DataFrame | None = None,
+        credibility: pd.DataFrame | None = None,
+        derived: dict | None = None,
+        aliases: dict | None = None,
     ):
-        self.root = root
+        self.root = Path(root)
         self.estimates = estimates.set_index("estimate_id")
         self.facts = facts.set_index("fact_id")
         self.trials = trials.set_index(["study_id", "outcome"])
-        self.derived = derived
+        self.claim_facts = claim_facts.set_index("fact_id") if claim_facts is not None else None
+        self.credibility = (
+            credibility.set_index(["claim_id", "item"]) if credibility is not None else None
+        )
+        self.derived = derived or {}
+        self.aliases = aliases or {}
         self._results: dict[str, dict] = {}
 
-    def _result(self, notebook: str) -> dict:
+    def results(self, notebook: str) -> dict:
+        """The parsed ``results/<notebook>.json`` (after aliasing); ClaimError if absent."""
+        notebook = self.aliases.get(notebook, notebook)
         if notebook not in self._results:
             path = self.root / "results" / f"{notebook}.json"
             if not path.is_file():
@@ -73,85 +436,481 @@ class Resolver:
             self._results[notebook] = json.loads(path.read_text(encoding="utf-8"))
         return self._results[notebook]
 
-    def resolve(self, reference: str) -> tuple[float | None, dict | None]:
-        """The value a reference points to, and the whole result item for ``result:`` refs."""
+    def resolve(self, reference: str) -> Resolved:
+        """The value one reference points to (raises ClaimError, or MissingResult)."""
         kind, _, rest = reference.partition(":")
         parts = rest.split(":")
         try:
             if kind == "result":
                 notebook, key = parts[0], parts[1]
-                results = self._result(notebook)
+                results = self.results(notebook)
                 if key not in results:
-                    raise MissingResult(f"results/{notebook}.json has no key {key!r}")
+                    shown = self.aliases.get(notebook, notebook)
+                    raise MissingResult(f"results/{shown}.json has no key {key!r}")
                 item = results[key]
                 field = parts[2] if len(parts) > 2 else "value"
-                return float(item[field]), item
+                if field == "value":
+                    return Resolved(
+                        reference, _as_value(item["value"]), item.get("lower"), item.get("upper")
+                    )
+                return Resolved(reference, _as_value(item[field]))
             if kind == "estimate":
                 field = parts[1] if len(parts) > 1 else "estimate"
-                return float(self.estimates.loc[parts[0], field]), None
+                row = self.estimates.loc[parts[0]]
+                return Resolved(reference, _as_value(row[field]), text=_printed(row, field))
             if kind == "fact":
-                return float(self.facts.loc[parts[0], "value"]), None
+                row = self.facts.loc[parts[0]]
+                return Resolved(reference, _as_value(row["value"]), text=_printed(row, "value"))
             if kind == "trial":
-                return float(self.trials.loc[(parts[0], parts[1]), parts[2]]), None
+                row = self.trials.loc[(parts[0], parts[1])]
+                return Resolved(reference, _as_value(row[parts[2]]), text=_printed(row, parts[2]))
+            if kind == "claim_fact":
+                return Resolved(reference, str(self.claim_facts.loc[parts[0], "value"]))
+            if kind == "credibility":
+                row = self.credibility.loc[(parts[0], parts[1])]
+                return Resolved(reference, str(row["response"]))
+            if kind == "p_from_ci":
+                return self._p_from_ci(reference, parts[0])
             if kind == "derived":
-                return float(self.derived[parts[0]]), None
+                item = self.derived[parts[0]]
+                if isinstance(item, dict):
+                    return Resolved(
+                        reference, _as_value(item["value"]), item.get("lower"), item.get("upper")
+                    )
+                return Resolved(reference, _as_value(item))
             if kind == "missing":
-                return None, None
-        except MissingResult:
+                return Resolved(reference, None)
+        except ClaimError:
             raise
-        except (KeyError, IndexError, TypeError, ValueError) as error:
-            raise ClaimError(f"cannot resolve reference {reference!r}: {error}") from None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            raise ClaimError(f"cannot resolve reference {reference!r}: {error!r}") from None
         raise ClaimError(f"unknown reference kind {kind!r} in {reference!r}")
 
+    def _p_from_ci(self, reference: str, estimate_id: str) -> Resolved:
+        row = self.estimates.loc[estimate_id]
+        ratio = row["measure"] in RATIO_MEASURES
+        rec = recover(row["estimate"], row["ci_lower"], row["ci_upper"], row["ci_level"], ratio)
+        low, high = p_value_range_from_printed(
+            row["estimate_text"], row["ci_lower_text"], row["ci_upper_text"], row["ci_level"], ratio
+        )
+        return Resolved(reference, rec.p_value, low, high)
 
-def _number(x) -> float | None:
-    """A float, or None for an empty cell (None or NaN)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x == "":
-        return None
-    return float(x)
+
+# --- rules ------------------------------------------------------------------------------------
 
 
-def judge(claim: dict, resolver: Resolver) -> dict:
-    """Recomputed value and verdict for one claim (a row of data/claims.csv as a dict)."""
-    rule = claim["rule"]
+def _normalise(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()).casefold()
+
+
+def _number(resolved: Resolved, claim_id: str) -> float:
+    if resolved.value is None:
+        raise ClaimError(f"claim {claim_id}: {resolved.reference} has no value")
+    try:
+        return float(resolved.value)
+    except ValueError:
+        raise ClaimError(f"claim {claim_id}: {resolved.reference} is not a number") from None
+
+
+def count_of(resolved: Resolved, claim_id: str = "") -> int:
+    """The number of items of a listed fact (``"a ; b ; c"`` -> 3), or a number as an integer."""
+    if isinstance(resolved.value, str):
+        return len(split(resolved.value))
+    return int(round(_number(resolved, claim_id)))
+
+
+def part_check(rule: str, stated: str, resolved: Resolved, alpha: float, claim_id: str = "") -> str:
+    """The detailed finding for one stated part against one resolved value.
+
+    Returns a word of :mod:`ta1sepsis.verdicts` for numeric rules (``reproduced``, ``within
+    rounding``, ``consistent``, ``last digit off by one``, ``not reproduced``) and ``match`` /
+    ``mismatch`` for ``category``, ``significance``, ``count`` and ``within`` (``count`` uses
+    the numeric words).
+
+    Parameters
+    ----------
+    rule : str
+        One of :data:`RULES` except ``none`` (``within`` takes ``stated`` as ``"low ; high"``).
+    stated : str
+        The part as printed in the article (``"0.062"``, ``"<0.0001"``, ``"not significant"``).
+    resolved : Resolved
+        The referenced value (for ``p_range`` its ``lower``/``upper`` are the P values the
+        printed rounding allows).
+    alpha : float
+        Two-sided significance level of the ``significance`` rule (0-1 scale).
+    """
+    if rule == "rounding":
+        return verdict(stated, _number(resolved, claim_id))
+    if rule == "bound":
+        return verdict(stated.lstrip("<").strip(), _number(resolved, claim_id), "<")
+    if rule == "p_range":
+        value = _number(resolved, claim_id)
+        if resolved.lower is not None and resolved.upper is not None:
+            if resolved.lower <= float(stated) <= resolved.upper:
+                return "within rounding" if verdict(stated, value) != "reproduced" else "reproduced"
+        return verdict(stated, value)
+    if rule == "count":
+        return "match" if int(float(stated)) == count_of(resolved, claim_id) else "mismatch"
+    if rule == "category":
+        return "match" if _normalise(stated) == _normalise(resolved.value) else "mismatch"
+    if rule == "significance":
+        found = "significant" if _number(resolved, claim_id) < alpha else "not significant"
+        return "match" if found == stated else "mismatch"
+    if rule == "within":
+        low, high = (float(x) for x in split(stated))
+        return "match" if low <= _number(resolved, claim_id) <= high else "mismatch"
+    raise ClaimError(f"claim {claim_id}: rule {rule!r} has no part check")
+
+
+def combine(details: list[str], method: str) -> str:
+    """The ledger verdict from the detailed findings of a claim's parts.
+
+    Any difference makes the claim differ (``contradicted by the primary source`` when the
+    claim was looked up in that source); otherwise any rounding makes it ``within rounding``;
+    otherwise it ``holds``. :data:`NUMERIC_VERDICTS` gives the mapping of the numeric words.
+    """
+    mapped = [NUMERIC_VERDICTS.get(d, HOLDS if d == "match" else DIFFERS) for d in details]
+    if DIFFERS in mapped:
+        return CONTRADICTED if method == "looked up" else DIFFERS
+    return ROUNDING if ROUNDING in mapped else HOLDS
+
+
+def _ok(v: str) -> bool:
+    return v in (HOLDS, ROUNDING)
+
+
+def format_value(resolved: Resolved, like: str | None = None, with_range: bool = False) -> str:
+    """A resolved value for display: two digits more than the printed number it is set against
+    (``like``), and with ``with_range`` the range a rounded CI allows, in brackets."""
+    value = resolved.value
+    if value is None:
+        return "—"
+    if not isinstance(value, float):
+        return str(value)
+    if like is None and resolved.text is not None:
+        return resolved.text
+    try:
+        digits = decimals(like) + 2 if like is not None else None
+    except ValueError:
+        digits = None
+
+    def fmt(x: float) -> str:
+        if 0 < abs(x) < 1e-4:
+            return f"{x:.2e}"
+        if digits is not None:
+            printed = digits - 2
+            exact = abs(x - round(x, printed)) < 1e-12 * max(1.0, abs(x))
+            return f"{x:.{printed if exact else digits}f}"
+        return f"{x:.0f}" if float(x).is_integer() else f"{x:.4g}"
+
+    text = fmt(value)
+    if with_range and resolved.lower is not None and resolved.upper is not None:
+        text += f" [{fmt(resolved.lower)} to {fmt(resolved.upper)}]"
+    return text
+
+
+def resolve_softly(resolver: Resolver, reference: str) -> Resolved:
+    """Resolve a reference shown for information only: a results key absent in this run (a
+    notebook ran on other data) gives a text value saying so instead of an error."""
+    try:
+        return resolver.resolve(reference)
+    except MissingResult as missing:
+        return Resolved(reference, f"not in this run ({missing})")
+
+
+def _aligned(stated: list[str], n: int) -> list[str]:
+    return stated * n if len(stated) == 1 else stated
+
+
+def judge(claim: dict, resolver: Resolver, alpha: float = 0.05) -> dict:
+    """Check one claim (a row of ``data/claims.csv`` as a dict).
+
+    Returns a dict with the claim id, the ``method`` actually achieved (``not checkable`` when a
+    ``result:`` key is absent in this run, with ``missing_result`` saying which), the checked
+    ``values`` (raw) and their display text, the alternative version's, the ``detail`` findings
+    per part, the ``verdict``, and the check against the primary source as printed.
+    """
+    cid, rule, method = claim["claim_id"], claim["rule"], claim["method"]
     if rule not in RULES:
-        raise ClaimError(f"claim {claim['claim_id']}: unknown rule {rule!r}")
+        raise ClaimError(f"claim {cid}: unknown rule {rule!r}")
+    scale = claim.get("scale")
+    scale = None if scale is None or (isinstance(scale, float) and math.isnan(scale)) else scale
+    stated = split(claim["stated"])
     out = {
-        "claim_id": claim["claim_id"],
-        "stated": claim["stated"],
-        "recomputed": None,
-        "verdict": None,
+        "claim_id": cid,
+        "method": method,
+        "values": [],
+        "checked": "",
+        "alternative_values": [],
+        "alternative_checked": "",
+        "detail": "",
+        "verdict": NOT_ASSESSED,
+        "primary_checked": "",
+        "primary_verdict": "",
+        "context_values": "",
         "missing_result": "",
     }
-    if rule == "not_reproducible":
-        out["verdict"] = NOT_REPRODUCIBLE
+    if rule == "none":
+        out["checked"] = "; ".join(r.partition(":")[2] for r in split(claim["reference"]))
         return out
+
+    def resolve_all(column: str) -> list[Resolved]:
+        resolved = [resolver.resolve(r) for r in split(claim.get(column) or "")]
+        if scale is not None and column in ("reference", "alternative"):
+            resolved = [
+                Resolved(
+                    r.reference,
+                    r.value * scale,
+                    *((None, None) if r.lower is None else (r.lower * scale, r.upper * scale)),
+                )
+                if r.is_number
+                else r
+                for r in resolved
+            ]
+        return resolved
+
     try:
-        value, item = resolver.resolve(claim["reference"]) if claim["reference"] else (None, None)
+        main = resolve_all("reference")
+        alternative = resolve_all("alternative")
+        primary = resolve_all("primary")
     except MissingResult as missing:
-        out.update(verdict=NOT_REPRODUCIBLE, missing_result=str(missing))
+        out.update(method="not checkable", missing_result=str(missing))
         return out
-    scale, complement = _number(claim.get("scale")), _number(claim.get("complement"))
-    if value is not None and scale is not None:
-        value *= scale
-    if value is not None and complement is not None:
-        value = complement - value
-    out["recomputed"] = value
-    if rule == "contradicted":
-        out["verdict"] = CONTRADICTED
-        return out
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ClaimError(f"claim {claim['claim_id']}: rule {rule} needs a value")
-    stated = claim["stated"].lstrip("<=").strip()
-    if rule == "bound":
-        out["verdict"] = verdict(stated, value, "<")
-    elif rule == "interval":
-        if item is None or item.get("lower") is None:
-            raise ClaimError(
-                f"claim {claim['claim_id']}: rule interval needs a result with lower/upper"
+    context = [resolve_softly(resolver, r) for r in split(claim.get("context") or "")]
+
+    def details_for(resolved: list[Resolved]) -> list[str]:
+        if rule == "within":
+            return [part_check(rule, claim["stated"], r, alpha, cid) for r in resolved]
+        if rule == "count" and len(stated) == 1 and len(resolved) == 1:
+            return [part_check(rule, stated[0], resolved[0], alpha, cid)]
+        parts = _aligned(stated, len(resolved))
+        return [part_check(rule, s, r, alpha, cid) for s, r in zip(parts, resolved, strict=True)]
+
+    def shown(resolved: list[Resolved]) -> str:
+        if rule == "count":
+            return "; ".join(
+                f"{count_of(r, cid)} ({', '.join(split(r.value))})"
+                if isinstance(r.value, str)
+                else format_value(r)
+                for r in resolved
             )
-        inside = item["lower"] <= float(stated) <= item["upper"]
-        out["verdict"] = "consistent" if inside else verdict(stated, value)
-    else:
-        out["verdict"] = verdict(stated, value)
+        if rule == "significance":
+            return "; ".join(
+                f"P = {format_value(r)} ({'significant' if _number(r, cid) < alpha else 'not significant'})"
+                for r in resolved
+            )
+        parts = _aligned(stated, len(resolved)) if rule not in ("within", "count") else []
+        likes = [p.lstrip("<") if rule in ("rounding", "bound", "p_range") else None for p in parts]
+        likes += [None] * (len(resolved) - len(likes))
+        return "; ".join(
+            format_value(r, like, with_range=rule == "p_range")
+            for r, like in zip(resolved, likes, strict=True)
+        )
+
+    details = details_for(main)
+    result = combine(details, method)
+    out["values"] = [r.value for r in main]
+    out["checked"] = shown(main)
+    out["detail"] = "; ".join(details)
+    if alternative:
+        alt_result = combine(details_for(alternative), method)
+        out["alternative_values"] = [r.value for r in alternative]
+        out["alternative_checked"] = shown(alternative)
+        if _ok(result) != _ok(alt_result):
+            result = CONFLICT
+        elif _ok(result) and alt_result == ROUNDING:
+            result = ROUNDING
+    out["verdict"] = result
+    if primary:
+        primary_rule = "rounding" if rule in ("p_range", "count") else rule
+        if primary_rule == "bound":
+            p_details = [
+                verdict(s.lstrip("<"), _number(r, cid))
+                for s, r in zip(stated, primary, strict=True)
+            ]
+        else:
+            p_details = [
+                part_check(primary_rule, s, r, alpha, cid)
+                for s, r in zip(stated, primary, strict=True)
+            ]
+        out["primary_checked"] = "; ".join(
+            r.text or format_value(r, s.lstrip("<") if primary_rule != "significance" else None)
+            for s, r in zip(stated, primary, strict=True)
+        )
+        out["primary_verdict"] = combine(p_details, "looked up")
+    if context:
+        out["context_values"] = "; ".join(
+            f"{r.reference.partition(':')[2]} = {format_value(r)}" for r in context
+        )
     return out
+
+
+# --- derivations used by the ledger -----------------------------------------------------------
+
+
+def reductions_from_risk_ratios(
+    estimates: pd.DataFrame, study_ids: list[str], before_year: int
+) -> pd.DataFrame:
+    """Relative mortality reductions, 100 x (1 - RR), of the published risk ratios of the given
+    studies (whole population, any mortality outcome) published before ``before_year``.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        The validated ``published_estimates`` table.
+    study_ids : list of str
+        Studies to include (e.g. ETASS and the Tα1 meta-analyses in sepsis).
+    before_year : int
+        Only estimates with ``year < before_year`` (e.g. the publication year of TESTS).
+
+    Returns
+    -------
+    DataFrame
+        ``estimate_id``, ``study``, ``year``, ``rr`` (as printed) and ``reduction_percent``.
+    """
+    rows = estimates[
+        estimates.measure.eq("RR")
+        & estimates.outcome.str.startswith("mortality")
+        & estimates.population.eq("all")
+        & estimates.study_id.isin(study_ids)
+        & (estimates.year < before_year)
+    ]
+    out = rows[["estimate_id", "study", "year", "estimate"]].rename(columns={"estimate": "rr"})
+    out = out.assign(reduction_percent=100 * (1 - out.rr), year=out.year.astype(int))
+    return out.sort_values(["year", "estimate_id"]).reset_index(drop=True)
+
+
+def trial_sizes(trials: pd.DataFrame) -> pd.Series:
+    """Patients analysed per trial (the largest n_trt + n_ctl over its outcomes), largest first."""
+    sizes = (trials.n_trt + trials.n_ctl).groupby(trials.study_id).max()
+    return sizes.sort_values(ascending=False, kind="stable")
+
+
+# --- tables and HTML --------------------------------------------------------------------------
+
+
+def method_verdict_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Claims counted by method (rows, in :data:`METHODS` order) and verdict (columns)."""
+    table = pd.crosstab(ledger["method"], ledger["verdict"])
+    table = table.reindex(index=list(METHODS), columns=[v for v in VERDICTS], fill_value=0)
+    table = table.loc[:, table.sum(axis=0) > 0]
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    return table
+
+
+LEDGER_STYLE = """
+<style>
+table.ta1-ledger {border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 12px;}
+table.ta1-ledger th, table.ta1-ledger td {border: 1px solid #ccc !important; padding: 3px 5px !important;
+  vertical-align: top !important; text-align: left !important; white-space: normal !important;
+  overflow-wrap: break-word; word-break: normal; max-width: none !important;}
+table.ta1-ledger th {background: #eee;}
+table.ta1-ledger tr.ta1-section td {background: #dde6f0; font-weight: bold;}
+table.ta1-ledger td.v-holds, table.ta1-ledger td.v-within-rounding {background: #e3f1e3;}
+table.ta1-ledger td.v-differs {background: #fbe3d6;}
+table.ta1-ledger td.v-contradicted-by-the-primary-source {background: #f4c2c2;}
+table.ta1-ledger td.v-conflicting-sources {background: #fff0b3;}
+table.ta1-ledger td.v-not-assessed {background: #eeeeee;}
+</style>
+"""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")
+
+
+def html_table(
+    frame: pd.DataFrame,
+    widths: dict[str, str] | None = None,
+    table_id: str = "",
+    group: str | None = None,
+    group_titles: dict[str, str] | None = None,
+    verdict_column: str | None = None,
+    filters: tuple[str, ...] = (),
+) -> str:
+    """A readable HTML table: wrapped text, optional group header rows and an offline filter.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows to show, in order; every cell is HTML-escaped.
+    widths : dict, optional
+        Column name -> CSS width (``"8%"``); the table layout is fixed so text wraps.
+    table_id : str
+        The table's id (needed for filters; must be unique on the page).
+    group : str, optional
+        Column whose value starts a new group; a header row is inserted at each change and the
+        column itself is not shown.
+    group_titles : dict, optional
+        Group value -> header text.
+    verdict_column : str, optional
+        Column whose cells are coloured by value (``td class="v-<value>"``).
+    filters : tuple of str
+        Columns offered in ``<select>`` filters above the table (inline JavaScript, no network).
+    """
+    widths = widths or {}
+    shown = [c for c in frame.columns if c != group]
+    head = "".join(
+        f'<th style="width:{widths[c]}">{html.escape(c)}</th>'
+        if c in widths
+        else f"<th>{html.escape(c)}</th>"
+        for c in shown
+    )
+    rows, current = [], None
+    for record in frame.to_dict("records"):
+        if group and record[group] != current:
+            current = record[group]
+            title = (group_titles or {}).get(current, current)
+            rows.append(
+                f'<tr class="ta1-section" data-group="{html.escape(_slug(current))}">'
+                f'<td colspan="{len(shown)}">{html.escape(str(title))}</td></tr>'
+            )
+        attrs = "".join(f' data-{_slug(c)}="{html.escape(_slug(record[c]))}"' for c in filters)
+        if group:
+            attrs += f' data-group="{html.escape(_slug(record[group]))}"'
+        cells = []
+        for c in shown:
+            value = (
+                ""
+                if record[c] is None or (isinstance(record[c], float) and math.isnan(record[c]))
+                else record[c]
+            )
+            klass = f' class="v-{_slug(value)}"' if c == verdict_column else ""
+            cells.append(f"<td{klass}>{html.escape(str(value))}</td>")
+        rows.append(f'<tr class="ta1-row"{attrs}>{"".join(cells)}</tr>')
+    selects = ""
+    script = ""
+    if filters:
+        if not table_id:
+            raise ValueError("a filtered table needs a table_id")
+        controls = []
+        for c in filters:
+            options = sorted({str(v) for v in frame[c]}, key=lambda v: _slug(v))
+            opts = '<option value="">all</option>' + "".join(
+                f'<option value="{html.escape(_slug(v))}">{html.escape(v)}</option>'
+                for v in options
+            )
+            controls.append(
+                f'<label>{html.escape(c)}: <select data-filter="{_slug(c)}" '
+                f'data-table="{table_id}">{opts}</select></label>'
+            )
+        selects = '<p class="ta1-filters">' + " &nbsp; ".join(controls) + "</p>"
+        script = (
+            "<script>(function(){var t=document.getElementById('" + table_id + "');"
+            "var s=document.querySelectorAll('select[data-table=\"" + table_id + "\"]');"
+            "function apply(){var shown={};"
+            "t.querySelectorAll('tr.ta1-row').forEach(function(r){var ok=true;"
+            "s.forEach(function(x){if(x.value&&r.getAttribute('data-'+x.getAttribute('data-filter'))!==x.value){ok=false;}});"
+            "r.style.display=ok?'':'none';if(ok){shown[r.getAttribute('data-group')]=true;}});"
+            "t.querySelectorAll('tr.ta1-section').forEach(function(h){"
+            "h.style.display=shown[h.getAttribute('data-group')]?'':'none';});}"
+            "s.forEach(function(x){x.addEventListener('change',apply);});})();</script>"
+        )
+    ident = f' id="{table_id}"' if table_id else ""
+    return (
+        f'{selects}<table class="ta1-ledger"{ident}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>{script}"
+    )

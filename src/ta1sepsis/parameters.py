@@ -273,8 +273,35 @@ SPECS: dict[str, tuple[Param, ...]] = {
         MCID_RELATIVE,
     ),
     "08_claims": (
-        Param("claims_file", str, "the claims ledger (data/claims.csv format)", is_file=True),
+        Param(
+            "ledger_file", str, "the claims ledger (ta1sepsis.claims.CLAIMS_SCHEMA)", is_file=True
+        ),
+        Param(
+            "claim_facts_file",
+            str,
+            "sourced categorical facts (ta1sepsis.claims.CLAIM_FACTS_SCHEMA)",
+            is_file=True,
+        ),
+        Param(
+            "not_claims_file",
+            str,
+            "sentences judged not to be claims (ta1sepsis.claims.NOT_CLAIMS_SCHEMA)",
+            is_file=True,
+        ),
+        Param(
+            "omissions_file",
+            str,
+            "evidence the article omits (ta1sepsis.claims.OMISSIONS_SCHEMA)",
+            is_file=True,
+        ),
         *DATA_FILES,
+        Param(
+            "credibility_file",
+            str,
+            "ICEMAN answers (data/subgroup_credibility.csv format)",
+            is_file=True,
+        ),
+        Param("alpha", float, "two-sided level of the significance rule", 0.001, 0.2),
     ),
     "04_tests": (
         *DATA_FILES,
