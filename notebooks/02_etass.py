@@ -94,8 +94,8 @@ for day in (3, 7):
     markers.append({
         "day": day, "difference in change (pp)": row.estimate_text, "95% CI": f"{row.ci_lower_text} to {row.ci_upper_text}",
         "SE from CI": rec.se, "published P": row.p_value_text, "P from CI": rec.p_value,
-        # one verdict per published P: consistent when it lies in the range its own rounded interval allows
-        "verdict": "consistent" if p_low <= row.p_value <= p_high else comparison("P", row.p_value_text, rec.p_value, "normal")["verdict"],
+        # one verdict per published P: within rounding when it lies in the range its own rounded interval allows
+        "verdict": "within rounding" if p_low <= row.p_value <= p_high else comparison("P", row.p_value_text, rec.p_value, "normal")["verdict"],
         "P range the printed rounding allows": f"{p_low:.4f} to {p_high:.4f}", "published P inside that range": p_low <= row.p_value <= p_high,
     })
     results.add(f"etass.mhla_dr.day{day}.p_from_ci", rec.p_value, lower=p_low, upper=p_high, description=f"P implied by the published CI of the day-{day} mHLA-DR difference; lower/upper: range allowed by the rounding of the printed numbers")

@@ -109,7 +109,7 @@ bayes_rows = []
 for lik_name, lik in likelihoods.items():
     for prior_name, prior in priors.items():
         post = bayes.posterior(prior, lik.log_estimate, lik.se)
-        s = bayes.summarise(post, (mcid,), 1.0, baseline, tuple(absolute_benefits), absolute_harm, "HR")
+        s = bayes.summarise(post, (mcid,), 1.0, baseline, tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])), absolute_harm, "HR")
         robust = prior_name.startswith("robust")
         bayes_rows.append({"likelihood": lik_name, "prior": prior_name, **s,
                            "posterior weight of the vague component": post.weights[-1] if robust else float("nan")})

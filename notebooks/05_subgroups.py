@@ -78,8 +78,8 @@ for name, (first_id, second_id) in modifiers.items():
         "modifier": name, "ratio of HRs": test.ratio_or_difference.estimate, "lower": test.ratio_or_difference.lower,
         "upper": test.ratio_or_difference.upper, "published P": p_pub, "recomputed P": test.p_value,
         "P range from rounding": f"{low:.4f} to {high:.4f}", "published P in range": inside,
-        # one verdict per published P: consistent when the printed estimates allow it
-        "verdict": "consistent" if inside else comparison("P", p_pub, test.p_value, "Altman-Bland")["verdict"],
+        # one verdict per published P: within rounding when the rounding of the printed estimates allows it
+        "verdict": "within rounding" if inside else comparison("P", p_pub, test.p_value, "Altman-Bland")["verdict"],
     }
     results.add(f"subgroups.{name}.interaction_p_recomputed", test.p_value, lower=low, upper=high, description=f"interaction P from the published subgroup HRs ({name}); lower/upper: range allowed by rounding")
     results.add(f"subgroups.{name}.interaction_p_published", a.p_value, description=f"published interaction P ({name})")

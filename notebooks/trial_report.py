@@ -105,7 +105,7 @@ if primary.rr is not None:
     for prior_name, prior in priors.items():
         post = posteriors[prior_name] = bayes.posterior(prior, log_rr, se_rr)
         s = bayes.summarise(post, (mcid,), 1.0, t.risk_ctl if 0 < t.risk_ctl < 1 else None,
-                            tuple(absolute_benefits) + (mcid_absolute_reduction,), absolute_harm, "RR")
+                            tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])), absolute_harm, "RR")
         bayes_rows.append({"prior": prior_name, "prior median RR": prior.median_ratio, "prior SD (log)": prior.sd, **s})
 bayes_table = pd.DataFrame(bayes_rows)
 

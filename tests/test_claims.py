@@ -546,24 +546,30 @@ def test_committed_ledger_is_complete(committed, ledger_data):
         assert entry["verdict"] in C.VERDICTS and entry["method"] in C.METHODS
 
 
-def test_etass_p_verdict_matches_02_etass(committed):
-    """The ledger's verdict on ETASS P = 0.062 is the one 02_etass gives that published number."""
-    etass = read_results("02_etass")
+def _published_numbers(trial):
+    """Every published number of a trial with the verdict its trial report gives it."""
+    return pd.DataFrame(read_results(f"trials/{trial}")[f"{trial}.published_numbers"]["value"])
+
+
+def test_etass_p_verdict_matches_the_etass_report(committed):
+    """The ledger's verdict on ETASS P = 0.062 is the one the ETASS trial report gives it."""
+    etass = read_results("trials/etass")
     expected = C.NUMERIC_VERDICTS[verdict("0.062", etass["etass.mortality_28d.p_pearson"]["value"])]
     assert expected == "within rounding"  # 0.06227 rounds to 0.062
     assert _claim(committed, "etass.p_nonstratified")["verdict"] == expected
-    table = pd.read_csv(ROOT / "tables" / "02_etass_published_vs_recomputed.csv", dtype=str)
+    table = _published_numbers("etass")
     row = table[table.quantity.str.contains("non-stratified")].iloc[0]
-    assert row.published == "0.062" and C.NUMERIC_VERDICTS[row.verdict] == expected
+    assert row.published == "0.062" and row.method == "Pearson chi-square"
+    assert C.NUMERIC_VERDICTS[row.verdict] == expected
 
 
-def test_etass_counts_verdicts_match_02_etass(committed):
-    table = pd.read_csv(ROOT / "tables" / "02_etass_published_vs_recomputed.csv", dtype=str)
+def test_etass_counts_verdicts_match_the_etass_report(committed):
+    table = _published_numbers("etass")
 
     def verdicts_of(pattern):
         return list(table[table.quantity.str.fullmatch(pattern)].verdict)
 
-    risks = verdicts_of(r"28-day mortality: risk, (Tα1|control) \(%\)")
+    risks = verdicts_of(r"28-day mortality: risk, (treatment|control) arm \(%\)")
     rr = verdicts_of(r"28-day mortality: RR(, CI (lower|upper))?")
     assert len(risks) == 2 and len(rr) == 3
     assert _claim(committed, "etass.risks")["verdict"] == C.combine(risks, "recomputed")
@@ -585,17 +591,20 @@ def test_interaction_p_verdicts_match_05_subgroups(committed):
     )
     for row in table.itertuples():
         in_range = str(row[8]) == "True"  # "published P in range"
-        expected = "within rounding" if in_range else C.NUMERIC_VERDICTS[row.verdict]
+        assert (row.verdict == "within rounding") == in_range or not in_range
+        expected = C.NUMERIC_VERDICTS[row.verdict]
         assert _claim(committed, f"subgroups.{row.modifier}_interaction_p")["verdict"] == expected
     assert _claim(committed, "subgroups.diabetes_interaction_p")["verdict"] == "differs"
     # ... while the article copied the published 0.04 correctly
     assert _claim(committed, "subgroups.diabetes_interaction_p")["primary_verdict"] == "holds"
 
 
-def test_tests_risk_verdicts_match_04_tests(committed):
-    table = pd.read_csv(ROOT / "tables" / "04_tests_published_vs_recomputed.csv", dtype=str)
+def test_tests_risk_verdicts_match_the_tests_report(committed):
+    table = _published_numbers("tests")
     risks = list(
-        table[table.quantity.str.fullmatch(r"28-day mortality: risk, (Tα1|control) \(%\)")].verdict
+        table[
+            table.quantity.str.fullmatch(r"28-day mortality: risk, (treatment|control) arm \(%\)")
+        ].verdict
     )
     assert len(risks) == 2
     assert _claim(committed, "tests.mortality_28d.risks")["verdict"] == C.combine(

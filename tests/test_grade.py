@@ -75,7 +75,9 @@ def test_inconsistency_single_trial_and_subset_contrast():
     assert inconsistency(binary(trials=1, i2=0.9, q_p=0.001)).levels == 0
     assert inconsistency(binary(trials=11, subset_contrast_p=0.001)).levels == 1
     assert inconsistency(binary(trials=11, subset_contrast_p=0.3)).levels == 0
-    twice = inconsistency(binary(trials=11, subset_contrast_p=0.001, subset_difference_counted_elsewhere=True))
+    twice = inconsistency(
+        binary(trials=11, subset_contrast_p=0.001, subset_difference_counted_elsewhere=True)
+    )
     assert twice.levels == 0 and "not counted twice" in twice.reason
 
 

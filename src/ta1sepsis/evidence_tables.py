@@ -40,7 +40,17 @@ METHOD_FACTS = TableSchema(
     name="method_facts",
     columns=(
         Column("fact_id", pattern=IDENTIFIER),
-        Column("topic", choices=("mcid", "heterogeneity_prior", "grade", "regression_to_mean", "pharmacology", "tsa")),
+        Column(
+            "topic",
+            choices=(
+                "mcid",
+                "heterogeneity_prior",
+                "grade",
+                "regression_to_mean",
+                "pharmacology",
+                "tsa",
+            ),
+        ),
         Column("item"),
         Column("value", "float", required=False),
         Column("text", required=False),
@@ -53,9 +63,15 @@ METHOD_FACTS = TableSchema(
     row_checks=(_value_or_text, _derived_needs_derivation),
 )
 
+
 def _location_unless_not_asked(row: dict) -> list[tuple[str, str]]:
     if not row["location"] and row["answer"] != "NA":
-        return [("location", "a sourced answer needs its location (only a question not asked, NA, may omit it)")]
+        return [
+            (
+                "location",
+                "a sourced answer needs its location (only a question not asked, NA, may omit it)",
+            )
+        ]
     return []
 
 
@@ -86,7 +102,16 @@ GRADE_JUDGEMENTS = TableSchema(
     name="grade_judgements",
     columns=(
         Column("outcome_id", pattern=IDENTIFIER),
-        Column("domain", choices=("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")),
+        Column(
+            "domain",
+            choices=(
+                "risk_of_bias",
+                "inconsistency",
+                "indirectness",
+                "imprecision",
+                "publication_bias",
+            ),
+        ),
         Column("rating", choices=("not serious", "serious", "very serious")),
         Column("rationale"),
         Column("value_flag", choices=("judgement",)),

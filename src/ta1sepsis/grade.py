@@ -102,7 +102,9 @@ def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
         shares = f"{high:.0%} of the information from trials at high risk of bias, {concerned:.0%} at high risk or some concerns (RoB 2)"
         if high >= 0.5:
             return Downgrade(
-                "risk_of_bias", 1, shares,
+                "risk_of_bias",
+                1,
+                shares,
                 "rule: rate down one level when at least half of the information comes from trials at high risk "
                 "(RoB 2 overall judgements, data/risk_of_bias.csv)",
             )
@@ -115,7 +117,9 @@ def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
             d = _from_judgement("risk_of_bias", judgement)
             return Downgrade(d.domain, d.levels, f"{shares}. {d.reason}", d.basis)
         return Downgrade(
-            "risk_of_bias", 0, shares,
+            "risk_of_bias",
+            0,
+            shares,
             "rule: not rated down when most information comes from trials at low risk (RoB 2 overall judgements)",
         )
     return _from_judgement("risk_of_bias", judgement)
@@ -141,7 +145,8 @@ def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
         )
     if e.subset_contrast_p is not None and e.subset_difference_counted_elsewhere:
         return Downgrade(
-            "inconsistency", 0,
+            "inconsistency",
+            0,
             f"I² not reported; the trials outside the large-trial subset differ from it (P = {e.subset_contrast_p:.2g}), "
             "but that pattern is already counted under risk of bias and publication bias and is not counted twice",
             "rule: a difference between subsets explained by study limitations is rated once (GRADE Handbook 5.2.2)",

@@ -404,3 +404,76 @@ def panel_forest(rows: pd.DataFrame, title: str, note: str = ""):
         fig.text(0.01, 0.005, note, fontsize=8, ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.03 if note else 0, 1, 0.975))
     return fig
+
+
+def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str):
+    """The mortality evidence on one page: each row's ratio with its CI on a log axis, and beside
+    it the absolute difference per 1000 patients at the assumed baseline risk.
+
+    ``rows`` has ``group`` (shown as a heading), ``label``, ``measure``, ``estimate``, ``lower``,
+    ``upper``, ``per1000`` (text), ``kind`` ('published' open markers, else filled) and
+    ``weight`` (marker size, 0 to 1).
+    """
+    groups = list(dict.fromkeys(rows["group"]))
+    lines = []
+    for g in groups:
+        lines.append(("heading", g, None))
+        lines += [("row", r.label, r) for r in rows[rows["group"] == g].itertuples()]
+    fig, ax = plt.subplots(figsize=(12, 0.9 + 0.36 * len(lines)))
+    y = np.arange(len(lines))[::-1]
+    values = []
+    for yi, (kind, text, r) in zip(y, lines, strict=True):
+        if kind == "heading":
+            ax.text(
+                0.005,
+                yi,
+                text,
+                transform=blended_transform(ax),
+                fontsize=9.5,
+                fontweight="bold",
+                va="center",
+            )
+            continue
+        filled = r.kind != "published"
+        ax.errorbar(
+            r.estimate,
+            yi,
+            xerr=[[r.estimate - r.lower], [r.upper - r.estimate]],
+            fmt="o" if r.kind != "pooled" else "D",
+            mfc=(POOLED if r.kind == "pooled" else ESTIMATE) if filled else "white",
+            color=(POOLED if r.kind == "pooled" else ESTIMATE) if filled else PUBLISHED,
+            capsize=3,
+            ms=5 + 6 * float(r.weight),
+        )
+        ax.text(0.005, yi, "   " + text, transform=blended_transform(ax), fontsize=8.5, va="center")
+        ax.text(
+            1.01,
+            yi,
+            f"{r.measure} {r.estimate:.2f} ({r.lower:.2f} to {r.upper:.2f})   {r.per1000}",
+            transform=blended_transform(ax, right=True),
+            fontsize=8.5,
+            va="center",
+        )
+        values += [r.lower, r.upper]
+    _ratio_axis(ax, values)
+    ax.set_yticks([])
+    ax.set_ylim(-0.8, len(lines) - 0.2)
+    ax.set_xlabel(
+        f"ratio, Tα1 vs control (log scale; < 1 = fewer deaths with Tα1)\n{baseline_text}"
+    )
+    ax.spines["left"].set_visible(False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.subplots_adjust(
+        left=0.40,
+        right=0.62,
+        top=1 - 0.55 / (0.9 + 0.36 * len(lines)),
+        bottom=0.9 / (0.9 + 0.36 * len(lines)),
+    )
+    return fig
+
+
+def blended_transform(ax, right: bool = False):
+    """x in figure coordinates (a text column at the left, or right of the axes), y in data."""
+    from matplotlib.transforms import blended_transform_factory
+
+    return blended_transform_factory(ax.transAxes if right else ax.figure.transFigure, ax.transData)
