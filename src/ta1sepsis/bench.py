@@ -30,7 +30,7 @@ import jupytext
 from jupyter_client.manager import KernelManager
 
 from .outputs import project_root
-from .render import KERNEL, LocalKernelManager
+from .render import KERNEL, local_kernel_ip
 
 REPEATS = 3
 
@@ -89,7 +89,7 @@ def kernel_floor(source: Path) -> float:
 
 
 def _start():
-    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=LocalKernelManager().ip)
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=local_kernel_ip())
     km.start_kernel()
     kc = km.client()
     kc.start_channels()

@@ -4,17 +4,39 @@ A notebook never writes into ``figures/``, ``tables/`` or ``results/`` directly.
 (:mod:`ta1sepsis.render`) sets ``TA1_OUTPUT_DIR`` to a staging folder and moves the staged files
 into place only after the whole notebook has run, so a failed run cannot clobber good outputs.
 Without the variable (a notebook opened interactively) outputs go to the project folders.
+
+Output names start with the notebook's name (``02_etass_overview``); an instance of a template
+(see :mod:`ta1sepsis.render`) writes into a sub-folder, ``trials/<id>_forest``, and reads its
+prefix with :func:`output_prefix`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
 from pathlib import Path
 
 OUTPUT_ENV = "TA1_OUTPUT_DIR"
+PREFIX_ENV = "TA1_OUTPUT_PREFIX"
 OUTPUT_KINDS = ("figures", "tables", "results")
+# Fonts for study labels in Chinese, Japanese or Korean, tried after DejaVu Sans (matplotlib's
+# own font, which has no CJK glyphs). The first ships with the pinned environment (PyPI package
+# cvttf-NotoSansCJK-Regular: Noto Sans CJK TC, SIL Open Font License), so figures are the same
+# on every machine; the others are common system fonts, used when the package is absent.
+CJK_FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
+SYSTEM_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+)
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -43,16 +65,47 @@ def output_dir(kind: str) -> Path:
     return folder
 
 
+def output_prefix(default: str) -> str:
+    """The name prefix of this rendering's outputs: ``default`` unless the renderer sets one.
+
+    A template rendered as an instance gets ``trials/<id>`` (its outputs go to
+    ``figures/trials/<id>_*.png``, ``tables/trials/<id>_*.csv``, ``results/trials/<id>.json``)."""
+    return os.environ.get(PREFIX_ENV) or default
+
+
+def cjk_font() -> str | None:
+    """Name of a font with Chinese, Japanese and Korean glyphs, registered with matplotlib.
+
+    The packaged Noto Sans CJK first, then the system fonts in :data:`SYSTEM_CJK_FONTS`;
+    ``None`` if there is none (matplotlib then warns "Glyph ... missing" when drawing such a
+    label, and draws a box: a warning, not a failure)."""
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for path in sorted(Path(folder).glob("*.[ot]t[fc]")):
+            font_manager.fontManager.addfont(str(path))
+            return font_manager.FontProperties(fname=str(path)).get_name()
+    available = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in SYSTEM_CJK_FONTS if name in available), None)
+
+
 def configure_matplotlib() -> None:
-    """Settings that make figures byte-identical across runs and readable in print."""
+    """Settings that make figures byte-identical across runs and readable in print.
+
+    Text is drawn in DejaVu Sans (shipped with matplotlib, so the same everywhere); characters
+    it lacks (Chinese study labels, say) fall back to :func:`cjk_font`."""
     import matplotlib
 
+    fallback = cjk_font()
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "ta1sepsis",
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "font.size": 10,
+            "font.family": ["sans-serif"],
+            "font.sans-serif": ["DejaVu Sans", *([fallback] if fallback else [])],
             "axes.spines.top": False,
             "axes.spines.right": False,
         }
@@ -62,6 +115,7 @@ def configure_matplotlib() -> None:
 def save_figure(fig, name: str) -> Path:
     """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata."""
     path = output_dir("figures") / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
     return path
 
@@ -86,6 +140,7 @@ def save_table(frame, name: str, float_digits: int = 6) -> None:
 
     Returns nothing, so that a notebook cell ending in it echoes no (temporary) path."""
     path = output_dir("tables") / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, float_format=f"%.{float_digits}g", lineterminator="\n")
 
 
@@ -134,6 +189,7 @@ class Results:
 
     def write(self) -> Path:
         path = output_dir("results") / f"{self.notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._items, indent=2, sort_keys=True, ensure_ascii=False)
         path.write_text(text + "\n", encoding="utf-8")
         return path
