@@ -70,16 +70,18 @@ deps: | $(STAMP)
 # Python 3.11 only; a half-built environment (interrupted install: no stamp; a python that
 # does not start, or is another version) is removed and built again.
 PYTHON_OK = $(1) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null
-# read without starting a process: a venv made by another Python version is rebuilt
+# read without starting a process: a venv whose python is gone (a dangling link) or that another
+# Python version made is rebuilt
 VENV_CFG := $(if $(wildcard $(VENV)/pyvenv.cfg),$(file < $(VENV)/pyvenv.cfg))
-VENV_STALE := $(if $(wildcard $(BIN)/python),$(if $(VENV_CFG),$(if $(filter 3.11.%,$(VENV_CFG)),,FORCE)),FORCE)
+VENV_STALE := $(if $(realpath $(BIN)/python),$(if $(VENV_CFG),$(if $(filter 3.11.%,$(VENV_CFG)),,FORCE)),FORCE)
 
 env: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml $(VENV_STALE)
 	@$(call PYTHON_OK,$(PYTHON)) || { \
-		echo "[env] $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '(not found)'); this project needs Python 3.11: run make PYTHON=python3.11 $(or $(MAKECMDGOALS),all)" >&2; exit 1; }
-	@if [ -e $(BIN)/python ] && ! $(call PYTHON_OK,$(BIN)/python); then \
+		v=$$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null) || v="not found"; \
+		echo "[env] $(PYTHON) is Python $$v; this project needs Python 3.11: run make PYTHON=python3.11 $(or $(MAKECMDGOALS),all)" >&2; exit 1; }
+	@if { [ -e $(BIN)/python ] || [ -L $(BIN)/python ]; } && ! $(call PYTHON_OK,$(BIN)/python); then \
 		echo "[env] $(VENV) is broken or not Python 3.11: building it again"; rm -rf $(VENV); fi
 	@echo "[env] installing the pinned environment into $(VENV) (first run only)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -90,22 +90,48 @@ def cjk_font() -> str | None:
     return next((name for name in SYSTEM_CJK_FONTS if name in available), None)
 
 
+class _SingleWeightFilter:
+    """Drops matplotlib's "Failed to find font weight ... for <font>" for the fallback font."""
+
+    def __init__(self, family: str):
+        self.family = family
+
+    def filter(self, record) -> bool:
+        message = record.getMessage()
+        return not (
+            message.startswith("findfont: Failed to find font weight") and self.family in message
+        )
+
+    def __eq__(self, other):  # one filter per family, however often configure is called
+        return isinstance(other, _SingleWeightFilter) and other.family == self.family
+
+    def __hash__(self):
+        return hash(self.family)
+
+
 def configure_matplotlib() -> None:
     """Settings that make figures byte-identical across runs and readable in print.
 
     Text is drawn in DejaVu Sans (shipped with matplotlib, so the same everywhere); characters
     it lacks (Chinese study labels, say) fall back to :func:`cjk_font`."""
+    import logging
+
     import matplotlib
 
     fallback = cjk_font()
+    if fallback:
+        # the CJK font has one weight: bold text draws its CJK glyphs in regular weight, which
+        # matplotlib would log (into every notebook with bold text) each time
+        logging.getLogger("matplotlib.font_manager").addFilter(_SingleWeightFilter(fallback))
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "ta1sepsis",
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "font.size": 10,
-            "font.family": ["sans-serif"],
-            "font.sans-serif": ["DejaVu Sans", *([fallback] if fallback else [])],
+            # named families, not the generic "sans-serif": matplotlib falls back glyph by
+            # glyph only along an explicit family list
+            "font.family": ["DejaVu Sans", *([fallback] if fallback else [])],
             "axes.spines.top": False,
             "axes.spines.right": False,
         }
