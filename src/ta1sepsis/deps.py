@@ -95,7 +95,9 @@ def _results_read(root: Path, name: str, schema: dict) -> list[str]:
             other_schema = _schema(root, other)
             if other_schema.get("x-instances"):
                 folder = other_schema.get("x-output-folder", DEFAULT_FOLDER)
-                files += [f"results/{folder}/{i}.json" for i in instances(root, other, other_schema)]
+                files += [
+                    f"results/{folder}/{i}.json" for i in instances(root, other, other_schema)
+                ]
             else:
                 files.append(f"results/{other}.json")
     return sorted(set(files))

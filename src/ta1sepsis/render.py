@@ -162,7 +162,9 @@ def _portable_prefixes(root: Path) -> list[tuple[str, str]]:
     pairs = [(p, "") for p in site.getsitepackages() + [site.getusersitepackages()]]
     pairs += [(str(root), ""), (sys.prefix, "<python>"), (sys.base_prefix, "<python>")]
     pairs.append((os.path.expanduser("~"), "~"))
-    return sorted({(p.rstrip("/") + "/", r) for p, r in pairs if p and p != "/"}, key=lambda x: -len(x[0]))
+    return sorted(
+        {(p.rstrip("/") + "/", r) for p, r in pairs if p and p != "/"}, key=lambda x: -len(x[0])
+    )
 
 
 def _portable(text: str, root: Path) -> str:
@@ -170,9 +172,7 @@ def _portable(text: str, root: Path) -> str:
 
     ``/.../site-packages/matplotlib/x.py:5: UserWarning`` becomes ``matplotlib/x.py:5:
     UserWarning``; a cell's own file (``/tmp/ipykernel_123/456.py``) becomes ``<cell>``."""
-    text = re.sub(
-        re.escape(tempfile.gettempdir()) + r"/ipykernel_\d+/\d+\.py", "<cell>", text
-    )
+    text = re.sub(re.escape(tempfile.gettempdir()) + r"/ipykernel_\d+/\d+\.py", "<cell>", text)
     for prefix, replacement in _portable_prefixes(root):
         text = text.replace(prefix, replacement + ("/" if replacement else ""))
     return text
@@ -208,8 +208,11 @@ def _leaked_path(text: str, staging: Path, root: Path) -> str | None:
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
-    return a.is_file() and b.is_file() and a.stat().st_size == b.stat().st_size and (
-        a.read_bytes() == b.read_bytes()
+    return (
+        a.is_file()
+        and b.is_file()
+        and a.stat().st_size == b.stat().st_size
+        and (a.read_bytes() == b.read_bytes())
     )
 
 
