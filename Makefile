@@ -51,11 +51,13 @@ endif
 # defines the notebook's rule, adds it to RENDERED and lists its outputs.
 NAMES := $(basename $(notdir $(wildcard notebooks/*.py)))
 RENDERED :=
+EARLY :=
 ifdef NEED_DEPS
 include $(NAMES:%=build/deps/%.mk)
 endif
 
-all: $(RENDERED)
+# notebooks whose results others read first, so that both cores stay busy
+all: $(filter $(RENDERED),$(EARLY)) $(RENDERED)
 
 .SECONDEXPANSION:
 build/deps/%.mk: $$(wildcard params/$$*.schema.json params/$$*.yaml) src/ta1sepsis/deps.py | $(STAMP)

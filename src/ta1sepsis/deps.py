@@ -134,6 +134,10 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
         "# parameter files and the output lists in the rendered notebooks' metadata. Do not edit:",
         "# it is regenerated when they change (make deps regenerates every one).",
     ]
+    # notebooks whose results others wait for are started first (make all lists EARLY first)
+    upstream = sorted({f"notebooks/{r[len('results/') : -len('.json')]}.ipynb" for r in reads})
+    if upstream:
+        text.append(f"EARLY += {' '.join(upstream)}")
     if schema.get("x-instances"):
         listing = schema["x-instances"]
         own.append(listing)
