@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from test_pipeline import digests, make, project  # noqa: F401  (project is a fixture)
+from test_pipeline import CLEAN_ENV, digests, make, project  # noqa: F401  (project is a fixture)
 
 pytestmark = pytest.mark.pipeline
 
@@ -237,7 +237,7 @@ def test_ctrl_c_prints_one_line_and_keeps_the_outputs(project):  # noqa: F811
 
     before = digests(project)
     os.utime(project / "data/mechanism_steps.csv")  # 01_mechanism must run
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     make(project, "deps")
     run = subprocess.Popen(

@@ -18,6 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 VENV = Path(os.environ.get("VIRTUAL_ENV") or ROOT / ".venv")
 OUTPUT_DIRS = ("notebooks", "figures", "tables", "results")
+# not inherited by the make runs below: the tests' own scratch settings, and the outer make's
+# flags and jobserver when the tests run under make test
+CLEAN_ENV = ("TA1_OUTPUT_DIR", "TA1_ROOT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
 
 pytestmark = pytest.mark.pipeline
 
@@ -50,7 +53,7 @@ def project(tmp_path) -> Path:
 
 
 def make(project: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     result = subprocess.run(
         ["make", f"VENV={VENV}", *targets],
@@ -93,7 +96,7 @@ def test_interrupted_clean_render_recovers_and_reproduces_the_committed_outputs(
     committed = digests(project)
     make(project, "clean")
     assert not list((project / "results").glob("*.json"))
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.Popen(
         ["make", f"VENV={VENV}", "all"],
@@ -480,7 +483,7 @@ def test_a_template_is_rendered_once_per_instance(project):
     (project / "figures" / "trials" / "tests_bars.png").unlink()
     assert rendered(make(project, "all")) == {"probe[tests]"}
     # by hand: another instance with a parameter set on the command line
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.run(
         [

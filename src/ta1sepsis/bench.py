@@ -39,6 +39,7 @@ from .outputs import project_root
 from .render import KERNEL, local_kernel_ip
 
 REPEATS = 3
+CLEAN_ENV = ("TA1_OUTPUT_DIR", "TA1_ROOT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
 
 
 def _copy_project(root: Path, target: Path) -> Path:
@@ -58,7 +59,7 @@ def _copy_project(root: Path, target: Path) -> Path:
 
 
 def _make(project: Path, *args: str, venv: str) -> tuple[float, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     start = time.perf_counter()
     result = subprocess.run(
