@@ -249,7 +249,10 @@ def test_ctrl_c_prints_one_line_and_keeps_the_outputs(project):  # noqa: F811
         text=True,
         start_new_session=True,
     )
-    time.sleep(2.5)  # the kernel is up and the notebook is running
+    deadline = time.time() + 60
+    while not list((project / "build").glob("render-*")) and time.time() < deadline:
+        time.sleep(0.05)  # the renderer has validated the parameters and started the kernel
+    time.sleep(0.8)  # the kernel is up and the notebook is running (it takes about 2.5 s)
     os.killpg(run.pid, signal.SIGINT)
     out, err = run.communicate(timeout=120)
     assert run.returncode != 0
