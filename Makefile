@@ -1,66 +1,102 @@
 # Thymosin α1 in sepsis: reproducible notebooks.
-#   make all    render every notebook whose inputs changed (creates .venv on first use)
+#   make all    render every notebook whose inputs changed (creates .venv on first use);
+#               uses both cores (JOBS=2) with one progress line per notebook
 #   make test   unit, data, notebook (nbval) and pipeline tests
-#   make bench  time the pipeline against the budgets in DESIGN.md
+#   make html   the offline site in site/
+#   make bench  time the pipeline against the budgets in docs/design.md
 #   make clean  remove rendered outputs (notebooks, figures, tables, results) and build/
-# Needs GNU make >= 4.3 (grouped targets) and Python 3.11 with venv.
+#   make deps   regenerate build/deps/*.mk (normally automatic)
+#   make datapackage   regenerate data/datapackage.json from the loader's table schemas
+# Needs GNU make >= 4.3 (grouped targets) and Python 3.11. How the rules work: docs/design.md.
+
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make $(MAKE_VERSION) is too old: this Makefile needs GNU make 4.3 or newer (grouped targets). Install a newer make (Debian/Ubuntu: apt-get install make; macOS: brew install make, then run gmake))
+endif
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
-# No .DELETE_ON_ERROR: the renderer installs outputs atomically and only on success, and make
-# must never delete a good rendering because a run failed or was interrupted.
+# Both cores by default (make -j1 or JOBS=1 for one at a time); each notebook's output printed
+# as one block when it finishes. No .DELETE_ON_ERROR: the renderer installs outputs as one
+# transaction and only on success, and make must never delete a good rendering because a run
+# failed or was interrupted (every output is .PRECIOUS below).
+JOBS ?= 2
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+MAKEFLAGS += --output-sync=target --no-print-directory
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
-
-NOTEBOOKS := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing 07_next_trial 08_claims
-RENDERED := $(NOTEBOOKS:%=notebooks/%.ipynb)
+RENDER := $(BIN)/python -m ta1sepsis.render
 PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
 
-# What each notebook reads: data files and the results of upstream notebooks.
-DATA_01_mechanism := data/trials.csv data/published_estimates.csv data/study_facts.csv data/mechanism_steps.csv data/peptide.csv
-UPSTREAM_01_mechanism :=
-DATA_02_etass := data/trials.csv data/published_estimates.csv data/study_facts.csv
-DATA_03_meta_analyses := data/trials.csv data/published_estimates.csv data/study_facts.csv
-DATA_04_tests := data/trials.csv data/published_estimates.csv data/study_facts.csv
-DATA_05_subgroups := data/trials.csv data/published_estimates.csv data/subgroup_credibility.csv
-UPSTREAM_02_etass :=
-UPSTREAM_03_meta_analyses :=
-UPSTREAM_04_tests := 03_meta_analyses
-UPSTREAM_05_subgroups :=
-DATA_06_dosing := data/study_facts.csv data/published_estimates.csv
-UPSTREAM_06_dosing :=
-DATA_07_next_trial := data/published_estimates.csv data/study_facts.csv
-UPSTREAM_07_next_trial := 05_subgroups
-DATA_08_claims := data/claims.csv data/claim_facts.csv data/claims_not_claims.csv data/claims_omissions.csv data/trials.csv data/published_estimates.csv data/study_facts.csv data/subgroup_credibility.csv
-UPSTREAM_08_claims := 01_mechanism 02_etass 03_meta_analyses 04_tests 05_subgroups 06_dosing
+# FORCE if any of the files $(1) is missing (an output deleted by hand makes its notebook run)
+missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 
-.PHONY: all test bench clean env lint html browser
+.PHONY: all test bench clean env lint html browser deps datapackage FORCE
 
-all: $(RENDERED)
+# Goals that need neither the environment nor the generated dependencies.
+NO_DEPS_GOALS := clean env browser lint
+ifeq ($(MAKECMDGOALS),)
+NEED_DEPS := yes
+else ifneq ($(filter-out $(NO_DEPS_GOALS),$(MAKECMDGOALS)),)
+NEED_DEPS := yes
+endif
 
-.PRECIOUS: $(RENDERED) $(NOTEBOOKS:%=results/%.json)
+# One build/deps/NAME.mk per notebook source, generated from its parameter schema, its
+# parameters and the output list in its rendered notebook (python -m ta1sepsis.deps); each
+# defines the notebook's rule, adds it to RENDERED and lists its outputs.
+NAMES := $(basename $(notdir $(wildcard notebooks/*.py)))
+RENDERED :=
+EARLY :=
+ifdef NEED_DEPS
+include $(NAMES:%=build/deps/%.mk)
+endif
+
+# notebooks whose results others read first, so that both cores stay busy
+all: $(filter $(RENDERED),$(EARLY)) $(RENDERED)
+
+.SECONDEXPANSION:
+build/deps/%.mk: $$(wildcard params/$$*.schema.json params/$$*.yaml) src/ta1sepsis/deps.py | $(STAMP)
+	@$(BIN)/python -m ta1sepsis.deps $*
+
+deps: | $(STAMP)
+	@$(BIN)/python -m ta1sepsis.deps
+
+.PRECIOUS: $(RENDERED) $(foreach v,$(filter OUTPUTS_%,$(.VARIABLES)),$($(v)))
+
+# ------------------------------------------------------------------ the pinned environment
+# Python 3.11 only; a half-built environment (interrupted install: no stamp; a python that
+# does not start, or is another version) is removed and built again.
+PYTHON_OK = $(1) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null
+# read without starting a process: a venv whose python is gone (a dangling link) or that another
+# Python version made is rebuilt
+VENV_CFG := $(if $(wildcard $(VENV)/pyvenv.cfg),$(file < $(VENV)/pyvenv.cfg))
+VENV_STALE := $(if $(realpath $(BIN)/python),$(if $(VENV_CFG),$(if $(filter 3.11.%,$(VENV_CFG)),,FORCE)),FORCE)
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml $(VENV_STALE)
+	@$(call PYTHON_OK,$(PYTHON)) || { \
+		v=$$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null) || v="not found"; \
+		echo "[env] $(PYTHON) is Python $$v; this project needs Python 3.11: run make PYTHON=python3.11 $(or $(MAKECMDGOALS),all)" >&2; exit 1; }
+	@if { [ -e $(BIN)/python ] || [ -L $(BIN)/python ]; } && ! $(call PYTHON_OK,$(BIN)/python); then \
+		echo "[env] $(VENV) is broken or not Python 3.11: building it again"; rm -rf $(VENV); fi
 	@echo "[env] installing the pinned environment into $(VENV) (first run only)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(PIP) install -r requirements.lock
 	@$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
-define notebook_rule
-notebooks/$(1).ipynb results/$(1).json &: notebooks/$(1).py params/$(1).yaml $$(DATA_$(1)) $$(UPSTREAM_$(1):%=results/%.json) $$(PACKAGE) | $$(STAMP)
-	@$$(BIN)/python -m ta1sepsis.render $(1)
-endef
-$(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
-
+# ---------------------------------------------------------------------------------- targets
 html: $(RENDERED) | $(STAMP)
 	@$(BIN)/python -m ta1sepsis.site
+
+datapackage: | $(STAMP)
+	@$(BIN)/python -m ta1sepsis.datapackage
 
 # Headless Chromium for the site test (Debian packages; installed when missing, needs root)
 browser:
@@ -69,7 +105,7 @@ browser:
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 lint: $(STAMP)
@@ -77,8 +113,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 
 bench: $(STAMP)
-	@$(BIN)/python -m ta1sepsis.bench $(NOTEBOOKS)
+	@$(BIN)/python -m ta1sepsis.bench $(if $(QUICK),--quick)
 
 clean:
-	rm -rf build site $(RENDERED) $(NOTEBOOKS:%=results/%.json)
-	rm -f $(foreach nb,$(NOTEBOOKS),figures/$(nb)*.png tables/$(nb)*.csv)
+	rm -rf build site notebooks/trials results/trials figures/trials tables/trials
+	rm -f $(foreach n,$(NAMES),notebooks/$(n).ipynb results/$(n).json figures/$(n)_*.png tables/$(n)_*.csv)

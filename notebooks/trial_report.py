@@ -62,7 +62,7 @@ from ta1sepsis.meta_pooling import mantel_haenszel
 from ta1sepsis.meta_report import trials_to_studies
 from ta1sepsis.meta_workflow import order_studies
 from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.outputs import Results, output_prefix, project_root, save_table, show_figure
 from ta1sepsis.sample_size import power_two_proportions
 from ta1sepsis.trial_report import analyse_binary, published_numbers, verdict_counts
 from ta1sepsis.tsa import SHORT, trial_sequential_analysis
@@ -72,7 +72,7 @@ root = project_root()
 trials = load_trials(root / trials_file)
 estimates = load_estimates(root / estimates_file)
 facts = load_facts(root / facts_file)
-name = f"trials/{study_id}"
+name = output_prefix(f"trials/{study_id}")
 results = Results(name)
 rows = trials[trials.study_id == study_id]
 if rows.empty:

@@ -62,3 +62,76 @@ def test_applicable_fragility_picks_the_index_by_significance():
 
     assert applicable_fragility(TwoByTwo(52, 181, 71, 180)).kind == "fragility index"
     assert applicable_fragility(TwoByTwo(47, 181, 63, 180)).kind == "reverse fragility index"
+
+
+def _exhaustive(t, arm, direction, until):
+    """The definition: one switch at a time until the condition holds (the reference)."""
+    from ta1sepsis.fragility import _switch
+
+    steps = 0
+    while True:
+        steps += 1
+        moved = _switch(t, arm, direction * steps)
+        if moved is None:
+            return None
+        if until(p(moved.events_trt, moved.n_trt, moved.events_ctl, moved.n_ctl)):
+            return steps
+
+
+def _walks(t, alpha):
+    if p(t.events_trt, t.n_trt, t.events_ctl, t.n_ctl) < alpha:
+        arm = "trt" if t.events_trt <= t.events_ctl else "ctl"
+        return [(arm, +1, lambda q: q >= alpha)]
+    fewer, more = ("trt", "ctl") if t.risk_trt <= t.risk_ctl else ("ctl", "trt")
+    return [(fewer, -1, lambda q: q < alpha), (more, +1, lambda q: q < alpha)]
+
+
+def _tables():
+    import random
+
+    small = [
+        TwoByTwo(a, n1, c, n2)
+        for n1 in range(1, 8)
+        for n2 in range(1, 8)
+        for a in range(n1 + 1)
+        for c in range(n2 + 1)
+    ]
+    rng = random.Random(20250115)
+    larger = []
+    for _ in range(20):
+        n1, n2 = rng.randint(20, 120), rng.randint(20, 120)
+        larger.append(TwoByTwo(rng.randint(0, n1), n1, rng.randint(0, n2), n2))
+    return small + larger
+
+
+def test_bisection_finds_the_same_index_as_the_exhaustive_walk():
+    from ta1sepsis.fragility import _walk
+
+    compared = 0
+    for t in _tables():
+        for alpha in (0.01, 0.05, 0.1):
+            for arm, direction, until in _walks(t, alpha):
+                found = _walk(t, arm, direction, until)
+                assert (found[0] if found else None) == _exhaustive(t, arm, direction, until), (
+                    t,
+                    alpha,
+                    arm,
+                    direction,
+                )
+                compared += 1
+    assert compared > 3000
+
+
+def test_very_large_trials_finish_at_once():
+    """A billion patients per arm: a few dozen Fisher tests, not millions of steps."""
+    import time
+
+    start = time.perf_counter()
+    big = TwoByTwo(300_000_000, 10**9, 300_100_000, 10**9)  # P about 1e-51
+    fi = fragility_index(big)
+    assert p(300_000_000 + fi.index, 10**9, 300_100_000, 10**9) >= 0.05
+    assert p(300_000_000 + fi.index - 1, 10**9, 300_100_000, 10**9) < 0.05
+    near = TwoByTwo(300_000_000, 10**9, 300_010_000, 10**9)  # P about 0.3
+    rfi = reverse_fragility_index(near)
+    assert rfi.p_after < 0.05 <= rfi.p_before
+    assert time.perf_counter() - start < 5

@@ -18,6 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 VENV = Path(os.environ.get("VIRTUAL_ENV") or ROOT / ".venv")
 OUTPUT_DIRS = ("notebooks", "figures", "tables", "results")
+# not inherited by the make runs below: the tests' own scratch settings, and the outer make's
+# flags and jobserver when the tests run under make test
+CLEAN_ENV = ("TA1_OUTPUT_DIR", "TA1_ROOT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
 
 pytestmark = pytest.mark.pipeline
 
@@ -29,18 +32,28 @@ def tracked_files() -> list[str]:
     return [f for f in out.split("\0") if f]
 
 
+def is_output(relative: str) -> bool:
+    return relative.split("/")[0] in OUTPUT_DIRS and not relative.endswith(".py")
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
+    """A copy of the tracked files, up to date: the committed outputs are the renderings of the
+    committed inputs (test_interrupted_clean_render... checks it), so outputs get a later mtime
+    than every input, whatever order a checkout wrote them in."""
     copy = tmp_path / "project"
+    old = time.time() - 3600
     for name in tracked_files():
         target = copy / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
+        stamp = old + 10 if is_output(name) else old
+        os.utime(target, (stamp, stamp))
     return copy
 
 
 def make(project: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     result = subprocess.run(
         ["make", f"VENV={VENV}", *targets],
@@ -59,9 +72,19 @@ def digests(project: Path) -> dict[str, str]:
     return {
         str(p.relative_to(project)): hashlib.sha256(p.read_bytes()).hexdigest()
         for d in OUTPUT_DIRS
-        for p in sorted((project / d).glob("*"))
+        for p in sorted((project / d).rglob("*"))
         if p.is_file() and p.suffix in (".ipynb", ".png", ".csv", ".json")
     }
+
+
+def rendered(result: subprocess.CompletedProcess) -> set[str]:
+    """Notebooks a make run rendered (from the renderer's one line per notebook)."""
+    return {line.split()[1].rstrip(":") for line in result.stdout.splitlines() if "done in" in line}
+
+
+def planned(result: subprocess.CompletedProcess) -> set[str]:
+    """Notebooks a dry run (make -n) would render."""
+    return {line.split()[-1] for line in result.stdout.splitlines() if "ta1sepsis.render" in line}
 
 
 def test_interrupted_clean_render_recovers_and_reproduces_the_committed_outputs(project):
@@ -73,7 +96,7 @@ def test_interrupted_clean_render_recovers_and_reproduces_the_committed_outputs(
     committed = digests(project)
     make(project, "clean")
     assert not list((project / "results").glob("*.json"))
-    env = {k: v for k, v in os.environ.items() if k not in ("TA1_OUTPUT_DIR", "TA1_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.Popen(
         ["make", f"VENV={VENV}", "all"],
@@ -111,6 +134,8 @@ def test_dependencies_are_exact(project):
         if path.is_file():
             os.utime(path, (old + 10, old + 10) if path in outputs else (old, old))
 
+    make(project, "deps")  # generated once, so that the dry runs below do not regenerate them
+
     def planned(name: str) -> set[str]:
         os.utime(project / name, (old + 20, old + 20))
         out = make(project, "-n", "all").stdout
@@ -140,8 +165,11 @@ def test_dependencies_are_exact(project):
     assert planned("results/02_etass.json") == {"08_claims"}
     assert planned("results/03_meta_analyses.json") == {"04_tests", "08_claims"}
     assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims"}
-    # (a dry run does not follow grouped targets downstream; the real run re-renders 04_tests
-    # after 03_meta_analyses, which the synthetic-trial test exercises)
+    assert planned("params/shared.yaml") == set()  # no notebook takes a shared parameter yet
+    assert planned("params/02_etass.schema.json") == {"02_etass"}
+    # (a dry run lists the notebooks whose inputs changed; whether the notebooks that read their
+    # results run too depends on whether those results change, which make learns only by
+    # running them: test_a_non_default_data_file_is_followed)
 
 
 def test_a_failing_notebook_leaves_previous_outputs_untouched(project):
@@ -165,7 +193,9 @@ def test_a_bad_parameter_stops_before_running(project):
     params.write_text(params.read_text(encoding="utf-8") + "confidnce: 0.9\n", encoding="utf-8")
     result = make(project, "all", check=False)
     assert result.returncode != 0
-    assert "unknown parameter(s) 'confidnce' for 04_tests" in result.stderr
+    assert (
+        "unknown parameter 'confidnce' for 04_tests (did you mean 'confidence'?)" in result.stderr
+    )
     assert "params/04_tests.yaml" in result.stderr
     assert digests(project) == before
 
@@ -281,14 +311,10 @@ def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
 
     from scipy import stats
 
-    make(project, "-t", "all")  # everything up to date, whatever the copy's mtimes
     before = digests(project)
     _set_params(project, "07_next_trial", control_risk_override=0.3)
     result = make(project, "all")
-    rendered = {
-        line.split()[1].rstrip(":") for line in result.stdout.splitlines() if "done in" in line
-    }
-    assert rendered == {"07_next_trial"}  # no notebook reads its results yet
+    assert rendered(result) == {"07_next_trial"}  # no notebook reads its results yet
     after = digests(project)
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed and all("07_next_trial" in k for k in changed)
@@ -299,3 +325,184 @@ def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
     z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
     n = 2 * math.ceil(z**2 * (p_c * (1 - p_c) + p_t * (1 - p_t)) / (p_c - p_t) ** 2)
     assert got["next_trial.age_60_and_over.shrunken.n_fixed"]["value"] == n
+
+
+def _mtimes(project: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(project)): p.stat().st_mtime_ns
+        for d in OUTPUT_DIRS
+        for p in (project / d).rglob("*")
+        if p.is_file()
+    }
+
+
+def test_nothing_changed_runs_nothing(project):
+    make(project, "deps")
+    start = time.perf_counter()
+    result = make(project, "all")
+    took = time.perf_counter() - start
+    assert "[render]" not in result.stdout and "Nothing to be done" in result.stdout
+    assert took < 5  # the budget (1 s) is measured by make bench, not asserted here
+    assert make(project, "-q", "all", check=False).returncode == 0
+
+
+def test_a_non_default_data_file_is_followed(project):
+    """03 pointed at a copy of the trials file: editing the copy reruns exactly 03 and, since
+    its results change, the notebooks that read them (04, 08); data/trials.csv no longer
+    concerns 03."""
+    shutil.copyfile(project / "data" / "trials.csv", project / "data" / "my_trials.csv")
+    _set_params(project, "03_meta_analyses", trials_file="data/my_trials.csv")
+    first = make(project, "all")
+    # same rows as before: 03 re-renders (its parameters changed), its results do not change,
+    # so nothing that reads them runs
+    assert rendered(first) == {"03_meta_analyses"}
+    text = (project / "data" / "my_trials.csv").read_text(encoding="utf-8")
+    edited = text.replace(",47,181,63,180,", ",45,181,63,180,", 1)
+    assert edited != text
+    (project / "data" / "my_trials.csv").write_text(edited, encoding="utf-8")
+    assert planned(make(project, "-n", "all")) == {"03_meta_analyses"}
+    assert rendered(make(project, "all")) == {"03_meta_analyses", "04_tests", "08_claims"}
+    os.utime(project / "data" / "trials.csv")
+    assert "03_meta_analyses" not in planned(make(project, "-n", "all"))
+
+
+def test_unchanged_results_do_not_rerun_their_readers(project):
+    """GNU make re-reads a target's time stamp after its rule ran: touching a file 05 reads,
+    without changing anything, re-renders 05, whose results keep their bytes and mtime, so 07
+    and 08 (which read results/05_subgroups.json) do not run."""
+    before = _mtimes(project)
+    os.utime(project / "data" / "subgroup_credibility.csv")
+    result = make(project, "all")
+    assert rendered(result) == {"05_subgroups"}
+    after = _mtimes(project)
+    touched = {k for k in after if after[k] != before.get(k)}
+    assert touched == {"notebooks/05_subgroups.ipynb"}  # only the notebook, which is the stamp
+    assert "[render]" not in make(project, "all").stdout
+
+
+def test_outputs_deleted_by_hand_are_made_again(project):
+    before = digests(project)
+    removed = [
+        "figures/02_etass_overview.png",
+        "tables/02_etass_fragility.csv",
+        "results/06_dosing.json",
+    ]
+    for name in removed:
+        (project / name).unlink()
+    result = make(project, "all")
+    assert rendered(result) == {"02_etass", "06_dosing"}
+    assert digests(project) == before
+
+
+def test_the_outputs_of_each_notebook_are_recorded():
+    import json
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        recorded = json.loads(path.read_text(encoding="utf-8"))["metadata"]["ta1sepsis"]["outputs"]
+        found = sorted(
+            str(p.relative_to(ROOT))
+            for d in ("figures", "tables", "results")
+            for p in (ROOT / d).glob(f"{path.stem}[_.]*")
+        )
+        assert recorded == found, path.name
+
+
+TEMPLATE = """# %% [markdown]
+# # Probe {study_id}
+
+# %% tags=["parameters"]
+trials_file = "data/trials.csv"
+study_id = "etass"
+
+# %%
+import matplotlib.pyplot as plt
+
+from ta1sepsis.data import load_trials
+from ta1sepsis.outputs import Results, output_prefix, project_root, save_table, show_figure
+
+prefix = output_prefix(f"trials/{study_id}")
+trials = load_trials(project_root() / trials_file)
+row = trials[trials.study_id == study_id].iloc[0]
+results = Results(prefix)
+results.add("events_trt", int(row.events_trt), description="events in the treatment arm")
+results.write()
+save_table(trials[trials.study_id == study_id][["study", "events_trt", "n_trt"]], f"{prefix}_row")
+fig, ax = plt.subplots(figsize=(2, 2))
+ax.bar([0, 1], [row.events_trt, row.events_ctl])
+show_figure(fig, f"{prefix}_bars")
+"""
+
+
+def test_a_template_is_rendered_once_per_instance(project):
+    """A throw-away template with two instances: make renders notebooks/trials/<id>.ipynb with
+    its outputs under figures/trials, tables/trials and results/trials; the renderer also takes
+    an instance and --set on the command line."""
+    import json
+
+    (project / "notebooks" / "probe.py").write_text(TEMPLATE, encoding="utf-8")
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "trials_file": {
+                "type": "string",
+                "description": "trials",
+                "x-file": "trials",
+                "default": "data/trials.csv",
+            },
+            "study_id": {"type": "string", "description": "the trial", "default": "etass"},
+        },
+        "required": ["trials_file", "study_id"],
+        "additionalProperties": False,
+        "x-shared": [],
+        "x-reads-results": [],
+        "x-instances": "params/probes.yaml",
+        "x-output-folder": "trials",
+    }
+    (project / "params" / "probe.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    (project / "params" / "probe.yaml").write_text(
+        "trials_file: data/trials.csv\nstudy_id: etass\n", encoding="utf-8"
+    )
+    (project / "params" / "probes.yaml").write_text(
+        "etass: {study_id: etass}\ntests: {study_id: tests}\n", encoding="utf-8"
+    )
+    result = make(project, "all")
+    assert rendered(result) == {"probe[etass]", "probe[tests]"}
+    for study, events in (("etass", 47), ("tests", 127)):
+        got = json.loads((project / "results" / "trials" / f"{study}.json").read_text())
+        assert got["events_trt"]["value"] == events
+        assert (project / "figures" / "trials" / f"{study}_bars.png").is_file()
+        assert (project / "tables" / "trials" / f"{study}_row.csv").is_file()
+        nb = json.loads((project / "notebooks" / "trials" / f"{study}.ipynb").read_text())
+        assert nb["metadata"]["ta1sepsis"]["instance"] == study
+        assert nb["metadata"]["ta1sepsis"]["outputs"] == [
+            f"figures/trials/{study}_bars.png",
+            f"results/trials/{study}.json",
+            f"tables/trials/{study}_row.csv",
+        ]
+    assert "[render]" not in make(project, "all").stdout
+    (project / "figures" / "trials" / "tests_bars.png").unlink()
+    assert rendered(make(project, "all")) == {"probe[tests]"}
+    # by hand: another instance with a parameter set on the command line
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    env["PYTHONPATH"] = str(project / "src")
+    run = subprocess.run(
+        [
+            str(VENV / "bin" / "python"),
+            "-m",
+            "ta1sepsis.render",
+            "probe",
+            "--instance",
+            "huang",
+            "--set",
+            "study_id=huang2009",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    got = json.loads((project / "results" / "trials" / "huang.json").read_text())
+    assert got["events_trt"]["value"] > 0

@@ -10,6 +10,8 @@ together, so a user can fix them in one pass.
 from __future__ import annotations
 
 import csv
+import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,10 +48,21 @@ RowCheck = Callable[[dict], list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class TableSchema:
+    """One table: its columns, unique key and row-level rules.
+
+    ``extra_columns``: columns beyond the schema are kept (as text, unchecked) instead of
+    rejected, so that any of them can be used, e.g. as a ``subgroup_column``.
+    ``description`` and ``foreign_keys`` (column -> (table, column)) document the table in
+    ``data/datapackage.json``; foreign keys are not enforced across files by the loader.
+    """
+
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     row_checks: tuple[RowCheck, ...] = field(default=())
+    extra_columns: bool = False
+    description: str = ""
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -79,18 +92,6 @@ def _events_within_n(row: dict) -> list[tuple[str, str]]:
         if events is not None and n is not None and events > n:
             problems.append((f"events_{arm}", f"{events} events exceed n_{arm} = {n}"))
     return problems
-
-
-def _not_double_zero(row: dict) -> list[tuple[str, str]]:
-    if row["events_trt"] == 0 and row["events_ctl"] == 0:
-        return [
-            (
-                "events_trt",
-                "no events in either arm: the trial carries no information on a risk or odds "
-                "ratio and single-trial analyses are undefined; leave the row out",
-            )
-        ]
-    return []
 
 
 def _ci_ordered(row: dict) -> list[tuple[str, str]]:
@@ -127,7 +128,7 @@ TRIALS = TableSchema(
     columns=(
         Column("study_id", pattern=IDENTIFIER),
         Column("study"),
-        Column("year", "int", minimum=1900, maximum=2100),
+        Column("year", "int", required=False, minimum=1900, maximum=2100),
         Column("outcome", pattern=IDENTIFIER),
         Column("outcome_definition"),
         Column("timepoint_days", "int", required=False, minimum=1),
@@ -146,11 +147,16 @@ TRIALS = TableSchema(
         *PROVENANCE,
     ),
     key=("study_id", "outcome"),
-    row_checks=(_events_within_n, _not_double_zero, _derived_needs_derivation),
+    # Trials with no events in either arm are kept, as metafor keeps them; each analysis decides
+    # what such a trial contributes to its measure (nothing to a risk or odds ratio).
+    row_checks=(_events_within_n, _derived_needs_derivation),
+    extra_columns=True,
+    description="Events and patients per arm, one row per trial and binary outcome.",
 )
 
 ESTIMATES = TableSchema(
     name="published_estimates",
+    description="One published effect estimate, per-arm percentage or bare P value, as printed.",
     columns=(
         Column("estimate_id"),
         Column("study_id"),
@@ -183,6 +189,7 @@ ESTIMATES = TableSchema(
 
 FACTS = TableSchema(
     name="study_facts",
+    description="One single number about a study: design, sample-size plan, patient flow, dosing, baseline, pharmacokinetics.",
     columns=(
         Column("fact_id"),
         Column("study_id"),
@@ -210,6 +217,7 @@ ICEMAN_RESPONSES = (
 
 CREDIBILITY = TableSchema(
     name="subgroup_credibility",
+    description="One ICEMAN item for one subgroup claim, with the fact or judgement behind the answer.",
     columns=(
         Column("claim_id", pattern=IDENTIFIER),
         Column("claim"),
@@ -225,6 +233,7 @@ CREDIBILITY = TableSchema(
 
 MECHANISM = TableSchema(
     name="mechanism_steps",
+    description="One step of the proposed mechanism (an edge of the pathway graph) with the review's reference.",
     columns=(
         Column("step_id", pattern=IDENTIFIER),
         Column("from_node"),
@@ -242,6 +251,7 @@ MECHANISM = TableSchema(
 
 PEPTIDE = TableSchema(
     name="peptide",
+    description="One text fact about the molecule (its sequence).",
     columns=(Column("fact_id"), Column("item"), Column("text"), *PROVENANCE),
     key=("fact_id",),
     row_checks=(_derived_needs_derivation,),
@@ -249,6 +259,7 @@ PEPTIDE = TableSchema(
 
 CLAIMS = TableSchema(
     name="claims",
+    description="One quantitative (or contradicted qualitative) claim of the review and how it is checked.",
     columns=(
         Column("claim_id", pattern=IDENTIFIER),
         Column("section"),
@@ -293,6 +304,8 @@ def _parse(text: str, column: Column) -> tuple[object, str | None]:
     except ValueError:
         what = "a whole number" if column.kind == "int" else "a number"
         return None, f"{text!r} is not {what}"
+    if not math.isfinite(number):
+        return None, f"{text!r} is not a finite number (nan and inf are not allowed)"
     if column.kind == "int":
         if not number.is_integer():
             return None, f"{text!r} is not a whole number"
@@ -316,7 +329,8 @@ def load_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     shown = _display(path)
     if not path.is_file():
         raise DataError(f"{shown}: file not found (expected the {schema.name} table)")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    text = _decode(path.read_bytes(), shown)
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -325,12 +339,18 @@ def load_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
         header = [h.strip() for h in header]
         missing = [c for c in schema.column_names if c not in header]
         unknown = [c for c in header if c not in schema.column_names]
-        if missing or unknown:
+        repeated = sorted({c for c in header if header.count(c) > 1})
+        reserved = [c for c in unknown if c == "line" or c.endswith("_text")]
+        if missing or (unknown and not schema.extra_columns) or repeated or reserved:
             parts = []
             if missing:
                 parts.append(f"missing column(s): {', '.join(missing)}")
-            if unknown:
+            if unknown and not schema.extra_columns:
                 parts.append(f"unknown column(s): {', '.join(unknown)}")
+            if repeated:
+                parts.append(f"column(s) named twice: {', '.join(repeated)}")
+            if reserved:
+                parts.append(f"reserved column name(s): {', '.join(reserved)}")
             raise DataError(f"{shown}, line 1 (header): " + "; ".join(parts))
         rows, problems = [], []
         seen: dict[tuple, int] = {}
@@ -354,6 +374,8 @@ def load_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
                 row[column.name] = value if column.kind != "text" else (value or "")
                 if column.kind != "text":
                     row[f"{column.name}_text"] = raw[column.name]
+            for name in unknown:  # extra columns, passed through as text
+                row[name] = raw[name]
             if not ok:
                 continue
             for check in schema.row_checks:
@@ -379,6 +401,28 @@ def load_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     if not rows:
         raise DataError(f"{shown}: the header is there but there are no data rows")
     return pd.DataFrame(rows)
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    """The file's text; a clear error naming the line if it is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line = raw[:start].count(b"\n") + 1
+        position = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            guess = "; it looks like UTF-16"
+        else:
+            try:
+                raw.decode("cp1252")
+                guess = "; it looks like Windows-1252 or Latin-1 (a spreadsheet's default export)"
+            except UnicodeDecodeError:
+                guess = ""
+        raise DataError(
+            f"{shown}, line {line}: not UTF-8 text: byte 0x{raw[start]:02x} at character "
+            f"{position} ({error.reason}){guess}; save the file as UTF-8 (CSV UTF-8)"
+        ) from None
 
 
 def _default(name: str) -> Path:
@@ -449,8 +493,24 @@ FILE_PARAMETERS = {
 }
 
 
-def check_data_files(parameters: dict, root: Path) -> None:
-    """Validate every data file a notebook's parameters name (raises DataError)."""
-    for name, loader in FILE_PARAMETERS.items():
-        if parameters.get(name):
-            loader(root / parameters[name])
+def check_data_files(parameters: dict, root: Path, tables: dict[str, str] | None = None) -> None:
+    """Validate every data file a notebook's parameters name (raises DataError).
+
+    Parameters
+    ----------
+    parameters : dict
+        The notebook's validated parameters.
+    root : Path
+        Project root; file parameters are relative to it.
+    tables : dict of str to str, optional
+        Parameter name -> table schema name (the ``x-file`` keyword of the parameter schema).
+        Default: :data:`FILE_PARAMETERS`.
+    """
+    if tables is None:
+        for name, loader in FILE_PARAMETERS.items():
+            if parameters.get(name):
+                loader(root / parameters[name])
+        return
+    for name, table in tables.items():
+        if parameters.get(name) and table in SCHEMAS:
+            load_table(root / parameters[name], SCHEMAS[table])

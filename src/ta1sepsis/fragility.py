@@ -11,8 +11,23 @@
   (fewer events in the arm with fewer events, or more events in the other arm) are searched and
   the smaller count is reported with the arm it applies to.
 
-Fisher's exact test is the test Walsh et al. used; the search is exhaustive (no shortcuts), so a
-result is the exact minimal count for the stated procedure.
+Fisher's exact test is the test Walsh et al. used. The result is the exact minimal count for the
+stated procedure (the first step of the one-at-a-time walk that crosses alpha), found by bisection
+in O(log n) Fisher tests instead of walking step by step, so that tables with very large counts
+(1e9 patients) finish at once:
+
+* Reverse fragility: each walk moves the table away from no difference, and the two-sided Fisher
+  P only falls along it; once P < alpha it stays so, and bisection between the start and the
+  end of the walk finds the first such step.
+* Fragility: the walk moves the arm with fewer events towards the other arm's risk. P rises
+  until the two risks meet (the balance step ``b``) and falls beyond it; the first step with
+  P >= alpha, if there is one, lies at or before ``b + 1`` and bisection on ``1..b+1`` finds it
+  (when neither ``b`` nor ``b + 1`` reaches alpha, P falls afterwards and no step does).
+
+These monotonicity properties are what the search relies on; they were checked by comparing the
+bisection with the exhaustive walk on every table with up to 20 patients per arm at alpha 0.01,
+0.05 and 0.1 (260,838 walks, no difference), and ``tests/test_fragility.py`` repeats the
+comparison on every table with up to 7 patients per arm and on random tables up to 120 per arm.
 """
 
 from __future__ import annotations
@@ -40,16 +55,45 @@ def _switch(t: TwoByTwo, arm: str, step: int) -> TwoByTwo | None:
     return TwoByTwo(t.events_trt, t.n_trt, events, t.n_ctl) if 0 <= events <= t.n_ctl else None
 
 
+def _limit(t: TwoByTwo, arm: str, direction: int) -> int:
+    """The number of steps the walk can take before an arm runs out of patients or events."""
+    events, n = (t.events_trt, t.n_trt) if arm == "trt" else (t.events_ctl, t.n_ctl)
+    return n - events if direction > 0 else events
+
+
+def _first_step(t: TwoByTwo, arm: str, direction: int, until, lo: int, hi: int):
+    """Smallest step in ``lo+1..hi`` at which ``until(P)`` holds, given that it holds at ``hi``,
+    not at ``lo`` (or ``lo == 0``), and stays so from its first step up to ``hi``."""
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if until(fisher_exact(_switch(t, arm, direction * mid)).p_value):
+            hi = mid
+        else:
+            lo = mid
+    moved = _switch(t, arm, direction * hi)
+    return hi, moved, fisher_exact(moved).p_value
+
+
 def _walk(t: TwoByTwo, arm: str, direction: int, until) -> tuple[int, TwoByTwo, float] | None:
-    steps = 0
-    while True:
-        steps += 1
-        moved = _switch(t, arm, direction * steps)
-        if moved is None:
-            return None
-        p = fisher_exact(moved).p_value
-        if until(p):
-            return steps, moved, p
+    """First step of the one-at-a-time walk at which ``until(P)`` holds (None: no step does)."""
+    limit = _limit(t, arm, direction)
+    if limit < 1:
+        return None
+
+    def holds(step: int) -> bool:
+        return until(fisher_exact(_switch(t, arm, direction * step)).p_value)
+
+    events, n = (t.events_trt, t.n_trt) if arm == "trt" else (t.events_ctl, t.n_ctl)
+    other_events, other_n = (t.events_ctl, t.n_ctl) if arm == "trt" else (t.events_trt, t.n_trt)
+    # the balance step: the first at which this arm's risk reaches the other arm's
+    gap = direction * (other_events * n - events * other_n)  # (other risk - risk) x n x other_n
+    if gap <= 0:  # moving away from no difference: P only falls along the walk
+        return _first_step(t, arm, direction, until, 0, limit) if holds(limit) else None
+    balance = min(-(-gap // other_n), limit)  # ceil(gap / other_n) steps
+    for end in (balance, min(balance + 1, limit)):
+        if holds(end):
+            return _first_step(t, arm, direction, until, 0, end)
+    return None
 
 
 _ARM_LABEL = {"trt": "Tα1", "ctl": "control"}
