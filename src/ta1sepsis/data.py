@@ -257,29 +257,111 @@ PEPTIDE = TableSchema(
     row_checks=(_derived_needs_derivation,),
 )
 
-CLAIMS = TableSchema(
-    name="claims",
-    description="One quantitative (or contradicted qualitative) claim of the review and how it is checked.",
-    columns=(
-        Column("claim_id", pattern=IDENTIFIER),
-        Column("section"),
-        Column("paraphrase"),
-        Column("article_citation"),
-        Column("stated"),
-        Column("reference", pattern=r"(result|estimate|fact|trial|derived|missing):.+"),
-        Column("scale", "float", required=False),
-        Column("complement", "float", required=False),
-        Column(
-            "rule", choices=("rounding", "bound", "interval", "contradicted", "not_reproducible")
-        ),
-        Column("explanation", required=False),
-        *PROVENANCE,
-    ),
-    key=("claim_id",),
-    row_checks=(_derived_needs_derivation,),
+FLAGS = ("read", "derived", "judgement")
+SOURCED = (
+    Column("source"),
+    Column("url"),
+    Column("location"),
+    Column("notes", required=False),
 )
 
-SCHEMAS = {s.name: s for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE, CLAIMS)}
+
+def _value_or_text(row: dict) -> list[tuple[str, str]]:
+    if row["value"] is None and not row["text"]:
+        return [("value", "a fact needs a value or a text")]
+    return []
+
+
+METHOD_FACTS = TableSchema(
+    name="method_facts",
+    columns=(
+        Column("fact_id", pattern=IDENTIFIER),
+        Column(
+            "topic",
+            choices=(
+                "mcid",
+                "heterogeneity_prior",
+                "grade",
+                "regression_to_mean",
+                "pharmacology",
+                "tsa",
+            ),
+        ),
+        Column("item"),
+        Column("value", "float", required=False),
+        Column("text", required=False),
+        Column("unit", required=False),
+        Column("value_flag", choices=("read", "derived")),
+        Column("derivation", required=False),
+        *SOURCED,
+    ),
+    key=("fact_id",),
+    row_checks=(_value_or_text, _derived_needs_derivation),
+)
+
+
+def _location_unless_not_asked(row: dict) -> list[tuple[str, str]]:
+    if not row["location"] and row["answer"] != "NA":
+        return [
+            (
+                "location",
+                "a sourced answer needs its location (only a question not asked, NA, may omit it)",
+            )
+        ]
+    return []
+
+
+RISK_OF_BIAS = TableSchema(
+    name="risk_of_bias",
+    columns=(
+        Column("assessment_id", pattern=IDENTIFIER),
+        Column("study_id", pattern=IDENTIFIER),
+        Column("outcome"),
+        Column("domain", choices=("D1", "D2", "D3", "D4", "D5", "review")),
+        Column("domain_name"),
+        Column("signalling_question"),
+        Column("fact", required=False),
+        Column("answer", required=False, choices=("Y", "PY", "PN", "N", "NI", "NA")),
+        Column("judgement", required=False, choices=("low", "some concerns", "high")),
+        Column("value_flag", choices=("read", "judgement")),
+        Column("rationale", required=False),
+        Column("source"),
+        Column("url"),
+        Column("location", required=False),
+        Column("notes", required=False),
+    ),
+    key=("assessment_id", "domain", "signalling_question"),
+    row_checks=(_location_unless_not_asked,),
+)
+
+GRADE_JUDGEMENTS = TableSchema(
+    name="grade_judgements",
+    columns=(
+        Column("outcome_id", pattern=IDENTIFIER),
+        Column(
+            "domain",
+            choices=(
+                "risk_of_bias",
+                "inconsistency",
+                "indirectness",
+                "imprecision",
+                "publication_bias",
+            ),
+        ),
+        Column("rating", choices=("not serious", "serious", "very serious")),
+        Column("rationale"),
+        Column("value_flag", choices=("judgement",)),
+        Column("criterion"),
+        *SOURCED,
+    ),
+    key=("outcome_id", "domain"),
+)
+
+
+SCHEMAS = {
+    s.name: s
+    for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE, METHOD_FACTS, RISK_OF_BIAS, GRADE_JUDGEMENTS)
+}
 
 
 def _display(path: Path) -> str:
@@ -459,11 +541,6 @@ def load_peptide(path: str | Path | None = None) -> pd.DataFrame:
     return load_table(path or _default("peptide"), PEPTIDE)
 
 
-def load_claims(path: str | Path | None = None) -> pd.DataFrame:
-    """``data/claims.csv``: the review's quantitative claims and how each is checked."""
-    return load_table(path or _default("claims"), CLAIMS)
-
-
 def select_one(frame: pd.DataFrame, table: str, **where) -> pd.Series:
     """The single row matching ``where``; a clear error if there is none or several."""
     mask = pd.Series(True, index=frame.index)
@@ -489,7 +566,6 @@ FILE_PARAMETERS = {
     "credibility_file": load_credibility,
     "mechanism_file": load_mechanism,
     "peptide_file": load_peptide,
-    "claims_file": load_claims,
 }
 
 
@@ -514,3 +590,10 @@ def check_data_files(parameters: dict, root: Path, tables: dict[str, str] | None
     for name, table in tables.items():
         if parameters.get(name) and table in SCHEMAS:
             load_table(root / parameters[name], SCHEMAS[table])
+
+
+# The claims ledger's tables are defined with the ledger (ta1sepsis.claims) and registered here, so
+# that the renderer validates them and the data package describes them like every other table.
+from .claims import CLAIM_FACTS_SCHEMA, CLAIMS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA  # noqa: E402
+
+SCHEMAS.update({s.name: s for s in (CLAIMS_SCHEMA, CLAIM_FACTS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA)})
