@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ta1sepsis.data import SCHEMAS, DataError, load_table
+from ta1sepsis.data import DataError, load_table, table_schemas
+
+SCHEMAS = table_schemas()
 from ta1sepsis.datapackage import FILES, text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -588,12 +588,19 @@ def check_data_files(parameters: dict, root: Path, tables: dict[str, str] | None
                 loader(root / parameters[name])
         return
     for name, table in tables.items():
-        if parameters.get(name) and table in SCHEMAS:
-            load_table(root / parameters[name], SCHEMAS[table])
+        schemas = table_schemas()
+        if parameters.get(name) and table in schemas:
+            load_table(root / parameters[name], schemas[table])
 
 
-# The claims ledger's tables are defined with the ledger (ta1sepsis.claims) and registered here, so
-# that the renderer validates them and the data package describes them like every other table.
-from .claims import CLAIM_FACTS_SCHEMA, CLAIMS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA  # noqa: E402
 
-SCHEMAS.update({s.name: s for s in (CLAIMS_SCHEMA, CLAIM_FACTS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA)})
+def table_schemas() -> dict[str, TableSchema]:
+    """Every data table's schema by name: the ones defined here and the claims ledger's, which
+    are defined with the ledger (:mod:`ta1sepsis.claims`, imported here on first use because it
+    imports this module)."""
+    from .claims import CLAIM_FACTS_SCHEMA, CLAIMS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA
+
+    return {
+        **SCHEMAS,
+        **{s.name: s for s in (CLAIMS_SCHEMA, CLAIM_FACTS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA)},
+    }

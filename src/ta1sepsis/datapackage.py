@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .data import SCHEMAS, Column, TableSchema
+from .data import Column, TableSchema, table_schemas
 from .outputs import project_root
 
 FILES = {
@@ -31,7 +31,13 @@ FILES = {
     "subgroup_credibility": "subgroup_credibility.csv",
     "mechanism_steps": "mechanism_steps.csv",
     "peptide": "peptide.csv",
+    "method_facts": "method_facts.csv",
+    "risk_of_bias": "risk_of_bias.csv",
+    "grade_judgements": "grade_judgements.csv",
     "claims": "claims.csv",
+    "claim_facts": "claim_facts.csv",
+    "claims_not_claims": "claims_not_claims.csv",
+    "claims_omissions": "claims_omissions.csv",
 }
 TYPES = {"text": "string", "int": "integer", "float": "number"}
 ROW_RULES = (
@@ -122,7 +128,7 @@ def descriptor() -> dict:
                 "path": "README.md",
             }
         ],
-        "resources": [resource(SCHEMAS[name]) for name in FILES],
+        "resources": [resource(table_schemas()[name]) for name in FILES],
     }
 
 
