@@ -1,5 +1,6 @@
 """Two-by-two statistics against R (prop.test, chisq.test, fisher.test, metafor::escalc) and
-against hand calculations written out here or in ../shared/sources/trials.md (D12-D16)."""
+against hand calculations written out here (the ETASS consistency checks D12-D16 of
+data/published_estimates.csv among them)."""
 
 import math
 
@@ -96,7 +97,7 @@ def test_tests_hand_calculation_d2_d3_d4():
     rd99 = risk_difference(t, level=0.99)
     assert [round(100 * x, 2) for x in (rd99.lower, rd99.upper)] == [-7.35, 5.95]
     assert round(chi_square(t).p_value, 2) == 0.79
-    # OR by hand (meta_analyses.md section 6): (127*415)/(415*132) = 0.962 (0.728-1.272)
+    # OR by hand: (127*415)/(415*132) = 0.962 (0.728-1.272)
     orr = odds_ratio(t)
     assert (round(orr.estimate, 3), round(orr.lower, 3), round(orr.upper, 3)) == (
         0.962,

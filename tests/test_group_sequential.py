@@ -1,5 +1,5 @@
 """Lan-DeMets O'Brien-Fleming boundaries against rpact 3.3.4 (tests/reference/meta.R) and the
-closed-form first look written out in ../shared/sources/bayesian_priors.md section 3.1."""
+closed-form first look, written out in test_first_look_by_hand."""
 
 import numpy as np
 import pytest
@@ -35,7 +35,7 @@ def test_beta_spending_futility_matches_rpact(rates):
 
 def test_first_look_by_hand():
     # alpha' = 0.025: z_{1-0.0125} = 2.2414; t = 0.25: alpha* = 2 - 2 Phi(2.2414 / 0.5)
-    # = 7.367e-6, z = 4.3326 (dossier); t = 0.1: alpha* = 1.361e-12, z = 6.9914
+    # = 7.367e-6, z = 4.3326; t = 0.1: alpha* = 1.361e-12, z = 6.9914
     z = stats.norm.ppf(1 - 0.0125)
     assert round(z, 4) == 2.2414
     spent = 2 - 2 * stats.norm.cdf(z / 0.5)

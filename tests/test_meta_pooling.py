@@ -113,8 +113,8 @@ def test_peto(name):
         close(got, ref[exp], 1e-6)
 
 
-def test_two_trial_pool_matches_dossier_hand_calculation():
-    """meta_analyses.md section 6: ETASS + TESTS, OR scale. IV fixed 0.864 (0.681-1.095);
+def test_two_trial_pool_matches_a_hand_calculation():
+    """A hand calculation of ETASS + TESTS, OR scale. IV fixed 0.864 (0.681-1.095);
     MH 0.864 (0.681-1.094); Q 2.07, I^2 about 52%; DL tau^2 about 0.039, OR 0.826 (0.569-1.199)."""
     data = dataset("etass_tests")
     eff = study_effects(data, "OR")

@@ -1,4 +1,5 @@
-"""Peptide facts against the hand calculation written out in ../shared/sources/pharmacology.md."""
+"""Peptide facts against hand calculations written out in the tests (residue counts and
+masses)."""
 
 import pytest
 

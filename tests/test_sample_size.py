@@ -1,4 +1,4 @@
-"""Sample size and power for two proportions: hand calculation (trials.md D20) and R's
+"""Sample size and power for two proportions: hand calculation (the ETASS sample-size check D20, written out in the test) and R's
 power.prop.test (pinned in reference/two_by_two.json)."""
 
 import math
