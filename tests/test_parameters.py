@@ -51,7 +51,7 @@ def test_schemas_are_valid_json_schema_and_named_by_their_yaml(name):
 
 def test_shared_parameters_are_in_one_place():
     shared = yaml.safe_load((ROOT / "params" / "shared.yaml").read_text(encoding="utf-8"))
-    assert shared == {"mcid_relative_reduction": 0.15, "mcid_absolute_reduction": 0.02}
+    assert shared == {"mcid_relative_reduction": 0.15, "mcid_absolute_reduction": 0.035}
     for name in NOTEBOOKS:
         own = yaml.safe_load((ROOT / "params" / f"{name}.yaml").read_text(encoding="utf-8"))
         assert not set(own) & set(shared), f"params/{name}.yaml sets a shared parameter"
@@ -90,14 +90,14 @@ def test_wrong_type_and_range_are_named(tmp_path):
     text = base_text().replace("alpha: 0.05", "alpha: five percent")
     assert problems("02_etass", write(tmp_path, text)) == [
         "p.yaml: parameter 'alpha' = 'five percent' must be a number "
-        "(two-sided significance level for tests and fragility, a proportion)"
+        "(two-sided significance level for tests, fragility and power)"
     ]
     text = base_text().replace("alpha: 0.05", "alpha: 1.5")
     assert problems("02_etass", write(tmp_path, text)) == [
         "p.yaml: parameter 'alpha' = 1.5 is more than the maximum 0.2 "
-        "(two-sided significance level for tests and fragility, a proportion)"
+        "(two-sided significance level for tests, fragility and power)"
     ]
-    text = base_text().replace("power: 0.80", "power: true")
+    text = base_text().replace("power: 0.8", "power: true")
     assert (
         "parameter 'power' = true must be a number"
         in problems("02_etass", write(tmp_path, text))[0]
@@ -108,7 +108,7 @@ def test_three_mistakes_are_reported_in_one_run(tmp_path):
     text = (
         base_text()
         .replace("alpha: 0.05", "alpha: 1.5")
-        .replace("confidence: 0.95", "confidence: ninety")
+        .replace("power: 0.8", "power: ninety")
         .replace("data/trials.csv", "data/no_such_file.csv")
     )
     path = write(tmp_path, text)
@@ -119,7 +119,7 @@ def test_three_mistakes_are_reported_in_one_run(tmp_path):
     assert len(caught.value.problems) == 3
     for part in (
         "p.yaml: parameter 'alpha' = 1.5 is more than the maximum 0.2",
-        "p.yaml: parameter 'confidence' = 'ninety' must be a number",
+        "p.yaml: parameter 'power' = 'ninety' must be a number",
         "p.yaml: parameter 'trials_file' = 'data/no_such_file.csv': file not found",
     ):
         assert part in message
@@ -127,12 +127,12 @@ def test_three_mistakes_are_reported_in_one_run(tmp_path):
 
 def test_missing_file_invalid_yaml_and_missing_parameter(tmp_path):
     with pytest.raises(ParameterError, match=r"line 2: invalid YAML"):
-        load_parameters("02_etass", write(tmp_path, "alpha: 0.05\n  confidence: [0.9\n"))
+        load_parameters("02_etass", write(tmp_path, "alpha: 0.05\n  power: [0.9\n"))
     with pytest.raises(ParameterError, match="parameter file not found"):
         load_parameters("02_etass", tmp_path / "absent.yaml")
     lines = problems("02_etass", write(tmp_path, yaml.safe_dump({"alpha": 0.05})))
     assert "p.yaml: missing parameter 'power' for 02_etass (target power" in "\n".join(lines)
-    assert len(lines) == 6  # every missing one
+    assert len(lines) == 5  # every missing one
 
 
 def test_duplicate_keys_are_refused_with_their_lines(tmp_path):
@@ -148,23 +148,23 @@ def test_duplicate_keys_are_refused_with_their_lines(tmp_path):
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN"])
 def test_non_finite_numbers_are_refused(tmp_path, value):
-    text = base_text().replace("confidence: 0.95", f"confidence: {value}")
-    (line,) = problems("02_etass", write(tmp_path, text))
+    text = base_text("04_tests").replace("confidence: 0.95", f"confidence: {value}")
+    (line,) = problems("04_tests", write(tmp_path, text))
     assert line.startswith("p.yaml: parameter 'confidence' = ")
     assert "is not a finite number (nan and inf are not allowed)" in line
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])
 def test_nan_and_inf_spelled_as_words_are_not_numbers(tmp_path, value):
-    text = base_text().replace("confidence: 0.95", f"confidence: {value}")
-    (line,) = problems("02_etass", write(tmp_path, text))
+    text = base_text("04_tests").replace("confidence: 0.95", f"confidence: {value}")
+    (line,) = problems("04_tests", write(tmp_path, text))
     assert (
         f"parameter 'confidence' = '{value}' must be a number; nan and inf are not allowed" in line
     )
 
 
 def test_non_finite_inside_a_list(tmp_path):
-    text = base_text("06_dosing").replace("- 12.0", "- .nan")
+    text = base_text("06_dosing").replace("[12.0, 24.0]", "[.nan, 24.0]")
     (line,) = problems("06_dosing", write(tmp_path, text))
     assert line.startswith("p.yaml: parameter 'intervals_h' item 1 = .nan is not a finite number")
 
@@ -180,9 +180,7 @@ def test_non_finite_inside_a_list(tmp_path):
     ],
 )
 def test_group_sequential_looks(tmp_path, looks, message):
-    text = base_text("07_next_trial").replace(
-        "looks:\n- 0.3333\n- 0.6667\n- 1.0", f"looks: {looks}"
-    )
+    text = base_text("07_next_trial").replace("looks: [0.3333, 0.6667, 1.0]", f"looks: {looks}")
     assert text != base_text("07_next_trial")
     (line,) = problems("07_next_trial", write(tmp_path, text))
     assert line.startswith("p.yaml: parameter 'looks'") and message in line, line
@@ -191,13 +189,13 @@ def test_group_sequential_looks(tmp_path, looks, message):
 @pytest.mark.parametrize(
     "name, old, new, parameter",
     [
-        ("06_dosing", "intervals_h:\n- 12.0\n- 24.0", "intervals_h: []", "intervals_h"),
-        ("04_tests", "tau_scales: [0.5, 1.0]", "tau_scales: []", "tau_scales"),
+        ("06_dosing", "intervals_h: [12.0, 24.0]", "intervals_h: []", "intervals_h"),
+        ("03_meta_analyses", "tau_scales: [0.5, 1.0]", "tau_scales: []", "tau_scales"),
         (
             "04_tests",
-            "benefit_thresholds: [0.9, 0.8]",
-            "benefit_thresholds: []",
-            "benefit_thresholds",
+            "absolute_benefits: [0.01, 0.02, 0.05]",
+            "absolute_benefits: []",
+            "absolute_benefits",
         ),
     ],
 )
@@ -220,7 +218,7 @@ def test_a_shared_name_in_a_notebook_file_is_refused(tmp_path):
 @pytest.fixture
 def project_with_shared(tmp_path, monkeypatch):
     """A copy of params/ and data/ with a throw-away notebook schema that takes both shared
-    parameters (no committed notebook takes one yet)."""
+    parameters."""
     root = tmp_path / "project"
     shutil.copytree(ROOT / "params", root / "params")
     shutil.copytree(ROOT / "data", root / "data")
@@ -256,7 +254,7 @@ def test_shared_parameters_are_merged_in(project_with_shared):
         "trials_file": "data/trials.csv",
         "weight": 2.0,
         "mcid_relative_reduction": 0.15,
-        "mcid_absolute_reduction": 0.02,
+        "mcid_absolute_reduction": 0.035,
     }
     assert set(describe("99_probe")) == set(values)
     assert "assumption" in describe("99_probe")["mcid_relative_reduction"]
@@ -265,7 +263,7 @@ def test_shared_parameters_are_merged_in(project_with_shared):
 def test_shared_problems_name_params_shared_yaml(project_with_shared):
     shared = project_with_shared / "params" / "shared.yaml"
     shared.write_text(
-        shared.read_text(encoding="utf-8").replace("0.15", "1.5").replace("0.02", ".nan"),
+        shared.read_text(encoding="utf-8").replace("0.15", "1.5").replace("0.035", ".nan"),
         encoding="utf-8",
     )
     with pytest.raises(ParameterError) as caught:
@@ -276,7 +274,8 @@ def test_shared_problems_name_params_shared_yaml(project_with_shared):
             "number (nan and inf are not allowed)",
             "params/shared.yaml: parameter 'mcid_relative_reduction' = 1.5 is more than the "
             "maximum 0.9 (minimal clinically important relative reduction in 28-day mortality, "
-            "a proportion; an assumption, not a sourced fact)",
+            "a proportion; an assumption, not a sourced fact; rationale and sources: "
+            "data/method_facts.csv (topic mcid))",
         ]
     )
 
