@@ -19,7 +19,12 @@ from scipy import stats
 
 from conftest import REFERENCE, load_reference
 from ta1sepsis.data import load_trials
-from ta1sepsis.group_sequential import design_with_futility, efficacy_boundaries, obf_spending
+from ta1sepsis.group_sequential import (
+    design_with_futility,
+    efficacy_boundaries,
+    efficacy_curve,
+    obf_spending,
+)
 from ta1sepsis.meta_effects import study_effects
 from ta1sepsis.meta_pooling import (
     common_effect_iv,
@@ -107,19 +112,7 @@ def test_trials_file_has_the_metafor_rows(name):
     assert frame["study_id"].is_unique
 
 
-def _load_marks(name):
-    rows = REF["rows"][name]
-    reasons = []
-    if not rows["has_year"]:
-        reasons.append("data.TRIALS requires a year, which metadat does not give for this set")
-    if rows["double_zero"]:
-        reasons.append(
-            "data.TRIALS rejects a trial with no events in either arm, which metafor keeps"
-        )
-    return [pytest.mark.xfail(strict=True, reason="; ".join(reasons))] if reasons else []
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_load_marks(n), id=n) for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_trials_file_loads_with_the_project_loader(name):
     """'Any trials file works': the validated loader the notebooks use accepts the file."""
     loaded = load_trials(REFERENCE / "datasets" / f"{name}_trials.csv")
@@ -582,6 +575,20 @@ def test_boundary_at_intermediate_fractions(key):
             if math.isinf(as_float(r))
             else (g == pytest.approx(r, abs=TOL))
         )
+
+
+@pytest.mark.parametrize("key", list(CURVES))
+def test_efficacy_curve_is_rpacts_boundary_at_each_fraction(key):
+    """The curve drawn in the TSA plot (group_sequential.efficacy_curve, evaluated on the whole
+    grid at once with the real looks ``earlier``) is rpact's boundary of looks (earlier, t, 1)
+    at t, point by point."""
+    c = CURVES[key]
+    got = efficacy_curve(list(c["earlier"]), c["t"], 0.025)
+    for t, g, ref in zip(c["t"], got, c["boundary_at_t"], strict=True):
+        close(g, as_float(ref), TOL, f"t = {t}")  # 1e-6 absolute or relative
+    # at the final look the curve is the design's last boundary
+    final = efficacy_boundaries([*c["earlier"], 1.0], 0.025)[-1]
+    assert efficacy_curve(list(c["earlier"]), [1.0], 0.025)[0] == pytest.approx(final, abs=1e-9)
 
 
 TWO = REF["rpact"]["etass_tests"]

@@ -223,3 +223,31 @@ def test_effects_table_and_excluded_effects():
     assert excluded_effects(0.78, 1.16) == pytest.approx(
         {"rrr_excluded_above": 0.22, "rri_excluded_above": 0.16}
     )
+
+
+def test_boundary_curves_before_the_first_look_by_hand():
+    """Before the first real look nothing has been spent, so a look at t has the closed forms
+    (Lan & DeMets O'Brien-Fleming-type spending, one-sided alpha, beta):
+    spent_alpha(t) = 2 - 2 Phi(z_{1-alpha/2} / sqrt t)  ->  efficacy c(t) = Phi^-1(1 - spent_alpha(t));
+    spent_beta(t) likewise, and with Z_t ~ N(drift sqrt t, 1) under the alternative the futility
+    bound solves P(Z_t < b) = spent_beta(t): b(t) = drift sqrt t + Phi^-1(spent_beta(t))."""
+    from ta1sepsis.group_sequential import efficacy_curve, futility_curve
+
+    alpha, beta = 0.025, 0.1
+    design = design_with_futility([0.5, 1.0], alpha, beta)
+    grid = np.array([0.2, 0.3, 0.45])
+
+    def spent(t, level):
+        return 2 - 2 * stats.norm.cdf(stats.norm.ppf(1 - level / 2) / np.sqrt(t))
+
+    np.testing.assert_allclose(
+        efficacy_curve([0.5, 1.0], grid, alpha), stats.norm.isf(spent(grid, alpha)), atol=1e-9
+    )
+    np.testing.assert_allclose(
+        futility_curve(design, grid),
+        design.drift * np.sqrt(grid) + stats.norm.ppf(spent(grid, beta)),
+        atol=1e-9,
+    )
+    # at the real looks the curves are the design's boundaries
+    np.testing.assert_allclose(efficacy_curve([0.5, 1.0], [0.5, 1.0], alpha), design.efficacy)
+    np.testing.assert_allclose(futility_curve(design, [0.5, 1.0]), design.futility, atol=1e-7)
