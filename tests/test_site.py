@@ -116,7 +116,10 @@ def test_build_is_deterministic_and_offline(pages, tmp_path):
             for element in soup.find_all(tag):
                 value = element.get(attr) or ""
                 assert not value.startswith(EXTERNAL), f"{page.name}: external {tag} {value}"
-        assert not soup.find_all("script"), f"{page.name}: a script (the site needs none)"
+        # the one script is the claims ledger's filter, inline (nothing is fetched)
+        scripts = soup.find_all("script")
+        assert all(not s.get("src") for s in scripts), f"{page.name}: a script file"
+        assert not scripts or page.name == "08_claims.html", f"{page.name}: a script"
         styles = " ".join(s.get_text() for s in soup.find_all("style"))
         for needle in ("@import", "url(http", "url(//", "@font-face"):
             assert needle not in styles, f"{page.name}: {needle} in a stylesheet"
@@ -421,7 +424,9 @@ const toc = document.querySelectorAll('nav.toc a[href^="#"]');
 if (toc.length === 0) problems.push('no table of contents');
 for (const a of document.querySelectorAll('a[href^="#"]')) {
   const id = decodeURIComponent(a.getAttribute('href').slice(1));
-  if (id && !document.getElementById(id)) problems.push('broken anchor ' + a.getAttribute('href'));
+  // nbconvert percent-encodes non-ASCII heading ids; a browser matches the raw fragment first
+  const raw = a.getAttribute('href').slice(1);
+  if (id && !document.getElementById(id) && !document.getElementById(raw)) problems.push('broken anchor ' + a.getAttribute('href'));
 }
 for (const el of document.querySelectorAll('script[src], link[href], img[src], iframe[src], source[src]')) {
   const url = el.getAttribute('src') || el.getAttribute('href');
@@ -481,3 +486,50 @@ def test_every_page_renders_cleanly_in_chromium(pages, browser):
     assert not report, "\n" + "\n".join(
         f"{name}:\n  " + "\n  ".join(items) for name, items in report.items()
     )
+
+
+def test_notebook_links_become_page_links_and_the_ledger_has_both_axes(project):
+    """A notebook's link to another notebook (``trials/etass.ipynb``) points at its page on the
+    site; the index summarises the ledger as claims by how they were checked and what was
+    found, with row and column totals that add up."""
+    nb = _notebook("Synthesis: what holds", {})
+    nb.cells.append(
+        new_markdown_cell(
+            "See [the ETASS report](trials/etass.ipynb), [a section](02_etass.ipynb#A-sub-section) "
+            "and [the web](https://example.org/x.ipynb)."
+        )
+    )
+    nbformat.write(nb, project / "notebooks" / "09_synthesis.ipynb")
+    nbformat.write(_notebook("Claims: ledger", {}), project / "notebooks" / "08_claims.ipynb")
+    table = {
+        "looked up": {"holds": 5, "differs": 0, "not assessed": 0},
+        "recomputed": {"holds": 2, "differs": 1, "not assessed": 0},
+        "not checkable": {"holds": 0, "differs": 0, "not assessed": 3},
+    }
+    results = {
+        "claims.method_by_verdict": {"value": table, "description": ""},
+        "claims.sentences": {"value": 20, "description": ""},
+        "claims.not_claims": {"value": 9, "description": ""},
+        "claims.omissions": {"value": 2, "description": ""},
+        "claims.total": {"value": 11, "description": ""},
+    }
+    (project / "results" / "08_claims.json").write_text(json.dumps(results), encoding="utf-8")
+    out = project / "site"
+    site.build(project, out)
+    page = _soup(out / "09_synthesis.html")
+    hrefs = [a["href"] for a in page.select("div.jp-RenderedMarkdown a, .jp-MarkdownOutput a")]
+    assert "trials/etass.html" in hrefs and "02_etass.html#A-sub-section" in hrefs
+    assert "https://example.org/x.ipynb" in hrefs  # not a notebook of the site: left alone
+    index = _soup(out / "index.html")
+    ledger = index.select_one("section#claims-ledger table")
+    header = [th.get_text() for th in ledger.select("thead th")]
+    assert header == ["how checked", "holds", "differs", "not assessed", "all"]
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in ledger.select("tbody tr")
+    }
+    assert list(rows) == ["recomputed", "looked up", "not checkable", "all"]  # claims.METHODS order
+    assert rows["recomputed"] == ["2", "1", "0", "3"]
+    assert rows["all"] == ["7", "1", "3", "11"]
+    text = index.select_one("section#claims-ledger").get_text()
+    assert "20 sentences" in text and "9 sentences or parts of sentences" in text

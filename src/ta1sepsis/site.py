@@ -74,21 +74,25 @@ FOOTER = (
 
 # The number each card shows: (results key, how to print it).
 HEADLINES = {
+    "09_synthesis": (
+        "synthesis.mortality_28d_large_trials.certainty",
+        "28-day mortality in the large trials: {value} certainty (GRADE)",
+    ),
     "01_mechanism": (
         "mechanism.peptide.average_mass",
         "average mass of thymalfasin {value:.1f} Da (label: 3108)",
     ),
     "02_etass": (
-        "etass.mortality_28d.rr",
-        "ETASS 28-day RR {value:.2f} ({lower:.2f} to {upper:.2f})",
+        "etass.power.planned_relative_reduction",
+        "power for the planned relative reduction at the observed control risk: {value:.0%}",
     ),
     "03_meta_analyses": (
         "meta.etass_tests.or_mh",
         "ETASS + TESTS pooled OR {value:.2f} ({lower:.2f} to {upper:.2f})",
     ),
     "04_tests": (
-        "tests.mortality_28d.rr",
-        "TESTS 28-day RR {value:.2f} ({lower:.2f} to {upper:.2f})",
+        "tests.mortality_28d.or_peto",
+        "TESTS 28-day OR {value:.2f} ({lower:.2f} to {upper:.2f}), from the counts",
     ),
     "05_subgroups": (
         "subgroups.age.age_ge60.shrunken",
@@ -101,19 +105,21 @@ HEADLINES = {
     ),
     "08_claims": ("claims.total", "{value:.0f} claims checked"),
 }
-# A trial report's card shows its 28-day risk ratio (results/trials/<id>.json keeps the keys of
-# results/02_etass.json, e.g. "etass.mortality_28d.rr").
+# A trial report's card shows its 28-day risk ratio (results/trials/<id>.json, key
+# "<id>.mortality_28d.rr").
 TRIAL_HEADLINE = ("{trial}.mortality_28d.rr", "28-day RR {value:.2f} ({lower:.2f} to {upper:.2f})")
 # The figure each card shows (the first figure of the notebook when not listed).
 KEY_FIGURES = {
+    "09_synthesis": "09_synthesis_mortality_overview.png",
     "01_mechanism": "01_mechanism_pathway.png",
-    "02_etass": "02_etass_overview.png",
-    "03_meta_analyses": "03_meta_analyses_trajectory.png",
-    "04_tests": "04_tests_overview.png",
+    "03_meta_analyses": "03_meta_analyses_forest.png",
+    "04_tests": "04_tests_bayes_priors.png",
     "05_subgroups": "05_subgroups_forest.png",
     "06_dosing": "06_dosing_concentrations.png",
     "07_next_trial": "07_next_trial_power_curves.png",
     "08_claims": "08_claims_summary.png",
+    "trials/etass": "etass_overview.png",
+    "trials/tests": "tests_overview.png",
 }
 LEDGER = "08_claims"
 CSS_PIXELS_PER_INCH = 96
@@ -379,20 +385,38 @@ def key_figure(root: Path, page: Page) -> Path | None:
 
 
 def _ledger(root: Path) -> dict | None:
+    """The ledger's summary for the index: claims by how they were checked (rows) and what the
+    check found (columns), from ``claims.method_by_verdict`` in the ledger's results."""
     results = _read_results(root, LEDGER)
-    counts = {
-        key.removeprefix("claims.count."): item["value"]
-        for key, item in results.items()
-        if key.startswith("claims.count.")
-    }
-    if not counts:
+    table = results.get("claims.method_by_verdict", {}).get("value")
+    if not table:
         return None
-    from . import verdicts
+    from .claims import METHODS, VERDICTS
 
-    order = [v.replace(" ", "_") for v in getattr(verdicts, "VERDICTS", ())]
-    keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
-    rows = [(k.replace("_", " "), f"{counts[k]:.0f}") for k in keys]
-    return {"rows": rows, "href": f"{LEDGER}.html"}
+    methods = [m for m in METHODS if m in table] + sorted(set(table) - set(METHODS))
+    found = {v for counts in table.values() for v in counts}
+    verdicts = [v for v in VERDICTS if v in found] + sorted(found - set(VERDICTS))
+    rows = [
+        (m, [f"{table[m].get(v, 0):.0f}" for v in verdicts], f"{sum(table[m].values()):.0f}")
+        for m in methods
+    ]
+    totals = [f"{sum(table[m].get(v, 0) for m in methods):.0f}" for v in verdicts]
+    grand = f"{sum(sum(c.values()) for c in table.values()):.0f}"
+
+    def count(key):
+        item = results.get(key)
+        return None if item is None else f"{item['value']:.0f}"
+
+    return {
+        "columns": verdicts,
+        "rows": rows,
+        "totals": totals,
+        "total": grand,
+        "sentences": count("claims.sentences"),
+        "not_claims": count("claims.not_claims"),
+        "omissions": count("claims.omissions"),
+        "href": f"{LEDGER}.html",
+    }
 
 
 # --- building -----------------------------------------------------------------------------------
@@ -464,7 +488,13 @@ def render_page(
     body, _ = exporter.from_notebook_node(
         nb, resources={"ta1site": site, "metadata": {"name": page.name}}
     )
+    body = _IPYNB_LINK.sub(r'href="\1.html\2"', body)
     return (body if body.endswith("\n") else body + "\n"), figures
+
+
+# a notebook's relative link to another notebook ("trials/etass.ipynb", "../02_etass.ipynb#x"):
+# the site mirrors notebooks/, so the same path with .html is the page
+_IPYNB_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:)([^"#]*?)\.ipynb(#[^"]*)?"')
 
 
 def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str) -> tuple:
