@@ -55,8 +55,11 @@ def project(tmp_path) -> Path:
 def make(project: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
+    # --old-file: the copy's pyproject.toml and requirements.lock may be newer than this
+    # environment's stamp (tests reset mtimes); the environment must never be reinstalled from
+    # the copy (that would point the editable install at a temporary folder)
     result = subprocess.run(
-        ["make", f"VENV={VENV}", *targets],
+        ["make", f"VENV={VENV}", f"--old-file={VENV / '.ta1sepsis-installed'}", *targets],
         cwd=project,
         capture_output=True,
         text=True,
@@ -145,6 +148,7 @@ def test_dependencies_are_exact(project):
     assert planned("README.md") == set()
     assert planned("params/02_etass.yaml") == {"02_etass"}
     assert planned("notebooks/04_tests.py") == {"04_tests"}
+    trial_reports = {"etass", "tests"}  # notebooks/trials/<id>.ipynb (render ... --instance id)
     everything = {
         "01_mechanism",
         "02_etass",
@@ -154,18 +158,37 @@ def test_dependencies_are_exact(project):
         "06_dosing",
         "07_next_trial",
         "08_claims",
+        "09_synthesis",
+        *trial_reports,
     }
-    assert planned("data/trials.csv") == everything - {"06_dosing", "07_next_trial"}
+    assert planned("data/trials.csv") == everything - {"06_dosing"}
     assert planned("data/mechanism_steps.csv") == {"01_mechanism"}
     assert planned("data/claims.csv") == {"08_claims"}
     assert planned("src/ta1sepsis/binary.py") == everything
     assert planned("data/study_facts.csv") == everything - {"05_subgroups"}
-    assert planned("data/subgroup_credibility.csv") == {"05_subgroups", "08_claims"}
+    assert planned("data/subgroup_credibility.csv") == {"05_subgroups", "08_claims", "09_synthesis"}
     assert planned("data/claim_facts.csv") == {"08_claims"}
-    assert planned("results/02_etass.json") == {"08_claims"}
-    assert planned("results/03_meta_analyses.json") == {"04_tests", "08_claims"}
-    assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims"}
-    assert planned("params/shared.yaml") == set()  # no notebook takes a shared parameter yet
+    assert planned("data/method_facts.csv") == {"03_meta_analyses", "09_synthesis"}
+    assert planned("data/risk_of_bias.csv") == {"09_synthesis"}
+    assert planned("params/trials.yaml") == trial_reports
+    assert planned("notebooks/trial_report.py") == trial_reports
+    assert planned("results/02_etass.json") == {"08_claims", "09_synthesis"}
+    assert planned("results/trials/etass.json") == {"08_claims", "09_synthesis"}
+    assert planned("results/03_meta_analyses.json") == {
+        "01_mechanism",
+        "04_tests",
+        "08_claims",
+        "09_synthesis",
+    }
+    assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims", "09_synthesis"}
+    assert planned("results/08_claims.json") == {"09_synthesis"}
+    assert planned("params/shared.yaml") == {
+        "03_meta_analyses",
+        "04_tests",
+        "07_next_trial",
+        "09_synthesis",
+        *trial_reports,
+    }
     assert planned("params/02_etass.schema.json") == {"02_etass"}
     # (a dry run lists the notebooks whose inputs changed; whether the notebooks that read their
     # results run too depends on whether those results change, which make learns only by
@@ -247,7 +270,11 @@ def test_meta_analysis_runs_on_another_public_dataset(project):
         "03_meta_analyses",
         trials_file="tests/reference/datasets/bcg_trials.csv",
         outcome="tuberculosis",
+        outcome_label="tuberculosis",
+        treatment_label="BCG vaccine",
+        control_label="no vaccine",
         measure="RR",
+        ci_method="hk",
         subgroup_column="design",
         compare_with="",
         trajectory=[],
@@ -255,7 +282,6 @@ def test_meta_analysis_runs_on_another_public_dataset(project):
         small_trials_large="",
         conflict_with=[],
         tsa_control_risk=None,
-        tsa_rrr=0.3,
     )
     result = make(project, "all")
     assert "03_meta_analyses: done" in result.stdout
@@ -314,10 +340,11 @@ def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
     before = digests(project)
     _set_params(project, "07_next_trial", control_risk_override=0.3)
     result = make(project, "all")
-    assert rendered(result) == {"07_next_trial"}  # no notebook reads its results yet
+    assert rendered(result) == {"07_next_trial", "09_synthesis"}  # 09 reads its results
     after = digests(project)
     changed = {k for k in after if after[k] != before.get(k)}
-    assert changed and all("07_next_trial" in k for k in changed)
+    assert any("07_next_trial" in k for k in changed)
+    assert all("07_next_trial" in k or "09_synthesis" in k for k in changed), changed
     got = _results(project, "07_next_trial")
     hr = _results(project, "05_subgroups")["subgroups.age.age_ge60.shrunken"]["value"]
     p_c = 0.3
@@ -348,8 +375,8 @@ def test_nothing_changed_runs_nothing(project):
 
 def test_a_non_default_data_file_is_followed(project):
     """03 pointed at a copy of the trials file: editing the copy reruns exactly 03 and, since
-    its results change, the notebooks that read them (04, 08); data/trials.csv no longer
-    concerns 03."""
+    its results change, the notebooks that read them (01, 04, 08, 09); data/trials.csv no
+    longer concerns 03."""
     shutil.copyfile(project / "data" / "trials.csv", project / "data" / "my_trials.csv")
     _set_params(project, "03_meta_analyses", trials_file="data/my_trials.csv")
     first = make(project, "all")
@@ -361,36 +388,46 @@ def test_a_non_default_data_file_is_followed(project):
     assert edited != text
     (project / "data" / "my_trials.csv").write_text(edited, encoding="utf-8")
     assert planned(make(project, "-n", "all")) == {"03_meta_analyses"}
-    assert rendered(make(project, "all")) == {"03_meta_analyses", "04_tests", "08_claims"}
+    assert rendered(make(project, "all")) == {
+        "03_meta_analyses",
+        "01_mechanism",
+        "04_tests",
+        "08_claims",
+        "09_synthesis",
+    }
     os.utime(project / "data" / "trials.csv")
     assert "03_meta_analyses" not in planned(make(project, "-n", "all"))
 
 
 def test_unchanged_results_do_not_rerun_their_readers(project):
-    """GNU make re-reads a target's time stamp after its rule ran: touching a file 05 reads,
-    without changing anything, re-renders 05, whose results keep their bytes and mtime, so 07
-    and 08 (which read results/05_subgroups.json) do not run."""
+    """GNU make re-reads a target's time stamp after its rule ran: touching a file that 05, 08
+    and 09 read, without changing anything, re-renders those three, whose results keep their
+    bytes and mtime, so 07 (which reads results/05_subgroups.json) does not run, and neither
+    does 09 a second time."""
     before = _mtimes(project)
     os.utime(project / "data" / "subgroup_credibility.csv")
     result = make(project, "all")
-    assert rendered(result) == {"05_subgroups"}
+    readers = {"05_subgroups", "08_claims", "09_synthesis"}
+    assert rendered(result) == readers
     after = _mtimes(project)
     touched = {k for k in after if after[k] != before.get(k)}
-    assert touched == {"notebooks/05_subgroups.ipynb"}  # only the notebook, which is the stamp
+    # only the notebooks, which are the stamps
+    assert touched == {f"notebooks/{name}.ipynb" for name in readers}
     assert "[render]" not in make(project, "all").stdout
 
 
 def test_outputs_deleted_by_hand_are_made_again(project):
     before = digests(project)
     removed = [
-        "figures/02_etass_overview.png",
-        "tables/02_etass_fragility.csv",
+        "figures/trials/etass_overview.png",
+        "tables/02_etass_sample_size.csv",
         "results/06_dosing.json",
     ]
     for name in removed:
         (project / name).unlink()
     result = make(project, "all")
-    assert rendered(result) == {"02_etass", "06_dosing"}
+    # the same bytes again, so no notebook that reads 06's results runs
+    assert rendered(result) == {"trial_report[etass]", "02_etass", "06_dosing"}
     assert digests(project) == before
 
 
@@ -420,7 +457,7 @@ import matplotlib.pyplot as plt
 from ta1sepsis.data import load_trials
 from ta1sepsis.outputs import Results, output_prefix, project_root, save_table, show_figure
 
-prefix = output_prefix(f"trials/{study_id}")
+prefix = output_prefix(f"probes/{study_id}")
 trials = load_trials(project_root() / trials_file)
 row = trials[trials.study_id == study_id].iloc[0]
 results = Results(prefix)
@@ -434,8 +471,8 @@ show_figure(fig, f"{prefix}_bars")
 
 
 def test_a_template_is_rendered_once_per_instance(project):
-    """A throw-away template with two instances: make renders notebooks/trials/<id>.ipynb with
-    its outputs under figures/trials, tables/trials and results/trials; the renderer also takes
+    """A throw-away template with two instances: make renders notebooks/probes/<id>.ipynb with
+    its outputs under figures/probes, tables/probes and results/probes; the renderer also takes
     an instance and --set on the command line."""
     import json
 
@@ -457,7 +494,7 @@ def test_a_template_is_rendered_once_per_instance(project):
         "x-shared": [],
         "x-reads-results": [],
         "x-instances": "params/probes.yaml",
-        "x-output-folder": "trials",
+        "x-output-folder": "probes",
     }
     (project / "params" / "probe.schema.json").write_text(json.dumps(schema), encoding="utf-8")
     (project / "params" / "probe.yaml").write_text(
@@ -469,19 +506,19 @@ def test_a_template_is_rendered_once_per_instance(project):
     result = make(project, "all")
     assert rendered(result) == {"probe[etass]", "probe[tests]"}
     for study, events in (("etass", 47), ("tests", 127)):
-        got = json.loads((project / "results" / "trials" / f"{study}.json").read_text())
+        got = json.loads((project / "results" / "probes" / f"{study}.json").read_text())
         assert got["events_trt"]["value"] == events
-        assert (project / "figures" / "trials" / f"{study}_bars.png").is_file()
-        assert (project / "tables" / "trials" / f"{study}_row.csv").is_file()
-        nb = json.loads((project / "notebooks" / "trials" / f"{study}.ipynb").read_text())
+        assert (project / "figures" / "probes" / f"{study}_bars.png").is_file()
+        assert (project / "tables" / "probes" / f"{study}_row.csv").is_file()
+        nb = json.loads((project / "notebooks" / "probes" / f"{study}.ipynb").read_text())
         assert nb["metadata"]["ta1sepsis"]["instance"] == study
         assert nb["metadata"]["ta1sepsis"]["outputs"] == [
-            f"figures/trials/{study}_bars.png",
-            f"results/trials/{study}.json",
-            f"tables/trials/{study}_row.csv",
+            f"figures/probes/{study}_bars.png",
+            f"results/probes/{study}.json",
+            f"tables/probes/{study}_row.csv",
         ]
     assert "[render]" not in make(project, "all").stdout
-    (project / "figures" / "trials" / "tests_bars.png").unlink()
+    (project / "figures" / "probes" / "tests_bars.png").unlink()
     assert rendered(make(project, "all")) == {"probe[tests]"}
     # by hand: another instance with a parameter set on the command line
     env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
@@ -504,5 +541,5 @@ def test_a_template_is_rendered_once_per_instance(project):
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    got = json.loads((project / "results" / "trials" / "huang.json").read_text())
+    got = json.loads((project / "results" / "probes" / "huang.json").read_text())
     assert got["events_trt"]["value"] > 0

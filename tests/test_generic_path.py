@@ -1,0 +1,349 @@
+"""The generic path, as a user who brings other trials meets it: 03_meta_analyses rendered by make
+in a temporary copy on each external data set (against metafor, values pinned in
+tests/reference/external.json by tests/reference/external.R), on awkward trials files (one
+trial, zero-event arms, no events in either arm, events = N), and without Tα1 words leaking
+into the output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+import pytest
+from test_pipeline import ROOT, _results, _set_params, make, project  # noqa: F401
+
+pytestmark = pytest.mark.pipeline
+
+REF = json.loads((ROOT / "tests" / "reference" / "external.json").read_text(encoding="utf-8"))
+
+# one measure per data set, chosen so that both ratio measures are covered; the outcome is
+# the one in the converted file, the labels are the data set's own arms
+EXTERNAL = {
+    "lau1992": ("OR", "mortality", "streptokinase", "placebo or no therapy"),
+    "hahn2001": ("OR", "unscheduled intravenous infusion", "reduced-osmolarity ORS", "WHO ORS"),
+    "fine1993": ("RR", "survival at 6 months", "radiotherapy + chemotherapy", "radiotherapy"),
+    "linde2005": ("OR", "response", "St John's wort", "placebo"),
+    "cannon2006": ("RR", "coronary death or CV event", "intensive statin", "moderate statin"),
+}
+# the output tables are written with 6 significant digits
+TABLE_REL = 2e-5
+
+
+def _outcome(name: str) -> str:
+    path = ROOT / "tests" / "reference" / "datasets" / f"{name}_trials.csv"
+    with path.open(encoding="utf-8") as handle:
+        return next(csv.DictReader(handle))["outcome"]
+
+
+def _generic_params(root, trials_file, outcome, label, treatment, control, measure, **more):
+    _set_params(
+        root,
+        "03_meta_analyses",
+        trials_file=trials_file,
+        outcome=outcome,
+        outcome_label=label,
+        treatment_label=treatment,
+        control_label=control,
+        measure=measure,
+        compare_with="",
+        trajectory=[],
+        small_trials_total="",
+        small_trials_large="",
+        conflict_with=[],
+        tsa_control_risk=None,
+        **more,
+    )
+
+
+def _rendered_text(root, name="03_meta_analyses") -> str:
+    """The outputs of the rendered notebook (not its source), as one string."""
+    nb = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            parts.append(
+                cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            )
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                raise AssertionError(
+                    f"{name}: error output {out.get('ename')}: {out.get('evalue')}"
+                )
+            for kind in ("text/markdown", "text/html", "text/plain"):
+                if kind in out.get("data", {}):
+                    data = out["data"][kind]
+                    parts.append(data if isinstance(data, str) else "".join(data))
+                    break
+            if out.get("name") == "stderr":
+                raise AssertionError(f"{name}: stderr output {out.get('text')}")
+    return "\n".join(parts)
+
+
+def _table(root, name):
+    with (root / "tables" / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _close(got, expected, rel=1e-6, absolute=1e-9, what=""):
+    assert float(got) == pytest.approx(expected, rel=rel, abs=absolute), what
+
+
+@pytest.mark.parametrize("name", list(EXTERNAL))
+def test_03_renders_on_each_external_data_set_and_matches_metafor(project, name):  # noqa: F811
+    measure, label, treatment, control = EXTERNAL[name]
+    # the Turner prior is for all-cause mortality, drug against placebo: it fits lau1992 only
+    extra = {} if name == "lau1992" else {"heterogeneity_prior": ""}
+    _generic_params(
+        project,
+        f"tests/reference/datasets/{name}_trials.csv",
+        _outcome(name),
+        label,
+        treatment,
+        control,
+        measure,
+        tau2_method="REML",
+        ci_method="hk",  # metafor's test = "knha"
+        **extra,
+    )
+    result = make(project, "notebooks/03_meta_analyses.ipynb")
+    assert "03_meta_analyses: done" in result.stdout
+    ref = REF["datasets"][name][measure]
+    got = _results(project, "03_meta_analyses")
+    back = math.exp
+    m = measure.lower()
+
+    # pooled estimates: REML with the Hartung-Knapp interval and its prediction interval,
+    # Mantel-Haenszel, DerSimonian-Laird (Wald)
+    for key, fit in (("current", "REML.knha"), ("mh", "MH"), ("dl_wald", "DL.z")):
+        item = got[f"meta.pooled.{m}_{key}"]
+        for field, r in (("value", "b"), ("lower", "ci.lb"), ("upper", "ci.ub")):
+            _close(item[field], back(ref[fit][r]), what=(name, key, field))
+    pi = got[f"meta.pooled.{m}_current_prediction_interval"]
+    _close(pi["lower"], back(ref["REML.knha"]["pi.lb"]), what="PI lower")
+    _close(pi["upper"], back(ref["REML.knha"]["pi.ub"]), what="PI upper")
+    tau2 = got["meta.pooled.tau2_reml"]
+    _close(tau2["value"], ref["REML.knha"]["tau2"], what="tau2")
+    _close(tau2["lower"], ref["REML.knha"]["tau2.ci.lb"], rel=1e-4, absolute=1e-6, what="tau2 lb")
+    _close(tau2["upper"], ref["REML.knha"]["tau2.ci.ub"], rel=1e-4, absolute=1e-6, what="tau2 ub")
+    _close(got["meta.pooled.i2"]["value"], ref["MH"]["I2"] / 100, what="I2 (MH Q)")
+    assert got["meta.pooled.k"]["value"] == REF["rows"][name]["k"]
+
+    # Egger's regression test (metafor regtest, model = "lm"), and its warning in the text
+    # (not run below 10 trials, the Cochrane Handbook's minimum, which the text says)
+    text = _rendered_text(project)
+    egger = ref["regtest"]
+    if egger["k_below_10"]:
+        assert "meta.egger.p" not in got and "Egger's test not run" in text
+    else:
+        _close(got["meta.egger.p"]["value"], egger["pval"], what="Egger P")
+        _close(got["meta.egger.bias"]["value"], egger["egger_bias"], what="Egger bias")
+        assert ("**Caution:** the funnel plot is asymmetric" in text) == (egger["pval"] < 0.10)
+
+    # cumulative (by year, ties in file order; file order without years) and leave-one-out
+    order = "year" if REF["rows"][name]["has_year"] else "file"
+    cum_ref = ref["cumul"]["REML.knha"][order]
+    studies = REF["rows"][name]["study"]
+    cum = _table(project, "03_meta_analyses_cumulative")
+    assert [row["study"].removeprefix("+ ") for row in cum] == [
+        studies[i - 1] for i in cum_ref["order_index"]
+    ]
+    for i, row in enumerate(cum):
+        for col, r, f in (
+            ("estimate", "estimate", back),
+            ("lower", "ci.lb", back),
+            ("upper", "ci.ub", back),
+        ):
+            _close(row[col], f(cum_ref[r][i]), rel=TABLE_REL, what=("cumulative", i, col))
+        _close(row["tau2"], cum_ref["tau2"][i], rel=TABLE_REL, absolute=1e-8, what=("cum tau2", i))
+        _close(row["i2"], cum_ref["I2"][i] / 100, rel=TABLE_REL, absolute=1e-8, what=("cum I2", i))
+    loo_ref = ref["leave1out"]["REML.knha"]
+    loo = {
+        row["study"].removeprefix("without "): row
+        for row in _table(project, "03_meta_analyses_leave_one_out")
+    }
+    assert sorted(loo) == sorted(studies)
+    for i, study in enumerate(studies):
+        row = loo[study]
+        _close(row["estimate"], back(loo_ref["estimate"][i]), rel=TABLE_REL, what=("loo", study))
+        _close(row["lower"], back(loo_ref["ci.lb"][i]), rel=TABLE_REL, what=("loo lb", study))
+        _close(row["upper"], back(loo_ref["ci.ub"][i]), rel=TABLE_REL, what=("loo ub", study))
+        _close(
+            row["tau2"], loo_ref["tau2"][i], rel=TABLE_REL, absolute=1e-8, what=("loo tau2", study)
+        )
+
+    # nothing about thymosin in a notebook about other trials
+    assert "Tα1" not in text and "thymosin" not in text.lower()
+    assert "P = 0.000" not in text and "No published estimate ``" not in text
+
+
+def _write_trials(path, rows):
+    """Synthetic trials in the trials.csv format; the descriptive columns are copied from the
+    first row of an external data set (not thymosin) and the source says what they are."""
+    template_path = ROOT / "tests" / "reference" / "datasets" / "lau1992_trials.csv"
+    with template_path.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, template = reader.fieldnames, next(reader)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        for i, (a, n1, c, n2) in enumerate(rows, start=1):
+            writer.writerow(
+                {
+                    **template,
+                    "study_id": f"synthetic_{i}",
+                    "study": f"Synthetic {i}",
+                    "year": str(2000 + i),
+                    "outcome": "death",
+                    "events_trt": a,
+                    "n_trt": n1,
+                    "events_ctl": c,
+                    "n_ctl": n2,
+                    "source": "SYNTHETIC ROWS written by tests/test_generic_path.py (not real data)",
+                    "notes": "not real data",
+                }
+            )
+
+
+AWKWARD = {
+    # one trial: no pooling, no heterogeneity, no Egger test, no Bayesian synthesis
+    "one trial": (
+        [(10, 100, 20, 100)],
+        ["nothing is pooled", "do not apply (they need at least two trials)"],
+    ),
+    # a zero-event arm in the first trial (the TSA's first cumulative Z needs the correction)
+    "zero-event arm first": (
+        [(0, 50, 6, 50), (12, 100, 18, 100), (20, 150, 25, 150)],
+        ["constant continuity correction applied to synthetic 1."],
+    ),
+    # no events in either arm: kept, carries no information on a ratio scale
+    "no events in either arm": (
+        [(0, 40, 0, 40), (12, 100, 18, 100), (20, 150, 25, 150)],
+        ["no events in either arm", "adds nothing to the mantel-haenszel estimate"],
+    ),
+    # events = N in one arm
+    "every patient has the event in one arm": (
+        [(30, 30, 25, 30), (12, 100, 18, 100), (20, 150, 25, 150)],
+        ["constant continuity correction applied to synthetic 1."],
+    ),
+    # only two trials, both with zero-event arms
+    "two trials with zero-event arms": (
+        [(0, 50, 5, 50), (3, 60, 0, 60)],
+        ["constant continuity correction applied to synthetic 1, synthetic 2."],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(AWKWARD))
+@pytest.mark.parametrize("measure", ["OR", "RR"])
+def test_03_renders_awkward_trials_files_and_says_what_does_not_apply(project, case, measure):  # noqa: F811
+    rows, phrases = AWKWARD[case]
+    _write_trials(project / "data" / "awkward.csv", rows)
+    _generic_params(
+        project,
+        "data/awkward.csv",
+        "death",
+        "death",
+        "treatment",
+        "control",
+        measure,
+        heterogeneity_prior="",
+    )
+    result = make(project, "notebooks/03_meta_analyses.ipynb")
+    assert "03_meta_analyses: done" in result.stdout, result.stdout + result.stderr
+    text = _rendered_text(project)
+    for phrase in phrases:
+        assert phrase in text.lower(), (case, phrase)
+    assert "Traceback" not in text and "Tα1" not in text
+    got = _results(project, "03_meta_analyses")
+    assert got["meta.pooled.k"]["value"] == len(rows)
+
+
+def test_a_new_trial_with_a_zero_event_arm_gets_its_report_and_moves_the_evidence(project):  # noqa: F811
+    """A user's new trial (clearly synthetic: 0/40 deaths against 5/40) added to
+    data/trials.csv and params/trials.yaml: make all renders everything, including its own
+    report, whose RR is the hand value with 0.5 added to every cell, and the pooled
+    Mantel-Haenszel OR of 03 (which needs no correction) and the summary of findings of 09 move
+    as computed by hand."""
+    trials = project / "data" / "trials.csv"
+    with trials.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, first = reader.fieldnames, next(reader)
+    synthetic = {
+        **first,
+        "study_id": "synthetic_zero",
+        "study": "SYNTHETIC ZERO (not real data)",
+        "year": "2026",
+        "outcome": "mortality_28d",
+        "events_trt": "0",
+        "n_trt": "40",
+        "events_ctl": "5",
+        "n_ctl": "40",
+        "source": "SYNTHETIC ROW written by tests/test_generic_path.py",
+        "notes": "not real data",
+    }
+    with trials.open("a", newline="", encoding="utf-8") as handle:
+        csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(synthetic)
+    listing = project / "params" / "trials.yaml"
+    listing.write_text(
+        listing.read_text(encoding="utf-8") + "synthetic_zero:\n  study_id: synthetic_zero\n",
+        encoding="utf-8",
+    )
+    before = _results(project, "09_synthesis")
+    result = make(project, "all")
+    for name in ("03_meta_analyses", "09_synthesis", "trial_report[synthetic_zero]"):
+        assert f"{name}: done" in result.stdout, result.stdout
+    assert "FAILED" not in result.stdout + result.stderr
+
+    # the report: RR with 0.5 added to each cell, log-scale Wald interval
+    a, n1, c, n2 = 0.5, 41.0, 5.5, 41.0
+    rr = (a / n1) / (c / n2)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    got = _results(project, "trials/synthetic_zero")["synthetic_zero.mortality_28d.rr"]
+    assert got["value"] == pytest.approx(rr, rel=1e-9)
+    assert got["lower"] == pytest.approx(rr * math.exp(-1.959963984540054 * se), rel=1e-9)
+    assert got["upper"] == pytest.approx(rr * math.exp(1.959963984540054 * se), rel=1e-9)
+    text = _rendered_text(project, "trials/synthetic_zero")
+    assert "SYNTHETIC ZERO" in text
+
+    # 03: MH OR = sum(a d / N) / sum(b c / N) over ETASS, TESTS and the new trial
+    tables = [(47, 181, 63, 180), (127, 542, 132, 547), (0, 40, 5, 40)]
+    num = sum(a * (n2 - c) / (n1 + n2) for a, n1, c, n2 in tables)
+    den = sum((n1 - a) * c / (n1 + n2) for a, n1, c, n2 in tables)
+    pooled = _results(project, "03_meta_analyses")["meta.pooled.or_mh"]
+    assert pooled["value"] == pytest.approx(num / den, rel=1e-9)
+
+    # 09: the summary of findings reads the new pool; its risk difference per 1000 at the
+    # assumed control risk (TESTS placebo arm, 132/547) is control risk x (OR-derived risk)
+    after = _results(project, "09_synthesis")
+    key = "synthesis.mortality_28d_large_trials.difference_per_1000"
+    p0 = 132 / 547
+    odds = p0 / (1 - p0) * num / den
+    assert after[key]["value"] == pytest.approx(1000 * (odds / (1 + odds) - p0), rel=1e-9)
+    assert after[key]["value"] != pytest.approx(before[key]["value"])
+
+
+def test_changing_the_mcid_changes_the_summary_of_findings(project):  # noqa: F811
+    """The absolute MCID (params/shared.yaml) is the threshold of the imprecision judgement
+    and of the MCID sensitivity table in 09: raising it from 3.5 to 10 percentage points moves
+    the recorded MCID and the table's first row, and re-renders the notebooks that take it."""
+    import yaml
+
+    shared = project / "params" / "shared.yaml"
+    values = yaml.safe_load(shared.read_text(encoding="utf-8"))
+    assert values["mcid_absolute_reduction"] == 0.035
+    shared.write_text(
+        shared.read_text(encoding="utf-8").replace(
+            "mcid_absolute_reduction: 0.035", "mcid_absolute_reduction: 0.10"
+        ),
+        encoding="utf-8",
+    )
+    before = _table(project, "09_synthesis_mcid_sensitivity")
+    result = make(project, "all")
+    assert "09_synthesis: done" in result.stdout
+    got = _results(project, "09_synthesis")
+    assert got["synthesis.mcid_absolute"]["value"] == 0.10
+    after = _table(project, "09_synthesis_mcid_sensitivity")
+    assert after != before
+    text = _rendered_text(project, "09_synthesis")
+    assert "10.0 percentage points" in text or "10 percentage points" in text
