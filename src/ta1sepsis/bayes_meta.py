@@ -31,6 +31,20 @@ GRID = 4002  # grid points on u in [0, 1]; the last (tau = infinity) is dropped,
 
 @dataclass
 class BayesMetaResult:
+    """Posterior of tau on a grid and the conditional posteriors of mu given tau.
+
+    Attributes
+    ----------
+    tau_grid : numpy.ndarray
+        Grid of tau values (between-trial SD, natural log-ratio scale).
+    tau_density : numpy.ndarray
+        Posterior density of tau on the grid.
+    mu_mean, mu_var : numpy.ndarray
+        E[mu | tau, y] and Var[mu | tau, y] at each grid point (natural log scale).
+    weights : numpy.ndarray
+        Quadrature weights times the posterior density of tau (summing to 1).
+    """
+
     tau_grid: np.ndarray
     tau_density: np.ndarray  # posterior density of tau on the grid
     mu_mean: np.ndarray  # E[mu | tau, y]
@@ -42,6 +56,20 @@ class BayesMetaResult:
         return float(np.sum(self.weights * stats.norm.cdf((x - self.mu_mean) / sd)))
 
     def quantile(self, q: float, predictive: bool = False) -> float:
+        """Return the ``q`` quantile of the posterior of mu (or of a new trial's theta).
+
+        Parameters
+        ----------
+        q : float
+            Probability in (0, 1).
+        predictive : bool
+            Quantile of theta_new ~ N(mu, tau^2), the effect in a new trial, instead of mu.
+
+        Returns
+        -------
+        float
+            The quantile on the natural log scale.
+        """
         from scipy import optimize
 
         lo, hi = self.mu_mean.min() - 50, self.mu_mean.max() + 50
@@ -50,14 +78,42 @@ class BayesMetaResult:
         )
 
     def prob_below(self, x: float, predictive: bool = False) -> float:
+        """Return the posterior probability that mu (or a new trial's theta) is below ``x``.
+
+        Parameters
+        ----------
+        x : float
+            A log ratio (natural log scale; 0 for no effect).
+        predictive : bool
+            For theta_new, the effect in a new trial, instead of mu.
+
+        Returns
+        -------
+        float
+            The probability.
+        """
         return self._mixture_cdf(x, predictive)
 
     @property
     def tau_median(self) -> float:
+        """Posterior median of tau (natural log-ratio scale)."""
         cdf = np.cumsum(self.weights)
         return float(np.interp(0.5, cdf / cdf[-1], self.tau_grid))
 
     def summary(self, predictive: bool = False) -> dict:
+        """Summarise the posterior of mu (or of a new trial's theta) on the ratio scale.
+
+        Parameters
+        ----------
+        predictive : bool
+            Summarise theta_new, the effect in a new trial, instead of mu.
+
+        Returns
+        -------
+        dict
+            ``median``, ``lower`` and ``upper`` (95% interval) on the ratio scale, and
+            ``p_benefit``, the probability of a ratio below 1.
+        """
         return {
             "median": float(np.exp(self.quantile(0.5, predictive))),
             "lower": float(np.exp(self.quantile(0.025, predictive))),
@@ -78,8 +134,8 @@ def bayes_random_effects(
 
     Parameters
     ----------
-    y, s : array
-        Log-scale estimates and their standard errors.
+    y, s : numpy.ndarray
+        Log-scale estimates (natural log ratios) and their standard errors.
     tau_scale : float
         Scale of the half-normal prior on tau (log scale), used unless ``log_tau2_prior``.
     mu0, sd_mu : float
@@ -97,6 +153,17 @@ def bayes_random_effects(
     ----------
     Friede, Röver, Wandel & Neuenschwander, Biom J 2017;59:658-671; Röver, J Stat Softw
     2020;93(6); Turner et al., Stat Med 2015;34:984-998.
+
+    Examples
+    --------
+    ETASS and TESTS, 28-day mortality, odds ratios, half-normal prior on tau with scale 0.5:
+
+    >>> import pandas as pd
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> eff = study_effects(pd.read_csv("tests/reference/datasets/etass_tests.csv"), "OR")
+    >>> s = bayes_random_effects(eff.yi, np.sqrt(eff.vi), tau_scale=0.5).summary()
+    >>> {key: round(value, 3) for key, value in s.items()}
+    {'median': 0.831, 'lower': 0.408, 'upper': 1.577, 'p_benefit': 0.791}
     """
     y, s = np.asarray(y, float), np.asarray(s, float)
     if y.shape != s.shape or y.ndim != 1 or len(y) < 1:

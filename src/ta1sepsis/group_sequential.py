@@ -33,7 +33,33 @@ TAIL = 9.0  # the grid covers mean +/- TAIL standard deviations
 
 
 def obf_spending(t: np.ndarray | float, alpha: float) -> np.ndarray:
-    """Cumulative error spent by information fraction ``t`` (O'Brien-Fleming type)."""
+    """Compute the cumulative error spent by information fraction ``t`` (O'Brien-Fleming type).
+
+    alpha*(t) = 2 - 2 Phi(Phi^-1(1 - alpha/2) / sqrt(t)), so that alpha*(1) = alpha.
+
+    Parameters
+    ----------
+    t : float or numpy.ndarray
+        Information fraction(s) in [0, 1] (proportion of the maximum information).
+    alpha : float
+        Error to spend by t = 1: the one-sided significance level (or beta, for futility
+        boundaries).
+
+    Returns
+    -------
+    numpy.ndarray
+        Cumulative error spent by ``t`` (a probability), of the shape of ``t``.
+
+    References
+    ----------
+    Lan KKG, DeMets DL. Discrete sequential boundaries for clinical trials. Biometrika
+    1983;70:659-663.
+
+    Examples
+    --------
+    >>> obf_spending([0.25, 0.5, 1.0], 0.025).round(5).tolist()
+    [1e-05, 0.00153, 0.025]
+    """
     t = np.asarray(t, float)
     z = stats.norm.ppf(1 - alpha / 2)
     with np.errstate(divide="ignore"):
@@ -113,14 +139,17 @@ class _Propagator:
         self.s, self.w, self.last = s, q * density, t
 
     def solve_above(self, t: float, target: float) -> float:
-        """The z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
+        """Find z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
         if target <= 0:
             return math.inf
         return float(optimize.brentq(lambda z: self.prob_above(t, z) - target, -10, 40, xtol=1e-12))
 
     def solve_below(self, t: float, target: float) -> float:
-        """The z with P(continued, Z_t <= z) = ``target``; above every path if not enough
-        probability is left to spend (stop for futility everywhere)."""
+        """Find z with P(continued, Z_t <= z) = ``target``.
+
+        Above every path if not enough probability is left to spend (stop for futility
+        everywhere).
+        """
         below = self.prob_below(t, 40.0)
         if below <= target:
             return 40.0 + (target - below) * 100
@@ -137,7 +166,10 @@ def _check_fractions(fractions) -> np.ndarray:
 
 
 def efficacy_boundaries(fractions, alpha: float = 0.025) -> np.ndarray:
-    """One-sided Lan-DeMets O'Brien-Fleming efficacy boundaries at the looks ``fractions``.
+    """Compute one-sided Lan-DeMets O'Brien-Fleming efficacy boundaries at ``fractions``.
+
+    Look by look, the boundary c_k solves P(no earlier crossing, Z_k >= c_k) =
+    alpha*(t_k) - alpha*(t_{k-1}) under no effect, by recursive numerical integration.
 
     Parameters
     ----------
@@ -154,7 +186,15 @@ def efficacy_boundaries(fractions, alpha: float = 0.025) -> np.ndarray:
 
     References
     ----------
-    Lan & DeMets, Biometrika 1983;70:659-663; Jennison & Turnbull 2000, ch. 19.
+    Lan & DeMets, Biometrika 1983;70:659-663; Jennison & Turnbull 2000, ch. 19; Armitage P,
+    McPherson CK, Rowe BC, J R Stat Soc A 1969;132:235-244 (recursive integration).
+
+    Examples
+    --------
+    Two equally spaced looks, one-sided alpha 0.025:
+
+    >>> efficacy_boundaries([0.5, 1.0]).round(3).tolist()
+    [2.963, 1.969]
     """
     t = _check_fractions(fractions)
     return np.array(_efficacy(tuple(float(x) for x in t), float(alpha)))
@@ -173,15 +213,15 @@ def _efficacy(t: tuple, alpha: float) -> tuple:
 
 
 def efficacy_curve(fractions, grid, alpha: float = 0.025) -> np.ndarray:
-    """The efficacy boundary as a curve: at each ``grid`` point t, the critical value a look at
-    t would have, given the real looks at ``fractions`` before it.
+    """Draw the efficacy boundary as a curve over the information fractions ``grid``.
 
-    This is how the boundaries of a trial sequential analysis are drawn: between two looks the
-    curve shows where the next look's boundary would lie wherever that look falls, instead of a
-    straight segment joining two boundary values. At a real look the curve equals
-    :func:`efficacy_boundaries`. Because Lan-DeMets boundaries do not depend on future looks,
-    the value at t equals the boundary of a design with looks ``(earlier looks, t)`` (checked
-    against rpact with information rates ``c(earlier, t, 1)``).
+    At each ``grid`` point t the curve is the critical value a look at t would have, given the
+    real looks at ``fractions`` before it. This is how the boundaries of a trial sequential
+    analysis are drawn: between two looks the curve shows where the next look's boundary would
+    lie wherever that look falls, instead of a straight segment joining two boundary values. At
+    a real look the curve equals :func:`efficacy_boundaries`. Because Lan-DeMets boundaries do
+    not depend on future looks, the value at t equals the boundary of a design with looks
+    ``(earlier looks, t)`` (checked against rpact with information rates ``c(earlier, t, 1)``).
 
     Parameters
     ----------
@@ -196,6 +236,18 @@ def efficacy_curve(fractions, grid, alpha: float = 0.025) -> np.ndarray:
     -------
     numpy.ndarray
         Critical values (z) at ``grid``.
+
+    References
+    ----------
+    Lan KKG, DeMets DL. Biometrika 1983;70:659-663. Wetterslev J, Thorlund K, Brok J, Gluud C.
+    J Clin Epidemiol 2008;61:64-75 (monitoring boundaries of a trial sequential analysis).
+
+    Examples
+    --------
+    One real look at half the information:
+
+    >>> efficacy_curve([0.5], [0.25, 0.5, 0.75, 1.0]).round(3).tolist()
+    [4.333, 2.963, 2.359, 1.969]
     """
     t = _check_fractions(fractions)
     grid = np.asarray(grid, float)
@@ -215,7 +267,24 @@ def efficacy_curve(fractions, grid, alpha: float = 0.025) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Design:
-    """Efficacy and non-binding futility boundaries with the drift that makes them meet."""
+    """Efficacy and non-binding futility boundaries with the drift that makes them meet.
+
+    Attributes
+    ----------
+    fractions : numpy.ndarray
+        Information fractions of the looks, increasing within (0, 1].
+    efficacy : numpy.ndarray
+        Efficacy critical values (z scale), one per look.
+    futility : numpy.ndarray
+        Futility critical values (z scale), one per look; the last equals the last efficacy
+        value.
+    drift : float
+        E[Z] at full information under the alternative (z scale).
+    inflation : float
+        Maximum information relative to a fixed design, (drift / (z_alpha + z_beta))^2 (ratio).
+    beta : float
+        Type II error spent by the futility boundaries (probability).
+    """
 
     fractions: np.ndarray
     efficacy: np.ndarray
@@ -238,7 +307,11 @@ def _futility_for_drift(t: np.ndarray, efficacy: np.ndarray, beta: float, drift:
 
 
 def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> Design:
-    """Efficacy boundaries plus non-binding O'Brien-Fleming beta-spending futility boundaries.
+    """Compute efficacy and non-binding O'Brien-Fleming beta-spending futility boundaries.
+
+    Efficacy boundaries ignore futility (:func:`efficacy_boundaries`); futility boundaries b_k
+    solve P(continue before k, Z_k <= b_k | drift) = beta*(t_k) - beta*(t_{k-1}), with the
+    drift for which the last futility boundary meets the last efficacy boundary.
 
     Parameters
     ----------
@@ -259,7 +332,13 @@ def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> 
     References
     ----------
     rpact ``getDesignGroupSequential(typeBetaSpending = "bsOF", bindingFutility = FALSE)``;
-    Jennison & Turnbull 2000, section 7.2.
+    Jennison & Turnbull 2000, section 7.2; Lan KKG, DeMets DL, Biometrika 1983;70:659-663.
+
+    Examples
+    --------
+    >>> design = design_with_futility([0.5, 1.0], alpha=0.025, beta=0.10)
+    >>> print(design.futility.round(3).tolist(), f"{design.inflation:.3f}")
+    [0.267, 1.969] 1.025
     """
     t = _check_fractions(fractions)
     efficacy = efficacy_boundaries(t, alpha)
@@ -274,9 +353,11 @@ def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> 
 
 
 def futility_curve(design: Design, grid) -> np.ndarray:
-    """The non-binding futility boundary of ``design`` as a curve over ``grid``: at each t, the
-    futility critical value a look at t would have, given the design's looks before it and the
-    design's drift (the inner wedge of a trial sequential analysis plot).
+    """Draw the non-binding futility boundary of ``design`` as a curve over ``grid``.
+
+    At each t the curve is the futility critical value a look at t would have, given the
+    design's looks before it and the design's drift (the inner wedge of a trial sequential
+    analysis plot).
 
     Parameters
     ----------
@@ -289,6 +370,18 @@ def futility_curve(design: Design, grid) -> np.ndarray:
     -------
     numpy.ndarray
         Futility critical values (z) at ``grid``; at a real look they equal ``design.futility``.
+
+    References
+    ----------
+    Jennison C, Turnbull BW. *Group Sequential Methods with Applications to Clinical Trials*.
+    Chapman & Hall/CRC 2000, section 7.2. Thorlund K, et al. *User manual for Trial Sequential
+    Analysis (TSA)*. Copenhagen Trial Unit 2017.
+
+    Examples
+    --------
+    >>> design = design_with_futility([0.5, 1.0], alpha=0.025, beta=0.10)
+    >>> futility_curve(design, [0.25, 0.5, 0.75, 1.0]).round(3).tolist()
+    [-1.448, 0.267, 1.213, 1.969]
     """
     t, eff, fut = design.fractions, design.efficacy, design.futility
     grid = np.asarray(grid, float)
@@ -306,7 +399,19 @@ def futility_curve(design: Design, grid) -> np.ndarray:
 
 @dataclass(frozen=True)
 class OperatingCharacteristics:
-    """Stopping probabilities per look and the expected information, for one drift."""
+    """Stopping probabilities per look and the expected information, for one drift.
+
+    Attributes
+    ----------
+    drift : float
+        E[Z] at full information (z scale).
+    stop_efficacy : numpy.ndarray
+        P(stop for efficacy at look k), one per look.
+    stop_futility : numpy.ndarray
+        P(stop for futility at look k); zeros without futility boundaries.
+    expected_fraction : float
+        Expected information fraction at stopping (proportion of the maximum information).
+    """
 
     drift: float
     stop_efficacy: np.ndarray  # P(stop for efficacy at look k)
@@ -315,14 +420,48 @@ class OperatingCharacteristics:
 
     @property
     def power(self) -> float:
+        """Probability of stopping for efficacy at any look."""
         return float(self.stop_efficacy.sum())
 
 
 def operating_characteristics(
     fractions, efficacy, drift: float, futility=None
 ) -> OperatingCharacteristics:
-    """Probabilities of stopping at each look when E[Z_k] = drift * sqrt(t_k); a futility
-    boundary, if given, is treated as a stopping rule (its last value is ignored)."""
+    """Compute the probabilities of stopping at each look when E[Z_k] = drift * sqrt(t_k).
+
+    A futility boundary, if given, is treated as a stopping rule (its last value is ignored).
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fractions of the looks, increasing within (0, 1].
+    efficacy : sequence of float
+        Efficacy critical values (z scale), one per look.
+    drift : float
+        E[Z] at full information (z scale); 0 gives the behaviour under no effect.
+    futility : sequence of float, optional
+        Futility critical values (z scale), one per look.
+
+    Returns
+    -------
+    OperatingCharacteristics
+        Stopping probabilities per look, the power and the expected information fraction.
+
+    References
+    ----------
+    Armitage P, McPherson CK, Rowe BC. J R Stat Soc A 1969;132:235-244. Jennison C, Turnbull
+    BW. *Group Sequential Methods with Applications to Clinical Trials*. Chapman & Hall/CRC
+    2000, ch. 19.
+
+    Examples
+    --------
+    >>> bounds = efficacy_boundaries([0.5, 1.0])
+    >>> oc = operating_characteristics([0.5, 1.0], bounds, drift=3.0)
+    >>> print(oc.stop_efficacy.round(3).tolist(), f"{oc.power:.3f} {oc.expected_fraction:.3f}")
+    [0.2, 0.649] 0.850 0.900
+    >>> round(operating_characteristics([0.5, 1.0], bounds, drift=0.0).power, 4)
+    0.025
+    """
     t = _check_fractions(fractions)
     efficacy = np.asarray(efficacy, float)
     lower = np.full(len(t), -np.inf) if futility is None else np.asarray(futility, float)
@@ -340,7 +479,36 @@ def operating_characteristics(
 
 
 def drift_for_power(fractions, efficacy, power: float, futility=None) -> float:
-    """The drift (E[Z] at full information) at which the design has the given power."""
+    """Find the drift (E[Z] at full information) at which the design has the given power.
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fractions of the looks, increasing within (0, 1].
+    efficacy : sequence of float
+        Efficacy critical values (z scale), one per look.
+    power : float
+        Target probability of stopping for efficacy (proportion, e.g. 0.90).
+    futility : sequence of float, optional
+        Futility critical values (z scale), treated as a stopping rule.
+
+    Returns
+    -------
+    float
+        The drift (z scale); its square over that of a fixed design gives the information
+        inflation.
+
+    References
+    ----------
+    Jennison C, Turnbull BW. *Group Sequential Methods with Applications to Clinical Trials*.
+    Chapman & Hall/CRC 2000, ch. 19.
+
+    Examples
+    --------
+    >>> bounds = efficacy_boundaries([0.5, 1.0])
+    >>> round(drift_for_power([0.5, 1.0], bounds, power=0.90), 3)
+    3.247
+    """
     fixed = stats.norm.ppf(power) + float(np.asarray(efficacy)[-1])
     return float(
         optimize.brentq(

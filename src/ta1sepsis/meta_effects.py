@@ -35,7 +35,27 @@ CORRECTIONS = ("constant", "treatment_arm", "none")
 
 @dataclass
 class StudyEffects:
-    """Effect sizes ``yi`` and sampling variances ``vi`` for the studies that enter a model."""
+    """Effect sizes ``yi`` and sampling variances ``vi`` for the studies that enter a model.
+
+    Attributes
+    ----------
+    measure : str
+        ``"RR"`` or ``"OR"`` (``yi`` on the natural log scale), ``"RD"`` (``yi`` a difference of
+        proportions, 0-1 scale), or ``"log ratio"`` / ``"difference"`` for effects built from
+        published estimates (:func:`effects_from_estimates`).
+    table : pandas.DataFrame
+        The studies used, one row each: the input columns, the cells after any continuity
+        correction (``a_used``, ``b_used``, ``c_used``, ``d_used``; events) and ``yi``, ``vi``.
+    notes : list of str
+        Every exclusion or continuity correction applied, in words.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> eff = study_effects(studies, "RR")
+    >>> eff.k, eff.measure
+    (2, 'RR')
+    """
 
     measure: str
     table: pd.DataFrame  # the studies used, with yi, vi and the (corrected) cells
@@ -43,19 +63,56 @@ class StudyEffects:
 
     @property
     def yi(self) -> np.ndarray:
+        """Effect sizes, one per study (natural log scale for RR and OR, 0-1 scale for RD)."""
         return self.table["yi"].to_numpy(float)
 
     @property
     def vi(self) -> np.ndarray:
+        """Sampling variances of ``yi``, one per study (the square of the scale of ``yi``)."""
         return self.table["vi"].to_numpy(float)
 
     @property
     def k(self) -> int:
+        """Number of studies in the model."""
         return len(self.table)
 
 
 def check_counts(studies: pd.DataFrame) -> pd.DataFrame:
-    """Validate the 2x2 counts; raise ValueError naming the study and column."""
+    """Validate the 2x2 counts; raise ValueError naming the study and column.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        One row per study with the columns ``study`` (a unique label), ``ai`` and ``n1i``
+        (events and patients in the treatment arm) and ``ci`` and ``n2i`` (events and patients in
+        the control arm); the counts are non-negative whole numbers of patients.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``studies`` itself, unchanged, when every check passes.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a label is repeated, a count is missing, negative or not whole,
+        events exceed the patients of their arm, an arm has no patients, or there is no study.
+
+    References
+    ----------
+    Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw
+    2010;36(3):1-48 (the ``ai``, ``n1i``, ``ci``, ``n2i`` layout of ``escalc``).
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> len(check_counts(studies))
+    2
+    >>> check_counts(studies.assign(ai=[200, 127]))
+    Traceback (most recent call last):
+    ...
+    ValueError: study 'ETASS': events exceed N
+    """
     needed = ["study", "ai", "n1i", "ci", "n2i"]
     missing = [c for c in needed if c not in studies.columns]
     if missing:
@@ -84,7 +141,59 @@ def study_effects(
     double_zero: str = "include",
     add: float = 0.5,
 ) -> StudyEffects:
-    """Effect sizes per study; see the module docstring for zero-cell handling."""
+    """Compute each study's effect size and sampling variance from its 2x2 counts.
+
+    The formulas are those of metafor's ``escalc`` (module docstring): for RR
+    y = ln[(a/n1)/(c/n2)], v = 1/a - 1/n1 + 1/c - 1/n2; for OR y = ln[(a d)/(b c)],
+    v = 1/a + 1/b + 1/c + 1/d; for RD y = a/n1 - c/n2, v = p1(1 - p1)/n1 + p2(1 - p2)/n2. Zero
+    cells and double-zero studies are handled as the module docstring describes, and every
+    correction or exclusion is listed in ``notes``.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``ai``, ``n1i``, ``ci``, ``n2i`` (events and patients, treatment arm
+        then control arm; counts), checked by :func:`check_counts`. Other columns (``year``, a
+        subgroup label) are carried through to ``table``.
+    measure : {"RR", "OR", "RD"}
+        Risk ratio or odds ratio (``yi`` on the natural log scale), or risk difference (``yi`` a
+        difference of proportions, treatment minus control, 0-1 scale).
+    correction : {"constant", "treatment_arm", "none"}
+        Continuity correction for a study with a zero cell: ``add`` to every cell, the
+        treatment-arm correction of Sweeting et al., or none (such studies are then left out of
+        the ratio measures).
+    double_zero : {"include", "exclude"}
+        Keep studies with no events (or only events) in both arms, with the correction, or
+        drop them.
+    add : float
+        Number added to each cell by ``correction="constant"`` (events; 0.5 by default).
+
+    Returns
+    -------
+    StudyEffects
+        ``yi`` (log RR, log OR or RD) and ``vi`` (its variance) for the studies kept, with the
+        notes.
+
+    Raises
+    ------
+    ValueError
+        For an unknown option, invalid counts, or when no study has an estimable effect.
+
+    References
+    ----------
+    Viechtbauer W. J Stat Softw 2010;36(3):1-48 (metafor ``escalc``). Sweeting MJ, Sutton AJ,
+    Lambert PC. Stat Med 2004;23:1351-1375 (continuity corrections). Woolf B. Ann Hum Genet
+    1955;19:251-253 (variance of the log odds ratio).
+
+    Examples
+    --------
+    ETASS (47/181 vs 63/180 deaths at 28 days) and TESTS (127/542 vs 132/547):
+
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> eff = study_effects(studies, "RR")
+    >>> print(np.exp(eff.yi).round(3), eff.vi.round(4))
+    [0.742 0.971] [0.0261 0.0118]
+    """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
     if correction not in CORRECTIONS:
@@ -103,6 +212,14 @@ def study_effects(
         keep &= ~both_zero
         notes.append(
             "double-zero studies excluded: " + ", ".join(data.loc[both_zero, "study"].astype(str))
+        )
+    if double_zero == "include" and both_zero.any() and measure != "RD":
+        notes.append(
+            "no events in either arm (or every patient with the event in both arms): "
+            + ", ".join(data.loc[both_zero, "study"].astype(str))
+            + "; such a trial says almost nothing about a ratio, adds nothing to the Mantel-Haenszel "
+            "estimate, and is kept with the continuity correction in the inverse-variance and "
+            "random-effects analyses (as metafor's escalc keeps it)"
         )
     if measure != "RD" or correction != "none":
         if correction == "none":
@@ -154,8 +271,43 @@ def study_effects(
 def effects_from_estimates(
     studies: pd.DataFrame, ratio: bool = True, level: float = 0.95
 ) -> StudyEffects:
-    """Effects from published estimates: columns ``study``, ``estimate`` and either ``se`` (on
-    the analysis scale) or ``lower``/``upper`` (CI at ``level``; log scale used for ratios)."""
+    """Build study effects from published estimates with a standard error or a CI.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``estimate`` and either ``se`` (standard error on the analysis scale:
+        natural log scale for ratios) or ``lower`` and ``upper`` (the published confidence
+        limits at ``level``, on the reporting scale: ratios for ratio measures).
+    ratio : bool
+        True if the estimates are ratios (RR, OR, HR; analysed on the natural log scale), False
+        for differences (analysed as given).
+    level : float
+        Confidence level of the published intervals (proportion; 0.95 for 95%).
+
+    Returns
+    -------
+    StudyEffects
+        Measure ``"log ratio"`` or ``"difference"``; ``yi`` is the (log) estimate and ``vi``
+        the squared standard error, SE = (ln upper - ln lower) / (2 z) for ratios and
+        (upper - lower) / (2 z) for differences, with z = Phi^-1(0.5 + level/2).
+
+    References
+    ----------
+    Higgins JPT, Li T, Deeks JJ (eds). Choosing effect measures and computing estimates of
+    effect. *Cochrane Handbook for Systematic Reviews of Interventions*, version 6, ch. 6
+    (standard errors from confidence intervals).
+
+    Examples
+    --------
+    ETASS's published 28-day risk ratio, 0.74 (0.54 to 1.02):
+
+    >>> pub = pd.read_csv("data/published_estimates.csv", index_col="estimate_id")
+    >>> row = pub.loc[["etass.mortality_28d.rr"], ["study", "estimate", "ci_lower", "ci_upper"]]
+    >>> eff = effects_from_estimates(row.set_axis(["study", "estimate", "lower", "upper"], axis=1))
+    >>> print(f"log RR {eff.yi[0]:.3f}, SE {eff.vi[0] ** 0.5:.3f}")
+    log RR -0.301, SE 0.162
+    """
     from scipy import stats
 
     data = studies.copy()

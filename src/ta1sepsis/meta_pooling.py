@@ -8,8 +8,9 @@ check them:
   effect model (Higgins & Thompson, Stat Med 2002;21:1539).
 * tau^2 estimators (each truncated at 0): DerSimonian-Laird (Control Clin Trials 1986;7:177);
   Hedges (HE, method of moments with unit weights); Paule-Mandel (J Res NBS 1982;87:377), the
-  root of the generalised Q = df; Sidik-Jonkman (Stat Med 2005;24:3231, with the metafor
-  starting value sum((y - mean y)^2)/k); ML and REML as roots of their score equations
+  root of the generalised Q = df; Sidik-Jonkman (J R Stat Soc C 2005;54:367-384, with the metafor
+  starting value sum((y - mean y)^2)/k); ML and REML as the global maximum of the (restricted)
+  likelihood over [0, inf), which is a root of the score equation when it is interior
   (Viechtbauer, J Educ Behav Stat 2005;30:261).
 * Random-effects I^2 = tau^2/(tau^2 + s^2) with the typical within-study variance
   s^2 = df * sum(w) / ((sum w)^2 - sum(w^2)); H^2 = (tau^2 + s^2)/s^2 (metafor).
@@ -46,7 +47,48 @@ PI_METHODS = ("metafor", "higgins")
 
 @dataclass
 class MetaResult:
-    """A pooled estimate on the analysis scale (log for RR/OR) with its uncertainty."""
+    """A pooled estimate on the analysis scale (log for RR/OR) with its uncertainty.
+
+    Attributes
+    ----------
+    model : str
+        Model label, e.g. ``"common (IV)"``, ``"common (MH)"``, ``"random (REML)"``.
+    measure : str
+        ``"RR"``, ``"OR"``, ``"RD"``, ``"log ratio"`` or ``"difference"``.
+    estimate, se : float
+        Pooled effect and its standard error on the analysis scale (natural log scale for
+        ratios; difference of proportions, 0-1 scale, for RD).
+    lower, upper : float
+        Confidence limits at ``level`` on the analysis scale.
+    statistic, p_value : float
+        Test of no effect: z (Wald) or t on k - 1 df (Hartung-Knapp), and its two-sided P value.
+    k : int
+        Number of studies.
+    q, q_df, q_p : float, int, float
+        Cochran's Q, its degrees of freedom and its chi-squared P value.
+    i2 : float
+        I^2 as a proportion (0-1), not per cent.
+    h2 : float
+        H^2 (a ratio, >= 1).
+    tau2 : float
+        Between-study variance (analysis scale squared); 0 for a common-effect model.
+    tau2_lower, tau2_upper : float or None
+        Q-profile confidence interval for ``tau2`` (random-effects models only).
+    ci_method : str
+        ``"wald"``, ``"hk"`` or ``"hk_adhoc"``.
+    pi_lower, pi_upper : float or None
+        Prediction interval on the analysis scale (random-effects models only).
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+    weights : numpy.ndarray or None
+        Study weights as proportions summing to 1 (inverse-variance models only).
+    notes : list of str
+        Corrections, exclusions and fall-backs applied.
+
+    References
+    ----------
+    Higgins JPT, Thompson SG. Stat Med 2002;21:1539-1558 (I^2 and H^2).
+    """
 
     model: str  # e.g. "common (IV)", "common (MH)", "random (REML)"
     measure: str
@@ -74,16 +116,38 @@ class MetaResult:
 
     @property
     def ratio(self) -> bool:
+        """Whether the measure is a ratio, analysed on the natural log scale."""
         return self.measure in ("RR", "OR", "log ratio")
 
     def back(self, value: float | None) -> float | None:
-        """Back-transform to the reporting scale (exp for ratio measures)."""
+        """Back-transform to the reporting scale (exp for ratio measures).
+
+        Parameters
+        ----------
+        value : float or None
+            A value on the analysis scale (natural log scale for ratios).
+
+        Returns
+        -------
+        float or None
+            ``exp(value)`` for ratio measures, ``value`` otherwise; None stays None.
+        """
         if value is None:
             return None
         return math.exp(value) if self.ratio else value
 
     def summary(self) -> dict:
-        """Reporting-scale summary (ratios exponentiated; weights in per cent)."""
+        """Summarise the result on the reporting scale (ratios exponentiated).
+
+        Returns
+        -------
+        dict
+            ``model``, ``measure``, ``ci_method`` and ``k``; ``estimate``, ``lower``, ``upper``,
+            ``pi_lower`` and ``pi_upper`` on the reporting scale (ratios for RR and OR, a
+            difference of proportions for RD); ``p_value``; ``tau2``, ``tau2_lower`` and
+            ``tau2_upper`` (analysis scale squared); ``i2`` (proportion), ``h2``, ``q`` and
+            ``q_p``.
+        """
         return {
             "model": self.model,
             "measure": self.measure,
@@ -131,8 +195,10 @@ def _common_result(
     weights: np.ndarray | None = None,
     q_df: int | None = None,
 ) -> MetaResult:
-    """A common-effect result: Wald CI and test, and heterogeneity from Cochran's ``q`` (on
-    ``q_df`` degrees of freedom: k - 1 unless some studies do not enter Q)."""
+    """Build a common-effect result: Wald CI and test, heterogeneity from Cochran's ``q``.
+
+    ``q`` is on ``q_df`` degrees of freedom: k - 1 unless some studies do not enter Q.
+    """
     df = k - 1 if q_df is None else q_df
     qp = float(stats.chi2.sf(q, df)) if df > 0 else math.nan
     i2, h2 = _common_i2_h2(q, df)
@@ -160,7 +226,39 @@ def _common_result(
 
 
 def common_effect_iv(effects: StudyEffects, level: float = 0.95) -> MetaResult:
-    """Inverse-variance common-effect ("fixed-effect") model."""
+    """Pool study effects with the inverse-variance common-effect ("fixed-effect") model.
+
+    The pooled effect is sum(w y) / sum(w) with w = 1/v and SE 1/sqrt(sum w), with a Wald
+    (normal) CI and test; heterogeneity is Cochran's Q, with I^2 = (Q - df)/Q and H^2 = Q/df.
+
+    Parameters
+    ----------
+    effects : StudyEffects
+        Study effects ``yi`` and variances ``vi`` (natural log scale for RR and OR), from
+        :func:`ta1sepsis.meta_effects.study_effects`.
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+
+    Returns
+    -------
+    MetaResult
+        Pooled effect on the analysis scale (``summary()`` gives the reporting scale), with the
+        study weights as proportions.
+
+    References
+    ----------
+    Deeks JJ, Higgins JPT. Statistical algorithms in Review Manager 5, 2010. Cochran WG.
+    Biometrics 1954;10:101-129 (Q). Higgins JPT, Thompson SG. Stat Med 2002;21:1539-1558
+    (I^2, H^2).
+
+    Examples
+    --------
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> s = common_effect_iv(study_effects(studies, "OR")).summary()
+    >>> print(f"OR {s['estimate']:.3f} ({s['lower']:.3f} to {s['upper']:.3f}), I2 {s['i2']:.2f}")
+    OR 0.864 (0.681 to 1.095), I2 0.52
+    """
     y, v = effects.yi, effects.vi
     w = 1 / v
     b = float(np.sum(w * y) / np.sum(w))
@@ -189,7 +287,38 @@ def _upper_bracket(y: np.ndarray, v: np.ndarray) -> float:
 
 
 def tau2_estimate(y: np.ndarray, v: np.ndarray, method: str = "REML") -> float:
-    """Between-study variance by ``method`` (see the module docstring), truncated at 0."""
+    """Estimate the between-study variance tau^2 by ``method``, truncated at 0.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Study effects on the analysis scale (log RR or log OR, or RD).
+    v : numpy.ndarray
+        Their sampling variances (analysis scale squared).
+    method : {"DL", "HE", "PM", "SJ", "ML", "REML"}
+        DerSimonian-Laird, Hedges, Paule-Mandel, Sidik-Jonkman, maximum likelihood or
+        restricted maximum likelihood (the module docstring gives the formulas).
+
+    Returns
+    -------
+    float
+        tau^2 on the analysis scale squared (e.g. (log RR)^2); 0 for fewer than two studies.
+
+    References
+    ----------
+    DerSimonian R, Laird N. Control Clin Trials 1986;7:177-188 (DL). Hedges LV. Psychol Bull
+    1983;93:388-395 (HE). Paule RC, Mandel J. J Res Natl Bur Stand 1982;87:377-385 (PM). Sidik K,
+    Jonkman JN. J R Stat Soc C 2005;54:367-384 (SJ). Viechtbauer W. J Educ Behav Stat
+    2005;30:261-293 (ML, REML).
+
+    Examples
+    --------
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> eff = study_effects(pd.read_csv("tests/reference/datasets/bcg.csv"), "RR")
+    >>> dl, reml = tau2_estimate(eff.yi, eff.vi, "DL"), tau2_estimate(eff.yi, eff.vi, "REML")
+    >>> print(f"DL {dl:.4f}, REML {reml:.4f}")
+    DL 0.3088, REML 0.3132
+    """
     if method not in TAU2_METHODS:
         raise ValueError(f"tau2 method must be one of {TAU2_METHODS}, got {method!r}")
     k = len(y)
@@ -220,11 +349,41 @@ def tau2_estimate(y: np.ndarray, v: np.ndarray, method: str = "REML") -> float:
 
 
 def log_likelihood(tau2: float, y: np.ndarray, v: np.ndarray, restricted: bool = True) -> float:
-    """(Restricted) log-likelihood of the random-effects model at ``tau2``, up to a constant.
+    """Evaluate the (restricted) log-likelihood of the random-effects model at ``tau2``.
 
     ll_ML = -1/2 sum ln(v_i + tau2) - 1/2 sum (y_i - mu)^2 / (v_i + tau2), with mu the
     weighted mean at tau2; REML adds -1/2 ln sum w_i (Viechtbauer, J Educ Behav Stat
-    2005;30:261-293, eqs. 6 and 9).
+    2005;30:261-293, eqs. 6 and 9). Additive constants are left out.
+
+    Parameters
+    ----------
+    tau2 : float
+        Between-study variance (analysis scale squared), >= 0.
+    y : numpy.ndarray
+        Study effects on the analysis scale (natural log scale for ratios).
+    v : numpy.ndarray
+        Their sampling variances.
+    restricted : bool
+        REML (True) or ML (False) log-likelihood.
+
+    Returns
+    -------
+    float
+        The log-likelihood up to an additive constant.
+
+    References
+    ----------
+    Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the
+    random-effects model. J Educ Behav Stat 2005;30:261-293, eqs. 6 and 9.
+
+    Examples
+    --------
+    The REML log-likelihood of the BCG trials is higher at its maximum, tau^2 = 0.3132, than at 0:
+
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> eff = study_effects(pd.read_csv("tests/reference/datasets/bcg.csv"), "RR")
+    >>> [round(log_likelihood(tau2, eff.yi, eff.vi), 2) for tau2 in (0.0, 0.3132)]
+    [-61.48, -2.46]
     """
     w = 1 / (v + tau2)
     mu = np.sum(w * y) / w.sum()
@@ -279,7 +438,38 @@ def _likelihood_maximum(y: np.ndarray, v: np.ndarray, restricted: bool, upper: f
 
 
 def tau2_qprofile_ci(y: np.ndarray, v: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Q-profile confidence interval for tau^2 (Viechtbauer 2007)."""
+    """Compute the Q-profile confidence interval for tau^2 (Viechtbauer 2007).
+
+    Each limit is the tau^2 at which the generalised Q statistic, sum (y_i - mu)^2 / (v_i + tau^2),
+    equals a quantile of the chi-squared distribution on k - 1 df; a limit is 0 when Q at
+    tau^2 = 0 is already below its quantile.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Study effects on the analysis scale (natural log scale for ratios).
+    v : numpy.ndarray
+        Their sampling variances.
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+
+    Returns
+    -------
+    tuple of float
+        (lower, upper) on the tau^2 scale (analysis scale squared); (nan, nan) for one study.
+
+    References
+    ----------
+    Viechtbauer W. Confidence intervals for the amount of heterogeneity in meta-analysis. Stat
+    Med 2007;26:37-52.
+
+    Examples
+    --------
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> eff = study_effects(pd.read_csv("tests/reference/datasets/bcg.csv"), "RR")
+    >>> print("{:.4f} to {:.4f}".format(*tau2_qprofile_ci(eff.yi, eff.vi)))
+    0.1197 to 1.1115
+    """
     k = len(y)
     if k < 2:
         return (math.nan, math.nan)
@@ -307,7 +497,52 @@ def random_effects(
     level: float = 0.95,
     pi: str = "metafor",
 ) -> MetaResult:
-    """Random-effects model with ``method`` for tau^2 and ``ci`` for the mean's interval."""
+    """Pool study effects with a random-effects model.
+
+    tau^2 is estimated by ``method``; the mean is the weighted mean with weights
+    1/(v_i + tau^2), with a Wald or a Hartung-Knapp(-Sidik-Jonkman) interval. The Q-profile
+    interval for tau^2, I^2 and H^2 from the typical within-study variance, and a prediction
+    interval are added (module docstring).
+
+    Parameters
+    ----------
+    effects : StudyEffects
+        Study effects and variances (natural log scale for RR and OR).
+    method : {"DL", "HE", "PM", "SJ", "ML", "REML"}
+        tau^2 estimator (:func:`tau2_estimate`).
+    ci : {"wald", "hk", "hk_adhoc"}
+        Interval and test for the mean: normal (Wald), Hartung-Knapp with t on k - 1 df, or
+        Hartung-Knapp with the ad hoc modification max(1, q). With one study the Wald interval
+        is used and a note says so.
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+    pi : {"metafor", "higgins"}
+        Prediction interval mu +/- crit sqrt(tau^2 + SE^2), with crit that of the CI (z, or t on
+        k - 1 df; metafor's ``predict``) or t on k - 2 df (Higgins et al. 2009; k >= 3 only).
+
+    Returns
+    -------
+    MetaResult
+        Pooled mean on the analysis scale, with ``tau2`` and its Q-profile interval, I^2
+        (proportion), H^2, the prediction interval and the weights (proportions).
+
+    References
+    ----------
+    DerSimonian R, Laird N. Control Clin Trials 1986;7:177-188. Hartung J, Knapp G. Stat Med
+    2001;20:3875-3889. Knapp G, Hartung J. Stat Med 2003;22:2693-2710. Röver C, Knapp G, Friede
+    T. BMC Med Res Methodol 2015;15:99. Higgins JPT, Thompson SG, Spiegelhalter DJ. J R Stat Soc
+    A 2009;172:137-159. Viechtbauer W. J Stat Softw 2010;36(3):1-48.
+
+    Examples
+    --------
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> s = random_effects(study_effects(studies, "OR"), "DL").summary()
+    >>> print(f"OR {s['estimate']:.3f} ({s['lower']:.3f} to {s['upper']:.3f})")
+    OR 0.826 (0.569 to 1.199)
+    >>> print(f"tau2 {s['tau2']:.3f}")
+    tau2 0.039
+    """
     if ci not in CI_METHODS:
         raise ValueError(f"ci must be one of {CI_METHODS}, got {ci!r}")
     if pi not in PI_METHODS:
@@ -399,11 +634,52 @@ def _mh_tables(studies: pd.DataFrame, measure: str):
 def mantel_haenszel(
     studies: pd.DataFrame, measure: str = "OR", level: float = 0.95, rd_variance: str = "sato"
 ) -> MetaResult:
-    """Mantel-Haenszel common effect (no continuity correction in the pooled estimate).
+    """Pool 2x2 tables with the Mantel-Haenszel common-effect method.
 
-    Heterogeneity (Q, I^2) is computed, as in metafor and RevMan, from the inverse-variance
-    study effects (with the constant 0.5 correction where a cell is zero) around the MH
-    estimate.
+    No continuity correction enters the pooled estimate. Heterogeneity (Q, I^2) is computed, as
+    in metafor and RevMan, from the inverse-variance study effects (with the constant 0.5
+    correction where a cell is zero) around the MH estimate.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``ai``, ``n1i``, ``ci``, ``n2i`` (events and patients, treatment arm
+        then control arm; counts).
+    measure : {"OR", "RR", "RD"}
+        Odds ratio or risk ratio (estimate on the natural log scale), or risk difference
+        (difference of proportions, treatment minus control).
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+    rd_variance : {"sato", "greenland_robins"}
+        Variance of the MH risk difference: Sato, Greenland & Robins (as metafor) or Greenland &
+        Robins (as RevMan).
+
+    Returns
+    -------
+    MetaResult
+        Pooled effect on the analysis scale with a Wald CI and test. For RR and OR, studies
+        with no events in either arm (and, for OR, with the event in every patient) are left out
+        and named in ``notes``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown option, or when the pooled ratio is 0 or infinite (no events in one arm
+        of every study).
+
+    References
+    ----------
+    Mantel N, Haenszel W. J Natl Cancer Inst 1959;22:719-748. Greenland S, Robins JM.
+    Biometrics 1985;41:55-68. Robins J, Breslow N, Greenland S. Biometrics 1986;42:311-323.
+    Sato T, Greenland S, Robins JM. Biometrics 1989;45:1323-1324. Deeks JJ, Higgins JPT.
+    Statistical algorithms in Review Manager 5, 2010.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> s = mantel_haenszel(studies, "OR").summary()
+    >>> print(f"OR {s['estimate']:.3f} ({s['lower']:.3f} to {s['upper']:.3f})")
+    OR 0.864 (0.681 to 1.094)
     """
     if rd_variance not in ("sato", "greenland_robins"):
         raise ValueError("rd_variance must be 'sato' (metafor) or 'greenland_robins' (RevMan)")
@@ -452,7 +728,33 @@ def mantel_haenszel(
 
 
 def peto_odds_ratio(studies: pd.DataFrame, level: float = 0.95) -> MetaResult:
-    """Peto's one-step odds ratio: ln OR = sum(O - E) / sum(V)."""
+    """Pool 2x2 tables with Peto's one-step odds ratio, ln OR = sum(O - E) / sum(V).
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``ai``, ``n1i``, ``ci``, ``n2i`` (events and patients, treatment arm
+        then control arm; counts).
+    level : float
+        Confidence level (proportion; 0.95 for 95%).
+
+    Returns
+    -------
+    MetaResult
+        Pooled log odds ratio with SE 1/sqrt(sum V), a Wald CI and test, and
+        Q = sum((O - E)^2 / V) - (sum(O - E))^2 / sum(V); double-zero studies are left out.
+
+    References
+    ----------
+    Yusuf S, Peto R, Lewis J, Collins R, Sleight P. Prog Cardiovasc Dis 1985;27:335-371.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> s = peto_odds_ratio(studies).summary()
+    >>> print(f"OR {s['estimate']:.3f} ({s['lower']:.3f} to {s['upper']:.3f})")
+    OR 0.864 (0.682 to 1.094)
+    """
     a, n1, c, n2, notes = _mh_tables(studies, "OR")
     n, m1 = n1 + n2, a + c
     o_e = a - n1 * m1 / n

@@ -26,6 +26,14 @@ Unit 2017; RTSA ``ris.R``, ``metaanalysis.R`` and ``boundaries.R``):
 * **TSA-adjusted CI**: the pooled estimate +/- c(t) SE, where c(t) is the efficacy boundary at
   the information reached, while t < 1; the ordinary CI once the RIS is reached.
 
+Where this module differs from RTSA (source read at the commit cited in
+``data/method_facts.csv``, rows ``tsa.rtsa.*``): RTSA's ``RTSA()`` adjusts the random-effects
+information size by tau^2 (``NR_tau_full``; its D^2 line is commented out), passes the pooled
+both-arm risk as the control risk, and inflates the information size by the group-sequential
+factor also without futility boundaries. Here the adjustment is by D^2 (or I^2), the control
+risk is the control arms' (or given), and the inflation applies with futility boundaries only.
+Numbers from the two will therefore differ in the information size, not in the boundaries.
+
 Zero cells: the common-effect Mantel-Haenszel estimate needs no correction unless every trial so
 far has no events in the same arm; then (and for the inverse-variance and random-effects
 statistics always) the continuity correction chosen for the meta-analysis is applied
@@ -88,7 +96,11 @@ def required_information_size(
     sides: int = 2,
     diversity: float = 0.0,
 ) -> dict:
-    """Required information size in patients (both arms), unadjusted and adjusted.
+    """Compute the required information size in patients (both arms), unadjusted and adjusted.
+
+    N = 4 (z_{1-alpha/sides} + z_{1-beta})^2 pbar (1 - pbar) / (p_C - p_I)^2 with
+    p_I = p_C (1 - RRR) and pbar = (p_C + p_I)/2, rounded up to an even number; the adjusted
+    size is N / (1 - diversity), also rounded up to an even number.
 
     Parameters
     ----------
@@ -97,7 +109,8 @@ def required_information_size(
     rrr : float
         Relative risk reduction to detect, in (0, 1) (0.15 for a 15% reduction).
     alpha, beta : float
-        Two-sided (when ``sides`` = 2) type I error and type II error (1 - power).
+        Two-sided (when ``sides`` = 2) type I error and type II error (1 - power), as
+        proportions.
     sides : int
         1 or 2.
     diversity : float
@@ -106,17 +119,20 @@ def required_information_size(
     Returns
     -------
     dict
-        ``p_control``, ``p_intervention``, ``ris_unadjusted`` and ``ris`` (patients, even),
-        ``diversity``.
+        ``p_control`` and ``p_intervention`` (proportions), ``ris_unadjusted`` and ``ris``
+        (patients in both arms, even numbers) and ``diversity`` (proportion).
 
     References
     ----------
-    Wetterslev et al., BMC Med Res Methodol 2009;9:86; RTSA ``ris.R``.
+    Wetterslev J, Thorlund K, Brok J, Gluud C. J Clin Epidemiol 2008;61:64-75. Wetterslev et
+    al., BMC Med Res Methodol 2009;9:86; RTSA ``ris.R``.
 
     Examples
     --------
     >>> required_information_size(0.30, 0.20)["ris_unadjusted"]
     2302
+    >>> required_information_size(0.30, 0.20, diversity=0.5)["ris"]
+    4604
     """
     if not 0 < p_control < 1:
         raise ValueError(f"control event proportion must lie in (0, 1), got {p_control}")
@@ -166,8 +182,10 @@ def _random_stats(effects: StudyEffects) -> dict:
 
 
 def _informative(studies: pd.DataFrame, measure: str) -> pd.Series:
-    """Trials that carry information on the ratio scale (events in at least one arm, and
-    non-events in at least one arm)."""
+    """Flag the trials that carry information on the ratio scale.
+
+    Those with events in at least one arm and non-events in at least one arm.
+    """
     if measure == "RD":
         return pd.Series(True, index=studies.index)
     a, c = studies["ai"], studies["ci"]
@@ -180,7 +198,13 @@ def cumulative_statistics(
     correction: str = "constant",
     order: str | None = "year",
 ) -> pd.DataFrame:
-    """Cumulative pooled estimates and Z statistics after each trial, for every model.
+    """Compute cumulative pooled estimates and Z statistics after each trial, for every model.
+
+    The common-effect Z-curve is Mantel-Haenszel (inverse variance with the continuity
+    correction when Mantel-Haenszel is not estimable); the random-effects ones are
+    DerSimonian-Laird with the Wald or the Hartung-Knapp-Sidik-Jonkman SE. Trials with no
+    events (or only events) in both arms do not move the Z-curve but count towards
+    ``patients``.
 
     Parameters
     ----------
@@ -189,7 +213,7 @@ def cumulative_statistics(
         control) and the ``order`` column if given.
     measure : {"RR", "OR"}
         Ratio measure (log scale).
-    correction : str
+    correction : {"constant", "treatment_arm", "none"}
         Continuity correction for zero cells (:func:`ta1sepsis.meta_effects.study_effects`).
     order : str or None
         Column to sort by (stable); ``None`` keeps the file order.
@@ -202,6 +226,20 @@ def cumulative_statistics(
         ``log_<model>``, its SE ``se_<model>`` and ``z_<model>`` (negative favours the
         treatment), plus ``tau2``, ``d2`` and ``i2`` of the cumulative set; ``note`` says where a
         correction or exclusion applied.
+
+    References
+    ----------
+    Wetterslev J, Thorlund K, Brok J, Gluud C. J Clin Epidemiol 2008;61:64-75. Thorlund K, et
+    al. *User manual for Trial Sequential Analysis (TSA)*. Copenhagen Trial Unit 2017.
+    Mantel N, Haenszel W. J Natl Cancer Inst 1959;22:719-748. DerSimonian R, Laird N. Control
+    Clin Trials 1986;7:177-188. Hartung J, Knapp G. Stat Med 2001;20:3875-3889.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> table = cumulative_statistics(studies, "RR")
+    >>> print(table["patients"].tolist(), table["z_fixed"].round(3).tolist())
+    [361, 1450] [-1.849, -1.213]
     """
     if measure not in ("RR", "OR"):
         raise ValueError("the Z-curve here is for the ratio measures RR and OR")
@@ -255,11 +293,39 @@ def cumulative_statistics(
 def cumulative_statistics_from_effects(
     table: pd.DataFrame, order: str | None = None
 ) -> pd.DataFrame:
-    """:func:`cumulative_statistics` for trials (or blocks of trials) known only by a log-scale
-    estimate ``yi``, its variance ``vi`` and their number of ``patients``.
+    """Compute :func:`cumulative_statistics` from log-scale estimates instead of counts.
 
-    The common-effect Z-curve is then inverse-variance (no counts for Mantel-Haenszel); the
-    random-effects ones are as in :func:`cumulative_statistics`.
+    For trials (or blocks of trials) known only by a log-scale estimate ``yi``, its variance
+    ``vi`` and their number of ``patients``. The common-effect Z-curve is then inverse-variance
+    (no counts for Mantel-Haenszel); the random-effects ones are as in
+    :func:`cumulative_statistics`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``study``, ``yi`` (log ratio), ``vi`` (its variance), ``patients`` (both arms)
+        and the ``order`` column if given.
+    order : str or None
+        Column to sort by (stable); ``None`` keeps the row order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`cumulative_statistics`: log estimates, SEs and Z statistics per
+        model (natural log scale), ``tau2``, ``d2`` and ``i2`` (proportions) after each row.
+
+    References
+    ----------
+    Wetterslev J, Thorlund K, Brok J, Gluud C. J Clin Epidemiol 2008;61:64-75. DerSimonian R,
+    Laird N. Control Clin Trials 1986;7:177-188.
+
+    Examples
+    --------
+    >>> from ta1sepsis.meta_effects import study_effects
+    >>> eff = study_effects(pd.read_csv("tests/reference/datasets/etass_tests.csv"), "RR")
+    >>> table = eff.table.assign(patients=eff.table["n1i"] + eff.table["n2i"])
+    >>> print(cumulative_statistics_from_effects(table)["z_fixed"].round(3).tolist())
+    [-1.849, -1.256]
     """
     data = table.sort_values(order, kind="stable") if order else table
     data = data.reset_index(drop=True)
@@ -292,7 +358,38 @@ def cumulative_statistics_from_effects(
 
 @dataclass
 class TSAResult:
-    """A trial sequential analysis under one model (Z-curve and information size paired)."""
+    """A trial sequential analysis under one model (Z-curve and information size paired).
+
+    Attributes
+    ----------
+    model : str
+        One of :data:`MODELS`.
+    looks : pandas.DataFrame
+        One row per trial: ``study``, ``patients`` (cumulative), ``fraction`` (of
+        ``information_size``), ``z``, ``z_benefit`` (-z) and ``efficacy_boundary`` (z scale),
+        plus ``futility_boundary`` when ``futility`` is on.
+    curve : pandas.DataFrame
+        Boundaries over a fine grid: ``fraction``, ``patients``, ``efficacy`` and, with
+        futility, ``futility`` (z scale).
+    ris : dict
+        From :func:`required_information_size`.
+    information_size : float
+        Information size used for the fractions (patients; inflated when futility is on).
+    inflation : float
+        Ratio of ``information_size`` to ``ris["ris"]`` (1 without futility boundaries).
+    futility : bool
+        Whether non-binding futility boundaries were added.
+    adjusted : dict
+        Final pooled ``estimate`` with the conventional (``naive_lower``, ``naive_upper``) and
+        TSA-adjusted (``adjusted_lower``, ``adjusted_upper``) limits, all on the ratio scale;
+        ``critical_value`` (z) and ``fraction`` (of ``information_size``).
+    conclusion : str
+        A key of :data:`CONCLUSIONS`.
+    crossed_at : str or None
+        The trial at which a boundary was crossed.
+    notes : list of str
+        The heterogeneity adjustment used and any correction or exclusion.
+    """
 
     model: str
     looks: pd.DataFrame  # one row per trial: patients, fraction, z, boundaries
@@ -308,6 +405,7 @@ class TSAResult:
 
     @property
     def conclusion_text(self) -> str:
+        """The conclusion in words, with the trial at which a boundary was crossed."""
         where = f" (at {self.crossed_at})" if self.crossed_at else ""
         return CONCLUSIONS[self.conclusion] + where
 
@@ -332,7 +430,12 @@ def monitor(
     futility: bool = True,
     grid_points: int = 120,
 ) -> TSAResult:
-    """Boundaries, curves and the conclusion for one model's Z-curve against ``ris``.
+    """Monitor one model's Z-curve against the required information size ``ris``.
+
+    Computes the two-sided Lan-DeMets O'Brien-Fleming efficacy boundaries (and, if asked, the
+    non-binding beta-spending futility boundaries, with the information size inflated until the
+    final boundaries meet) at the trials' information fractions, the boundary curves, the
+    conclusion and the TSA-adjusted CI.
 
     Parameters
     ----------
@@ -352,6 +455,21 @@ def monitor(
     Returns
     -------
     TSAResult
+        Looks, boundary curves, information size, conclusion and the TSA-adjusted CI.
+
+    References
+    ----------
+    Lan KKG, DeMets DL. Biometrika 1983;70:659-663. Wetterslev J, Thorlund K, Brok J, Gluud C.
+    J Clin Epidemiol 2008;61:64-75. Thorlund K, et al. *User manual for Trial Sequential
+    Analysis (TSA)*. Copenhagen Trial Unit 2017.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> table = cumulative_statistics(studies, "RR")
+    >>> result = monitor(table, "fixed", required_information_size(0.30, 0.20))
+    >>> print(result.conclusion, round(result.information_size))
+    inconclusive 2404
     """
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
@@ -435,30 +553,56 @@ def trial_sequential_analysis(
     correction: str = "constant",
     stats_table: pd.DataFrame | None = None,
 ) -> TSAResult:
-    """TSA of ``studies`` with the Z-curve and the information size from the same model.
+    """Run a TSA of ``studies`` with the Z-curve and the information size from the same model.
 
     Parameters
     ----------
     studies : pandas.DataFrame
         Trials (columns as in :func:`cumulative_statistics`).
     p_control : float
-        Control event proportion for the RIS.
+        Control event proportion for the RIS (proportion, 0-1).
     rrr : float
-        Relative risk reduction to detect (the minimal clinically important difference).
+        Relative risk reduction to detect (the minimal clinically important difference;
+        proportion, 0.20 for 20%).
     measure : {"RR", "OR"}
+        Ratio measure of the Z-curve (natural log scale).
     model : str
         ``"fixed"`` pairs the Mantel-Haenszel Z-curve with the unadjusted RIS; the random models
         pair their Z-curve with the RIS adjusted by ``diversity``.
-    diversity : "estimated", "i2" or float
-        Heterogeneity adjustment for the random models (ignored for ``"fixed"``).
+    alpha, beta : float
+        Two-sided type I error (alpha/2 spent in each tail) and type II error (1 - power).
+    diversity : "estimated", "i2", "none" or float
+        Heterogeneity adjustment for the random models (ignored for ``"fixed"``): D^2 or I^2 of
+        the trials, none, or a stated proportion (capped at 0.99).
     futility : bool
         Non-binding beta-spending futility boundaries (on by default).
+    order : str or None
+        Column to sort the trials by (stable); ``None`` keeps the file order.
+    correction : {"constant", "treatment_arm", "none"}
+        Continuity correction for zero cells (:func:`ta1sepsis.meta_effects.study_effects`).
     stats_table : pandas.DataFrame, optional
         Precomputed :func:`cumulative_statistics` (to share it between models).
 
     Returns
     -------
     TSAResult
+        The analysis, with the heterogeneity adjustment used in ``notes``.
+
+    References
+    ----------
+    Wetterslev J, Thorlund K, Brok J, Gluud C. J Clin Epidemiol 2008;61:64-75. Wetterslev J,
+    Thorlund K, Brok J, Gluud C. BMC Med Res Methodol 2009;9:86. Thorlund K, et al. *User
+    manual for Trial Sequential Analysis (TSA)*. Copenhagen Trial Unit 2017.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> result = trial_sequential_analysis(studies, p_control=0.30, rrr=0.20)
+    >>> adj = {key: round(value, 3) for key, value in result.adjusted.items()}
+    >>> adj["estimate"], adj["adjusted_lower"], adj["adjusted_upper"]
+    (0.897, 0.706, 1.139)
+    >>> result.conclusion
+    'inconclusive'
     """
     table = (
         stats_table
@@ -477,12 +621,71 @@ def trial_sequential_analysis(
 
 
 def diversity(studies: pd.DataFrame, measure: str = "RR", correction: str = "constant") -> float:
-    """D^2 = 1 - V_F / V_R of all ``studies`` (inverse-variance common effect vs DL)."""
+    """Compute the diversity D^2 = 1 - V_F / V_R of all ``studies``.
+
+    V_F and V_R are the variances of the pooled estimate under the inverse-variance
+    common-effect and the DerSimonian-Laird random-effects models.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Columns ``study``, ``ai``, ``n1i``, ``ci``, ``n2i`` (events and N, treatment then
+        control).
+    measure : {"RR", "OR", "RD"}
+        Effect measure (natural log scale for the ratios).
+    correction : {"constant", "treatment_arm", "none"}
+        Continuity correction for zero cells (:func:`ta1sepsis.meta_effects.study_effects`).
+
+    Returns
+    -------
+    float
+        D^2 as a proportion in [0, 1); 0 for a single study.
+
+    References
+    ----------
+    Wetterslev J, Thorlund K, Brok J, Gluud C. Estimating required information size by
+    quantifying diversity in random-effects model meta-analyses. BMC Med Res Methodol
+    2009;9:86.
+
+    Examples
+    --------
+    >>> studies = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> round(diversity(studies, "RR"), 3)
+    0.534
+    """
     eff = study_effects(studies, measure, correction)
     return _random_stats(eff)["d2"]
 
 
 def excluded_effects(lower: float, upper: float) -> dict:
-    """What a conventional ratio CI already excludes: relative reductions larger than
-    1 - lower and relative increases larger than upper - 1 (proportions)."""
+    """Express what a conventional ratio CI already excludes as relative effects.
+
+    Relative reductions larger than 1 - lower and relative increases larger than upper - 1
+    lie outside the interval.
+
+    Parameters
+    ----------
+    lower, upper : float
+        Confidence limits of a pooled ratio (RR, OR or HR; ratio scale, not log).
+
+    Returns
+    -------
+    dict
+        ``rrr_excluded_above`` (1 - lower) and ``rri_excluded_above`` (upper - 1), as
+        proportions (0.25 for 25%).
+
+    References
+    ----------
+    Higgins JPT, Li T, Deeks JJ (eds). *Cochrane Handbook for Systematic Reviews of
+    Interventions*, version 6, ch. 6 (relative risk reduction = 1 - RR).
+
+    Examples
+    --------
+    The Mantel-Haenszel risk ratio of ETASS and TESTS, 0.897 (0.752 to 1.069):
+
+    >>> from ta1sepsis.meta_pooling import mantel_haenszel
+    >>> s = mantel_haenszel(pd.read_csv("tests/reference/datasets/etass_tests.csv"), "RR").summary()
+    >>> {k: round(v, 3) for k, v in excluded_effects(s["lower"], s["upper"]).items()}
+    {'rrr_excluded_above': 0.248, 'rri_excluded_above': 0.069}
+    """
     return {"rrr_excluded_above": 1 - lower, "rri_excluded_above": upper - 1}
