@@ -58,7 +58,13 @@ t = TwoByTwo.from_row(select_one(trials, "trials", study_id=study_id, outcome="m
 
 plan = {
     k: fact_value(facts, f"{study_id}.sample_size.{k}")
-    for k in ("planned_total", "planned_control_mortality", "planned_treatment_mortality", "alpha", "power")
+    for k in (
+        "planned_total",
+        "planned_control_mortality",
+        "planned_treatment_mortality",
+        "alpha",
+        "power",
+    )
 }
 p_c, p_t = plan["planned_control_mortality"], plan["planned_treatment_mortality"]
 n_unpooled = sample_size_two_proportions(p_c, p_t, plan["alpha"], plan["power"], "unpooled")
@@ -74,13 +80,26 @@ scenarios = pd.DataFrame(
             "control risk": pc,
             "Tα1 risk": pt,
             "source of the risks": how,
-            "power with the patients randomised": power_two_proportions(pc, pt, t.n_trt, t.n_ctl, alpha, "unpooled"),
-            "total N for the target power": 2 * math.ceil(sample_size_two_proportions(pc, pt, alpha, power)),
+            "power with the patients randomised": power_two_proportions(
+                pc, pt, t.n_trt, t.n_ctl, alpha, "unpooled"
+            ),
+            "total N for the target power": 2
+            * math.ceil(sample_size_two_proportions(pc, pt, alpha, power)),
         }
         for name, pc, pt, how in (
             ("as planned", p_c, p_t, "the sample-size plan (read)"),
-            ("observed control risk, planned absolute reduction", observed_ctl, observed_ctl - (p_c - p_t), "observed control risk; planned difference"),
-            ("observed control risk, planned relative reduction", observed_ctl, observed_ctl * relative, "observed control risk; planned ratio"),
+            (
+                "observed control risk, planned absolute reduction",
+                observed_ctl,
+                observed_ctl - (p_c - p_t),
+                "observed control risk; planned difference",
+            ),
+            (
+                "observed control risk, planned relative reduction",
+                observed_ctl,
+                observed_ctl * relative,
+                "observed control risk; planned ratio",
+            ),
         )
     ]
 )
@@ -90,16 +109,37 @@ markers = []
 for day in (3, 7):
     row = published.loc[f"{study_id}.mhla_dr_change_day{day}.md"]
     rec = recover(row.estimate, row.ci_lower, row.ci_upper, row.ci_level, ratio=False)
-    p_low, p_high = p_value_range_from_printed(row.estimate_text, row.ci_lower_text, row.ci_upper_text, row.ci_level, ratio=False)
-    markers.append({
-        "day": day, "difference in change (pp)": row.estimate_text, "95% CI": f"{row.ci_lower_text} to {row.ci_upper_text}",
-        "SE from CI": rec.se, "published P": row.p_value_text, "P from CI": rec.p_value,
-        # one verdict per published P: within rounding when it lies in the range its own rounded interval allows
-        "verdict": "within rounding" if p_low <= row.p_value <= p_high else comparison("P", row.p_value_text, rec.p_value, "normal")["verdict"],
-        "P range the printed rounding allows": f"{p_low:.4f} to {p_high:.4f}", "published P inside that range": p_low <= row.p_value <= p_high,
-    })
-    results.add(f"etass.mhla_dr.day{day}.p_from_ci", rec.p_value, lower=p_low, upper=p_high, description=f"P implied by the published CI of the day-{day} mHLA-DR difference; lower/upper: range allowed by the rounding of the printed numbers")
-    results.add(f"etass.mhla_dr.day{day}.p_verdict", markers[-1]["verdict"], description=f"verdict on the published day-{day} P against its own interval")
+    p_low, p_high = p_value_range_from_printed(
+        row.estimate_text, row.ci_lower_text, row.ci_upper_text, row.ci_level, ratio=False
+    )
+    markers.append(
+        {
+            "day": day,
+            "difference in change (pp)": row.estimate_text,
+            "95% CI": f"{row.ci_lower_text} to {row.ci_upper_text}",
+            "SE from CI": rec.se,
+            "published P": row.p_value_text,
+            "P from CI": rec.p_value,
+            # one verdict per published P: within rounding when it lies in the range its own rounded interval allows
+            "verdict": "within rounding"
+            if p_low <= row.p_value <= p_high
+            else comparison("P", row.p_value_text, rec.p_value, "normal")["verdict"],
+            "P range the printed rounding allows": f"{p_low:.4f} to {p_high:.4f}",
+            "published P inside that range": p_low <= row.p_value <= p_high,
+        }
+    )
+    results.add(
+        f"etass.mhla_dr.day{day}.p_from_ci",
+        rec.p_value,
+        lower=p_low,
+        upper=p_high,
+        description=f"P implied by the published CI of the day-{day} mHLA-DR difference; lower/upper: range allowed by the rounding of the printed numbers",
+    )
+    results.add(
+        f"etass.mhla_dr.day{day}.p_verdict",
+        markers[-1]["verdict"],
+        description=f"verdict on the published day-{day} P against its own interval",
+    )
 markers = pd.DataFrame(markers)
 base_t = fact_value(facts, f"{study_id}.baseline_mhla_dr.treatment")
 base_c = fact_value(facts, f"{study_id}.baseline_mhla_dr.control")
@@ -112,13 +152,19 @@ bottom_line(
     f"not {p_c:.0%}: for the planned relative reduction at that control risk, the trial had {realistic['power with the patients randomised']:.0%} "
     f"power, and {realistic['total N for the target power']} patients would have been needed for {power:.0%}. Its mHLA-DR differences "
     "agree with their own intervals once rounding is allowed for"
-    + ("" if markers["published P inside that range"].all() else " except where the table shows otherwise")
+    + (
+        ""
+        if markers["published P inside that range"].all()
+        else " except where the table shows otherwise"
+    )
     + f", but the Tα1 arm started lower ({base_t:.1f}% vs {base_c:.1f}%, P = {base_p:g}), so part of its larger rise may be "
     "regression to the mean (quantified in 01_mechanism).",
     "The planned relative reduction was itself optimistic (the effect ETASS hoped for, not an estimate), so the power computed "
     "for it flatters the trial; the power for the project's MCID is in the trial report.",
-    [f"significance level α = {alpha} and target power {power:.0%} for the recomputations (the trial's own plan used "
-     f"α = {plan['alpha']:g}, power {plan['power']:.0%})"],
+    [
+        f"significance level α = {alpha} and target power {power:.0%} for the recomputations (the trial's own plan used "
+        f"α = {plan['alpha']:g}, power {plan['power']:.0%})"
+    ],
 )
 
 # %% [markdown]
@@ -132,15 +178,27 @@ bottom_line(
 # %%
 plan_table = pd.DataFrame(
     [
-        comparison("total sample size, unpooled variance", str(planned_total), 2 * math.ceil(n_unpooled), "Chow et al. 2008 §4.2"),
-        comparison("total sample size, pooled variance", str(planned_total), 2 * math.ceil(n_pooled), "Fleiss et al. 2003 (R power.prop.test)"),
+        comparison(
+            "total sample size, unpooled variance",
+            str(planned_total),
+            2 * math.ceil(n_unpooled),
+            "Chow et al. 2008 §4.2",
+        ),
+        comparison(
+            "total sample size, pooled variance",
+            str(planned_total),
+            2 * math.ceil(n_pooled),
+            "Fleiss et al. 2003 (R power.prop.test)",
+        ),
     ]
 )
 show(plan_table)
 show(scenarios)
 save_table(plan_table, "02_etass_sample_size")
 save_table(scenarios, "02_etass_power_scenarios")
-reproduced_by = plan_table[plan_table.verdict.isin(["reproduced", "within rounding"])]["method"].tolist()
+reproduced_by = plan_table[plan_table.verdict.isin(["reproduced", "within rounding"])][
+    "method"
+].tolist()
 say(
     f"The plan needed {planned_total} patients: reproduced by {' and '.join(reproduced_by) or 'neither formula'} "
     f"(unpooled {2 * math.ceil(n_unpooled)}, pooled {2 * math.ceil(n_pooled)}); the registry target was {registry:.0f}, and "
@@ -185,10 +243,35 @@ say(
 # ## 3. Key numbers
 
 # %%
-results.add("etass.sample_size.total_unpooled", 2 * math.ceil(n_unpooled), unit="patients", description="recomputed planned total, unpooled-variance formula")
-results.add("etass.sample_size.total_pooled", 2 * math.ceil(n_pooled), unit="patients", description="recomputed planned total, pooled-variance formula")
-results.add("etass.power.planned_relative_reduction", realistic["power with the patients randomised"], unit="probability", description="power with the randomised patients for the planned relative reduction from the observed control risk")
-results.add("etass.power.planned_absolute_reduction", scenarios.iloc[1]["power with the patients randomised"], unit="probability", description="power with the randomised patients for the planned absolute reduction from the observed control risk")
-results.add("etass.sample_size.n_for_target_power", int(realistic["total N for the target power"]), unit="patients", description="patients needed for the target power at the observed control risk and the planned relative reduction")
+results.add(
+    "etass.sample_size.total_unpooled",
+    2 * math.ceil(n_unpooled),
+    unit="patients",
+    description="recomputed planned total, unpooled-variance formula",
+)
+results.add(
+    "etass.sample_size.total_pooled",
+    2 * math.ceil(n_pooled),
+    unit="patients",
+    description="recomputed planned total, pooled-variance formula",
+)
+results.add(
+    "etass.power.planned_relative_reduction",
+    realistic["power with the patients randomised"],
+    unit="probability",
+    description="power with the randomised patients for the planned relative reduction from the observed control risk",
+)
+results.add(
+    "etass.power.planned_absolute_reduction",
+    scenarios.iloc[1]["power with the patients randomised"],
+    unit="probability",
+    description="power with the randomised patients for the planned absolute reduction from the observed control risk",
+)
+results.add(
+    "etass.sample_size.n_for_target_power",
+    int(realistic["total N for the target power"]),
+    unit="patients",
+    description="patients needed for the target power at the observed control risk and the planned relative reduction",
+)
 results.write()
 say(f"{len(results)} key numbers written to `results/02_etass.json`.")

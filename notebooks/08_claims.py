@@ -120,7 +120,14 @@ derived = {
     "ipd_share_percent": float(100 * (sizes["etass"] + sizes["tests"]) / gu.n_patients),
     "gu2025_other_trials_patients": float(gu.n_patients - sizes["tests"]),
 }
-show(pd.DataFrame({"derivation": list(derived), "value": [str(v) if isinstance(v, str) else round(v, 4) for v in derived.values()]}))
+show(
+    pd.DataFrame(
+        {
+            "derivation": list(derived),
+            "value": [str(v) if isinstance(v, str) else round(v, 4) for v in derived.values()],
+        }
+    )
+)
 
 # %% [markdown]
 # ## 2. The verdicts
@@ -129,7 +136,9 @@ show(pd.DataFrame({"derivation": list(derived), "value": [str(v) if isinstance(v
 # Where result: references look: remap a notebook name here when its results move, e.g.
 # {"02_etass": "trials/etass", "04_tests": "trials/tests"} once the per-trial reports replace them.
 result_aliases = {}
-resolver = Resolver(root, estimates, facts, trials, claim_facts, credibility, derived, aliases=result_aliases)
+resolver = Resolver(
+    root, estimates, facts, trials, claim_facts, credibility, derived, aliases=result_aliases
+)
 judged = pd.DataFrame([judge(row, resolver, alpha) for row in claims.to_dict("records")])
 section_order = {code: i for i, code in enumerate(SECTIONS)}
 
@@ -140,8 +149,15 @@ def first_sentence(places, section):
 
 
 ledger = claims.drop(columns=["method", "line"]).merge(judged, on="claim_id", validate="one_to_one")
-ledger["order"] = [(section_order[s], first_sentence(p, s)) for s, p in zip(ledger.section, ledger.places, strict=True)]
-ledger = ledger.sort_values(["order", "claim_id"], kind="stable").drop(columns="order").reset_index(drop=True)
+ledger["order"] = [
+    (section_order[s], first_sentence(p, s))
+    for s, p in zip(ledger.section, ledger.places, strict=True)
+]
+ledger = (
+    ledger.sort_values(["order", "claim_id"], kind="stable")
+    .drop(columns="order")
+    .reset_index(drop=True)
+)
 missing = ledger[ledger["missing_result"] != ""]
 if len(missing):
     say(
@@ -149,7 +165,11 @@ if len(missing):
         "produced (a notebook ran with other parameters or data); they count as not checkable here: "
         + "; ".join(f"{r.claim_id} ({r.missing_result})" for r in missing.itertuples())
     )
-results.add("claims.missing_results", len(missing), description="claims whose results key was not produced in this run")
+results.add(
+    "claims.missing_results",
+    len(missing),
+    description="claims whose results key was not produced in this run",
+)
 table = method_verdict_table(ledger)
 n = len(ledger)
 by_method = ledger["method"].value_counts().reindex(list(METHODS), fill_value=0)
@@ -185,20 +205,47 @@ fig, ax = plots.plt.subplots(figsize=(9.5, 3.8))
 ys = list(range(len(METHODS)))[::-1]
 left = pd.Series(0, index=list(METHODS))
 for v in VERDICTS:
-    counts = ledger[ledger.verdict == v]["method"].value_counts().reindex(list(METHODS), fill_value=0)
+    counts = (
+        ledger[ledger.verdict == v]["method"].value_counts().reindex(list(METHODS), fill_value=0)
+    )
     if counts.sum() == 0:
         continue
-    ax.barh(ys, counts.to_numpy(), left=left.to_numpy(), color=colours[v], label=f"{v} ({counts.sum()})", edgecolor="white")
+    ax.barh(
+        ys,
+        counts.to_numpy(),
+        left=left.to_numpy(),
+        color=colours[v],
+        label=f"{v} ({counts.sum()})",
+        edgecolor="white",
+    )
     for y, c, l0 in zip(ys, counts.to_numpy(), left.to_numpy(), strict=True):
         if c:
             dark = v in ("holds", "contradicted by the primary source")
-            ax.annotate(str(c), (l0 + c / 2, y), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+            ax.annotate(
+                str(c),
+                (l0 + c / 2, y),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
     left += counts
 ax.set_yticks(ys)
 ax.set_yticklabels([f"{m} ({by_method[m]})" for m in METHODS])
 ax.set_xlabel("number of claims")
-ax.set_title(f"The review's {n} checkable claims: how each was checked and what the check found", loc="left", fontsize=10)
-ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="what the check found", title_fontsize=8)
+ax.set_title(
+    f"The review's {n} checkable claims: how each was checked and what the check found",
+    loc="left",
+    fontsize=10,
+)
+ax.legend(
+    loc="upper left",
+    bbox_to_anchor=(1.01, 1.0),
+    fontsize=8,
+    frameon=False,
+    title="what the check found",
+    title_fontsize=8,
+)
 show_figure(fig, "08_claims_summary")
 
 # %% [markdown]
@@ -212,10 +259,15 @@ show_figure(fig, "08_claims_summary")
 # source as printed, for claims that were recomputed or derived. The two menus filter the table
 # (in the browser; no network needed).
 
+
 # %%
 def cell_checked(r):
     if r.method == "not checkable":
-        return f"missing: {r.checked}" if not r.missing_result else f"not in this run: {r.missing_result}"
+        return (
+            f"missing: {r.checked}"
+            if not r.missing_result
+            else f"not in this run: {r.missing_result}"
+        )
     text = r.checked
     if r.alternative_checked:
         text = f"version A: {text} | version B: {r.alternative_checked}"
@@ -226,7 +278,11 @@ def cell_note(r):
     parts = [r.note] if r.note else []
     if r.context_values:
         parts.append(f"Context: {r.context_values}.")
-    if r.detail and r.method != "not checkable" and set(split(r.detail.replace("; ", " ; "))) - {"match", "reproduced"}:
+    if (
+        r.detail
+        and r.method != "not checkable"
+        and set(split(r.detail.replace("; ", " ; "))) - {"match", "reproduced"}
+    ):
         parts.append(f"Per part: {r.detail}.")
     return " ".join(parts)
 
@@ -236,19 +292,51 @@ view = pd.DataFrame(
         "section": ledger.section,
         "claim": ledger.claim_id,
         "where": ledger.places.str.replace(" ; ", ", "),
-        "statement": ledger.statement + " " + ledger.article_citation.where(ledger.article_citation != "none", ""),
+        "statement": ledger.statement
+        + " "
+        + ledger.article_citation.where(ledger.article_citation != "none", ""),
         "stated": ledger.stated.str.replace(" ; ", "; "),
         "checked": [cell_checked(r) for r in ledger.itertuples()],
         "method": ledger.method,
         "verdict": ledger.verdict,
-        "primary source": [f"{r.primary_checked} ({r.primary_verdict})" if r.primary_checked else "" for r in ledger.itertuples()],
-        "reference": ledger.reference.str.replace(" ; ", "; ") + ledger.alternative.map(lambda a: f" | version B: {a}" if a else ""),
+        "primary source": [
+            f"{r.primary_checked} ({r.primary_verdict})" if r.primary_checked else ""
+            for r in ledger.itertuples()
+        ],
+        "reference": ledger.reference.str.replace(" ; ", "; ")
+        + ledger.alternative.map(lambda a: f" | version B: {a}" if a else ""),
         "note": [cell_note(r) for r in ledger.itertuples()],
     }
 )
-titles = {code: f"{heading} ({(ledger.section == code).sum()} claims)" for code, (heading, _) in SECTIONS.items()}
-widths = {"claim": "9%", "where": "6%", "statement": "16%", "stated": "7%", "checked": "10%", "method": "7%", "verdict": "8%", "primary source": "7%", "reference": "13%", "note": "17%"}
-display(HTML(html_table(view, widths, "claims-ledger", group="section", group_titles=titles, verdict_column="verdict", filters=("verdict", "method"))))
+titles = {
+    code: f"{heading} ({(ledger.section == code).sum()} claims)"
+    for code, (heading, _) in SECTIONS.items()
+}
+widths = {
+    "claim": "9%",
+    "where": "6%",
+    "statement": "16%",
+    "stated": "7%",
+    "checked": "10%",
+    "method": "7%",
+    "verdict": "8%",
+    "primary source": "7%",
+    "reference": "13%",
+    "note": "17%",
+}
+display(
+    HTML(
+        html_table(
+            view,
+            widths,
+            "claims-ledger",
+            group="section",
+            group_titles=titles,
+            verdict_column="verdict",
+            filters=("verdict", "method"),
+        )
+    )
+)
 save_table(ledger.drop(columns=["values", "alternative_values"]), "08_claims_ledger")
 save_table(table.reset_index(), "08_claims_summary")
 
@@ -260,13 +348,23 @@ save_table(table.reset_index(), "08_claims_summary")
 
 # %%
 problems = view[~ledger.verdict.isin(["holds", "within rounding", NOT_ASSESSED])]
-display(HTML(html_table(problems.drop(columns=["reference"]), {"claim": "10%", "where": "7%", "statement": "20%", "note": "28%"}, verdict_column="verdict")))
+display(
+    HTML(
+        html_table(
+            problems.drop(columns=["reference"]),
+            {"claim": "10%", "where": "7%", "statement": "20%", "note": "28%"},
+            verdict_column="verdict",
+        )
+    )
+)
 say(
     "In words: "
     + " ".join(
         f"**{r.claim_id}** ({r.verdict}): the article states {r.stated.replace(' ; ', '; ')}; the check found "
         f"{r.checked if not r.alternative_checked else 'version A ' + r.checked + ' and version B ' + r.alternative_checked}."
-        for r in ledger[~ledger.verdict.isin(["holds", "within rounding", NOT_ASSESSED])].itertuples()
+        for r in ledger[
+            ~ledger.verdict.isin(["holds", "within rounding", NOT_ASSESSED])
+        ].itertuples()
     )
 )
 
@@ -275,7 +373,23 @@ say(
 
 # %%
 unchecked = ledger[ledger.method == "not checkable"]
-display(HTML(html_table(pd.DataFrame({"claim": unchecked.claim_id, "where": unchecked.places, "statement": unchecked.statement + " " + unchecked.article_citation.where(unchecked.article_citation != "none", ""), "what is missing": unchecked.checked}), {"claim": "16%", "where": "10%", "statement": "40%"})))
+display(
+    HTML(
+        html_table(
+            pd.DataFrame(
+                {
+                    "claim": unchecked.claim_id,
+                    "where": unchecked.places,
+                    "statement": unchecked.statement
+                    + " "
+                    + unchecked.article_citation.where(unchecked.article_citation != "none", ""),
+                    "what is missing": unchecked.checked,
+                }
+            ),
+            {"claim": "16%", "where": "10%", "statement": "40%"},
+        )
+    )
+)
 cited = unchecked.checked.str.startswith("the cited").sum()
 say(
     f"{len(unchecked)} claims cannot be checked: {cited} rest on a paper the review cites that is not among the "
@@ -291,9 +405,22 @@ say(
 # is not one. Some sentences appear in both: their numbers are claims, their framing is not.
 
 # %%
-display(HTML(html_table(not_claims.drop(columns=["line"]).rename(columns={"item_id": "item", "places": "where"}), {"item": "14%", "where": "7%", "part": "30%", "reason": "12%"})))
+display(
+    HTML(
+        html_table(
+            not_claims.drop(columns=["line"]).rename(
+                columns={"item_id": "item", "places": "where"}
+            ),
+            {"item": "14%", "where": "7%", "part": "30%", "reason": "12%"},
+        )
+    )
+)
 reasons = not_claims.reason.value_counts()
-say(f"{len(not_claims)} sentences or parts of sentences are not claims: " + ", ".join(f"{v} {k}" for k, v in reasons.items()) + ".")
+say(
+    f"{len(not_claims)} sentences or parts of sentences are not claims: "
+    + ", ".join(f"{v} {k}" for k, v in reasons.items())
+    + "."
+)
 all_sentences = sentences()
 in_claims = {p for ps in claims.places for p in split(ps)}
 uncovered = uncovered_sentences(claims, not_claims)
@@ -309,12 +436,17 @@ say(
 # Evidence in the sources that bears on the article's story but is not mentioned. The values are
 # read from the data and results by their references, never typed.
 
+
 # %%
 def values_of(references):
     shown = []
     for ref in split(references):
         r = resolve_softly(resolver, ref)
-        value = r.text if r.text is not None else (f"{r.value:.4g}" if isinstance(r.value, float) else str(r.value))
+        value = (
+            r.text
+            if r.text is not None
+            else (f"{r.value:.4g}" if isinstance(r.value, float) else str(r.value))
+        )
         shown.append(f"{ref.partition(':')[2]} = {value}")
     return "; ".join(shown)
 
@@ -329,7 +461,20 @@ omitted = pd.DataFrame(
         "source": omissions.source + " (" + omissions.location + ")",
     }
 )
-display(HTML(html_table(omitted, {"topic": "10%", "what the sources hold": "22%", "why it matters": "20%", "values": "22%", "related claims": "10%"})))
+display(
+    HTML(
+        html_table(
+            omitted,
+            {
+                "topic": "10%",
+                "what the sources hold": "22%",
+                "why it matters": "20%",
+                "values": "22%",
+                "related claims": "10%",
+            },
+        )
+    )
+)
 save_table(omitted, "08_claims_omissions")
 
 # %% [markdown]
@@ -338,19 +483,45 @@ save_table(omitted, "08_claims_omissions")
 # %%
 results.add("claims.total", n, description="checkable claims in the ledger (one row per claim)")
 for v in VERDICTS:
-    results.add(f"claims.count.{v.replace(' ', '_')}", int(by_verdict[v]), description=f"claims with verdict '{v}'")
+    results.add(
+        f"claims.count.{v.replace(' ', '_')}",
+        int(by_verdict[v]),
+        description=f"claims with verdict '{v}'",
+    )
 for m in METHODS:
-    results.add(f"claims.method.{m.replace(' ', '_')}", int(by_method[m]), description=f"claims checked by method '{m}'")
+    results.add(
+        f"claims.method.{m.replace(' ', '_')}",
+        int(by_method[m]),
+        description=f"claims checked by method '{m}'",
+    )
 results.add(
     "claims.method_by_verdict",
     {m: {v: int(table.loc[m, v]) for v in table.columns if v != "total"} for m in METHODS},
     description="claims by how they were checked (outer key) and what the check found (inner key)",
 )
-results.add("claims.held_beyond_transcription", int(ok_beyond), description="recomputed or derived claims that hold or hold within rounding")
-results.add("claims.not_claims", len(not_claims), description="sentences or parts of sentences judged not to be claims")
-results.add("claims.omissions", len(omissions), description="omissions: evidence in the sources the article leaves out")
-results.add("claims.sentences", len(all_sentences), description="sentences of the article (headings aside)")
-results.add("claims.sentences_unaccounted", len(uncovered), description="sentences neither in a claim nor listed as not a claim")
+results.add(
+    "claims.held_beyond_transcription",
+    int(ok_beyond),
+    description="recomputed or derived claims that hold or hold within rounding",
+)
+results.add(
+    "claims.not_claims",
+    len(not_claims),
+    description="sentences or parts of sentences judged not to be claims",
+)
+results.add(
+    "claims.omissions",
+    len(omissions),
+    description="omissions: evidence in the sources the article leaves out",
+)
+results.add(
+    "claims.sentences", len(all_sentences), description="sentences of the article (headings aside)"
+)
+results.add(
+    "claims.sentences_unaccounted",
+    len(uncovered),
+    description="sentences neither in a claim nor listed as not a claim",
+)
 for r in ledger.itertuples():
     results.add(
         f"claim.{r.claim_id}",

@@ -360,7 +360,17 @@ GRADE_JUDGEMENTS = TableSchema(
 
 SCHEMAS = {
     s.name: s
-    for s in (TRIALS, ESTIMATES, FACTS, CREDIBILITY, MECHANISM, PEPTIDE, METHOD_FACTS, RISK_OF_BIAS, GRADE_JUDGEMENTS)
+    for s in (
+        TRIALS,
+        ESTIMATES,
+        FACTS,
+        CREDIBILITY,
+        MECHANISM,
+        PEPTIDE,
+        METHOD_FACTS,
+        RISK_OF_BIAS,
+        GRADE_JUDGEMENTS,
+    )
 }
 
 
@@ -593,7 +603,6 @@ def check_data_files(parameters: dict, root: Path, tables: dict[str, str] | None
             load_table(root / parameters[name], schemas[table])
 
 
-
 def table_schemas() -> dict[str, TableSchema]:
     """Every data table's schema by name: the ones defined here and the claims ledger's, which
     are defined with the ledger (:mod:`ta1sepsis.claims`, imported here on first use because it
@@ -602,5 +611,8 @@ def table_schemas() -> dict[str, TableSchema]:
 
     return {
         **SCHEMAS,
-        **{s.name: s for s in (CLAIMS_SCHEMA, CLAIM_FACTS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA)},
+        **{
+            s.name: s
+            for s in (CLAIMS_SCHEMA, CLAIM_FACTS_SCHEMA, NOT_CLAIMS_SCHEMA, OMISSIONS_SCHEMA)
+        },
     }

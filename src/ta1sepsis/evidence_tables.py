@@ -21,6 +21,7 @@ import pandas as pd
 
 from .data import GRADE_JUDGEMENTS, METHOD_FACTS, RISK_OF_BIAS, _default, load_table
 
+
 def load_method_facts(path: str | Path | None = None) -> pd.DataFrame:
     """``data/method_facts.csv``, validated."""
     return load_table(path or _default("method_facts"), METHOD_FACTS)

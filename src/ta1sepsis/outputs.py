@@ -196,7 +196,31 @@ class Results:
         self.notebook = notebook
         self._items: dict[str, dict] = {}
 
-    def add(self, key, value, *, lower=None, upper=None, level=None, unit=None, description=""):
+    def add(
+        self, key, value, *, lower=None, upper=None, level=None, unit=None, description=""
+    ) -> None:
+        """Record one result.
+
+        Parameters
+        ----------
+        key : str
+            Dotted key, unique within the notebook (a second ``add`` of it raises ``KeyError``).
+        value : float, int, str, list or dict
+            The value; floats are rounded to 12 significant digits, non-finite floats refused.
+        lower, upper : float, optional
+            Interval limits, on the scale of ``value``.
+        level : float, optional
+            Confidence (or credible) level of the interval, a proportion.
+        unit : str, optional
+            Unit or scale of ``value`` ("ratio", "probability", "per 1000", ...).
+        description : str
+            A short description in words.
+
+        Returns
+        -------
+        None
+            Nothing, so that a cell ending in ``results.add(...)`` shows no ``Out[...]``.
+        """
         if key in self._items:
             raise KeyError(f"result key {key!r} added twice in {self.notebook}")
         item = {"value": value, "description": description}
@@ -205,7 +229,6 @@ class Results:
         if unit is not None:
             item["unit"] = unit
         self._items[key] = _clean(item)
-        return value
 
     def __getitem__(self, key):
         return self._items[key]
