@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from ta1sepsis.data import DataError, load_table, table_schemas
-
-SCHEMAS = table_schemas()
 from ta1sepsis.datapackage import FILES, text
 
+SCHEMAS = table_schemas()
 ROOT = Path(__file__).resolve().parents[1]
 frictionless = pytest.importorskip("frictionless")
 
