@@ -14,6 +14,9 @@
 # %% [markdown]
 # # The claims ledger: what the review says, how each statement was checked, what the check found
 #
+# **Question.** Which of the review article's statements hold when checked against the sources,
+# and how was each one checked: recomputed, derived, looked up, or not checkable?
+#
 # The review under check is the web article *Thymosin Alpha-1 for Sepsis: Critical Care Data*
 # (no DOI). Every checkable statement in it — every number, count, design statement and every
 # "no difference", "significant", "approved", "largest" or "first" — is one row of

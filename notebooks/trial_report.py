@@ -80,6 +80,7 @@ if rows.empty:
         f"study_id {study_id!r} is not in {trials_file}; study ids there: {sorted(set(trials.study_id))}"
     )
 label = str(rows.iloc[0]["study"])
+results.add(f"{study_id}.study", label, description="the trial, as labelled in the trials file")
 control_label = "placebo" if "placebo" in str(rows.iloc[0]["control"]).lower() else "control"
 words = {r.outcome: outcome_words(r.outcome, r.outcome_definition) for r in rows.itertuples()}
 analyses = {

@@ -263,7 +263,8 @@ def project(tmp_path):
         nbformat.write(nb, tmp_path / relative)
     result = {"value": 0.7419, "lower": 0.5407, "upper": 1.0181, "description": ""}
     (tmp_path / "results" / "trials" / "etass.json").write_text(
-        json.dumps({"etass.mortality_28d.rr": result}), encoding="utf-8"
+        json.dumps({"etass.mortality_28d.rr": result, "etass.study": {"value": "ETASS (Wu 2013)"}}),
+        encoding="utf-8",
     )
     (tmp_path / "figures" / "trials" / "etass_overview.png").write_bytes(
         base64.b64decode(_png(40, 30, 150.0))
@@ -303,6 +304,9 @@ def test_synthesis_first_and_trial_reports_under_their_own_heading(project):
     ]
     assert index.select_one('nav.prevnext a[rel="next"]')["href"] == "09_synthesis.html"
     assert "28-day RR 0.74 (0.54 to 1.02)" in index.get_text()  # from results/trials/etass.json
+    # a report is named after its trial where its results give the label
+    titles = [a.get_text() for a in index.select("article.card h3 a")]
+    assert "ETASS: trial report: ETASS (Wu 2013)" in titles and "TESTS: trial report" in titles
     assert (out / "figures" / "trials" / "etass_overview.png").is_file()
 
     # a trial page one folder down: every relative link resolves inside the site

@@ -211,7 +211,12 @@ def discover(root: Path) -> list[Page]:
         if path.stem != SYNTHESIS:
             pages.append(_page(path, path.stem, "analyses"))
     for path in sorted((folder / "trials").glob("*.ipynb")):
-        pages.append(_page(path, f"trials/{path.stem}", "trials"))
+        page = _page(path, f"trials/{path.stem}", "trials")
+        # one template, one title: name each report after its trial (from its results)
+        study = _read_results(root, page.name).get(f"{path.stem}.study", {}).get("value")
+        if study:
+            page.title, page.label = f"{page.title}: {study}", str(study)
+        pages.append(page)
     return pages
 
 
