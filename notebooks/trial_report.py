@@ -156,6 +156,7 @@ if pool is not None and study_id in set(pool.study_id):
                 futility=True,
                 order=None,
                 correction=correction,
+                grid_points=0,  # tabulated, not drawn
             )
             for model in ("fixed", "random_dl")
         }

@@ -191,7 +191,8 @@ def tsa_bundle(
         ("stated upper value (assumption)", d2_upper, "random_dl"),
     ):
         ris = required_information_size(p_control, rrr, alpha, beta, 2, min(value, 0.99))
-        res = monitor(table, model, ris, alpha, beta, futility)
+        # tabulated, not drawn: no boundary curves
+        res = monitor(table, model, ris, alpha, beta, futility, grid_points=0)
         rows.append(
             {
                 "heterogeneity adjustment": label,

@@ -450,7 +450,8 @@ def monitor(
     futility : bool
         Add non-binding beta-spending futility boundaries (and inflate the information size).
     grid_points : int
-        Points of the boundary curves between the first fraction drawn and 1.
+        Points of the boundary curves between the first fraction drawn and 1; 0 skips the
+        curves (``curve`` is then empty), for analyses that are tabulated, not drawn.
 
     Returns
     -------
@@ -499,13 +500,16 @@ def monitor(
     if design is not None:
         flookup = dict(zip(np.round(fractions, 12), design.futility, strict=True))
         looks["futility_boundary"] = [flookup[round(t, 12)] if t < 1 else np.nan for t in t_obs]
-    first = max(min(float(t_obs[0]) * 0.5, 0.05), 1e-3)
-    grid = np.unique(np.r_[np.linspace(first, 1.0, grid_points), t_obs[inside]])
-    curve = pd.DataFrame({"fraction": grid, "patients": grid * info})
-    real = fractions[:-1] if len(fractions) > 1 else np.array([1.0])
-    curve["efficacy"] = efficacy_curve(real, grid, alpha / 2)
-    if design is not None:
-        curve["futility"] = futility_curve(design, grid)
+    if grid_points > 0:
+        first = max(min(float(t_obs[0]) * 0.5, 0.05), 1e-3)
+        grid = np.unique(np.r_[np.linspace(first, 1.0, grid_points), t_obs[inside]])
+        curve = pd.DataFrame({"fraction": grid, "patients": grid * info})
+        real = fractions[:-1] if len(fractions) > 1 else np.array([1.0])
+        curve["efficacy"] = efficacy_curve(real, grid, alpha / 2)
+        if design is not None:
+            curve["futility"] = futility_curve(design, grid)
+    else:  # no figure to draw: the boundaries at the looks are enough
+        curve = pd.DataFrame(columns=["fraction", "patients", "efficacy"])
 
     conclusion, crossed_at = "inconclusive", None
     for i in range(len(z)):
@@ -552,6 +556,7 @@ def trial_sequential_analysis(
     order: str | None = "year",
     correction: str = "constant",
     stats_table: pd.DataFrame | None = None,
+    grid_points: int = 120,
 ) -> TSAResult:
     """Run a TSA of ``studies`` with the Z-curve and the information size from the same model.
 
@@ -582,6 +587,8 @@ def trial_sequential_analysis(
         Continuity correction for zero cells (:func:`ta1sepsis.meta_effects.study_effects`).
     stats_table : pandas.DataFrame, optional
         Precomputed :func:`cumulative_statistics` (to share it between models).
+    grid_points : int
+        Points of the boundary curves (0: no curves, for a TSA that is tabulated only).
 
     Returns
     -------
@@ -614,7 +621,7 @@ def trial_sequential_analysis(
     else:
         d2, how = _diversity_value(table, diversity)
     ris = required_information_size(p_control, rrr, alpha, beta, 2, min(d2, 0.99))
-    result = monitor(table, model, ris, alpha, beta, futility)
+    result = monitor(table, model, ris, alpha, beta, futility, grid_points)
     result.notes.append(f"heterogeneity adjustment: {how} = {d2:.3f}")
     result.notes += [n for n in table["note"] if n]
     return result
