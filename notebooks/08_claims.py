@@ -57,6 +57,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from ta1sepsis import plots
+from ta1sepsis.answers import bottom_line
 from ta1sepsis.claims import (
     LEDGER_STYLE,
     METHODS,
@@ -95,26 +96,11 @@ credibility = load_credibility(root / credibility_file)
 results = Results("08_claims")
 display(HTML(LEDGER_STYLE))
 
-# %% [markdown]
-# ## 1. Derivations made here
-#
-# A few claims compare the article with a number no other notebook produces. They are derived
-# here from the data, in the open:
-#
-# * the range of mortality reductions "reported by early RCTs and meta-analyses": 100 × (1 − RR)
-#   over the risk ratios of ETASS and of the Tα1 meta-analyses in sepsis (the list is the sourced
-#   fact `meta_analyses.sepsis_ta1_2015_2025` in `data/claim_facts.csv`) published before TESTS;
-# * which trial is the largest, among the trials whose arm sizes are in `data/trials.csv`;
-# * the share of the Gu 2025 patients contributed by ETASS and TESTS, and how many patients the
-#   other Gu 2025 trials had between them.
-
 # %%
 tests_row = select_one(trials, "trials", study_id="tests", outcome="mortality_28d")
 ma_ids = split(claim_facts.set_index("fact_id").loc["meta_analyses.sepsis_ta1_2015_2025", "value"])
 early = reductions_from_risk_ratios(estimates, ["etass", *ma_ids], before_year=int(tests_row.year))
-show(early)
 sizes = trial_sizes(trials)
-show(sizes.rename("patients analysed").reset_index())
 gu = estimates.set_index("estimate_id").loc["gu2025.mortality_28d.or"]
 derived = {
     "early_reduction_min": float(early.reduction_percent.min()),
@@ -123,21 +109,8 @@ derived = {
     "ipd_share_percent": float(100 * (sizes["etass"] + sizes["tests"]) / gu.n_patients),
     "gu2025_other_trials_patients": float(gu.n_patients - sizes["tests"]),
 }
-show(
-    pd.DataFrame(
-        {
-            "derivation": list(derived),
-            "value": [str(v) if isinstance(v, str) else round(v, 4) for v in derived.values()],
-        }
-    )
-)
-
-# %% [markdown]
-# ## 2. The verdicts
-
-# %%
-# Where result: references look: remap a notebook name here when its results move, e.g.
-# {"02_etass": "trials/etass", "04_tests": "trials/tests"} once the per-trial reports replace them.
+# Where result: references look: remap a notebook name here if its results move, e.g.
+# {"02_etass": "trials/etass"} (the ledger's references already name the trial reports).
 result_aliases = {}
 resolver = Resolver(
     root, estimates, facts, trials, claim_facts, credibility, derived, aliases=result_aliases
@@ -162,6 +135,73 @@ ledger = (
     .reset_index(drop=True)
 )
 missing = ledger[ledger["missing_result"] != ""]
+table = method_verdict_table(ledger)
+n = len(ledger)
+by_method = ledger["method"].value_counts().reindex(list(METHODS), fill_value=0)
+by_verdict = ledger["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+checked = n - by_method["not checkable"]
+beyond = by_method["recomputed"] + by_method["derived"]
+ok = ledger["verdict"].isin(["holds", "within rounding"])
+ok_beyond = (ok & ledger["method"].isin(["recomputed", "derived"])).sum()
+
+# %%
+answer = (
+    f"The review makes {n} checkable claims. {by_method['recomputed']} were recomputed from counts or "
+    f"data and {by_method['derived']} derived from other published numbers; {by_method['looked up']} could only be "
+    f"compared with the primary source as recorded, which confirms transcription, not the analysis; "
+    f"{by_method['not checkable']} cannot be checked with the sources. Of the {beyond} claims checked beyond "
+    f"transcription, {ok_beyond} hold or hold within rounding. Across all {checked} checked claims: "
+    f"{by_verdict['holds']} hold, {by_verdict['within rounding']} hold within rounding, {by_verdict['differs']} "
+    f"{'differs' if by_verdict['differs'] == 1 else 'differ'}, {by_verdict['contradicted by the primary source']} "
+    f"{'is' if by_verdict['contradicted by the primary source'] == 1 else 'are'} contradicted by the primary source and "
+    f"{by_verdict['conflicting sources']} {'rests' if by_verdict['conflicting sources'] == 1 else 'rest'} on conflicting "
+    "sources (two published versions, the article showing one)."
+    + (
+        f" {len(missing)} claim(s) could not be checked in this run because a results key was not produced (section 2)."
+        if len(missing)
+        else ""
+    )
+)
+bottom_line(
+    answer,
+    "A claim that was looked up and holds shows only that the article copied its source, not that the source's "
+    "analysis is right; and which sentences count as claims is a judgement, listed sentence by sentence with its "
+    "reason in section 6.",
+    [
+        f"significance level α = {alpha} for claims that a result is or is not significant (assumption)",
+        "numbers compared at the precision the article prints them (ta1sepsis.verdicts)",
+    ],
+)
+
+# %% [markdown]
+# ## 1. Derivations made here
+#
+# A few claims compare the article with a number no other notebook produces. They are derived
+# here from the data, in the open:
+#
+# * the range of mortality reductions "reported by early RCTs and meta-analyses": 100 × (1 − RR)
+#   over the risk ratios of ETASS and of the Tα1 meta-analyses in sepsis (the list is the sourced
+#   fact `meta_analyses.sepsis_ta1_2015_2025` in `data/claim_facts.csv`) published before TESTS;
+# * which trial is the largest, among the trials whose arm sizes are in `data/trials.csv`;
+# * the share of the Gu 2025 patients contributed by ETASS and TESTS, and how many patients the
+#   other Gu 2025 trials had between them.
+
+# %%
+show(early)
+show(sizes.rename("patients analysed").reset_index())
+show(
+    pd.DataFrame(
+        {
+            "derivation": list(derived),
+            "value": [str(v) if isinstance(v, str) else round(v, 4) for v in derived.values()],
+        }
+    )
+)
+
+# %% [markdown]
+# ## 2. The verdicts
+
+# %%
 if len(missing):
     say(
         f"**{len(missing)} claim(s) could not be checked in this run** because a results key they rely on was not "
@@ -172,26 +212,6 @@ results.add(
     "claims.missing_results",
     len(missing),
     description="claims whose results key was not produced in this run",
-)
-table = method_verdict_table(ledger)
-n = len(ledger)
-by_method = ledger["method"].value_counts().reindex(list(METHODS), fill_value=0)
-by_verdict = ledger["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
-checked = n - by_method["not checkable"]
-beyond = by_method["recomputed"] + by_method["derived"]
-ok = ledger["verdict"].isin(["holds", "within rounding"])
-ok_beyond = (ok & ledger["method"].isin(["recomputed", "derived"])).sum()
-say(
-    f"**Bottom line.** The review makes {n} checkable claims. {by_method['recomputed']} were recomputed from counts or "
-    f"data and {by_method['derived']} derived from other published numbers; {by_method['looked up']} could only be "
-    f"compared with the primary source as recorded, which confirms transcription, not the analysis; "
-    f"{by_method['not checkable']} cannot be checked with the sources. Of the {beyond} claims checked beyond "
-    f"transcription, {ok_beyond} hold or hold within rounding. Across all {checked} checked claims: "
-    f"{by_verdict['holds']} hold, {by_verdict['within rounding']} hold within rounding, {by_verdict['differs']} "
-    f"{'differs' if by_verdict['differs'] == 1 else 'differ'}, {by_verdict['contradicted by the primary source']} "
-    f"{'is' if by_verdict['contradicted by the primary source'] == 1 else 'are'} contradicted by the primary source and "
-    f"{by_verdict['conflicting sources']} {'rests' if by_verdict['conflicting sources'] == 1 else 'rest'} on conflicting "
-    "sources (two published versions, the article showing one)."
 )
 show(table.reset_index().rename(columns={"method": "how checked"}))
 
