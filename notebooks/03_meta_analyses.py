@@ -121,8 +121,13 @@ s_common, s_current = common.summary(), current.summary()
 # Bayesian random effects: tau integrated over each prior in turn. Half-normal priors on tau
 # (weakly informative, scales are assumptions) and, for the odds ratio, the empirical
 # log-normal prior on tau^2 of Turner et al. 2015 for the outcome type (a sourced prior).
+# name -> (label, short label for the figure and the bottom line, arguments)
 priors = {
-    f"tau{scale:g}": (f"half-normal({scale:g}) prior on τ (assumption)", {"tau_scale": scale})
+    f"tau{scale:g}": (
+        f"half-normal({scale:g}) prior on τ (assumption)",
+        f"half-normal({scale:g}) prior on τ",
+        {"tau_scale": scale},
+    )
     for scale in tau_scales
 }
 turner_note = ""
@@ -135,6 +140,7 @@ if heterogeneity_prior:
         priors["turner"] = (
             f"log-normal prior on τ², log τ² ~ N({turner[0]:g}, {turner[1]:g}²) "
             "(Turner et al. 2015, read from data/method_facts.csv)",
+            "Turner log-normal prior on τ²",
             {"log_tau2_prior": turner},
         )
     else:
@@ -145,18 +151,13 @@ if heterogeneity_prior:
 bayes = (
     {
         name: bayes_random_effects(effects.yi, np.sqrt(effects.vi), **kwargs)
-        for name, (_, kwargs) in priors.items()
+        for name, (_, _, kwargs) in priors.items()
     }
     if k >= 2
     else {}
 )
-prior_label = {name: label for name, (label, _) in priors.items()}
-short_label = {
-    name: "Turner log-normal prior on τ²"
-    if name == "turner"
-    else f"half-normal({name[3:]}) prior on τ"
-    for name in priors
-}
+prior_label = {name: label for name, (label, _, _) in priors.items()}
+short_label = {name: short for name, (_, short, _) in priors.items()}
 first_prior = next(iter(bayes), None)
 # how much the Bayesian answer depends on the heterogeneity prior: the spread over the priors
 bayes_spread = (
@@ -767,17 +768,18 @@ if excluded:
     if high < 1:
         excluded_text = (
             f"Independently of the TSA, the conventional common-effect interval ({low:.2f} to {high:.2f}) excludes no effect "
-            f"and any increase, and excludes relative reductions larger than {1 - low:.0%}"
+            f"and any increase, and excludes relative reductions larger than {excluded['rrr_excluded_above']:.0%}"
         )
     elif low > 1:
         excluded_text = (
             f"Independently of the TSA, the conventional common-effect interval ({low:.2f} to {high:.2f}) excludes no effect "
-            f"and any reduction, and excludes relative increases larger than {high - 1:.0%}"
+            f"and any reduction, and excludes relative increases larger than {excluded['rri_excluded_above']:.0%}"
         )
     else:
         excluded_text = (
             f"Independently of the TSA, the conventional common-effect interval ({low:.2f} to {high:.2f}) excludes relative "
-            f"reductions larger than {1 - low:.0%} and relative increases larger than {high - 1:.0%} of the {measure}"
+            f"reductions larger than {excluded['rrr_excluded_above']:.0%} and relative increases larger than "
+            f"{excluded['rri_excluded_above']:.0%} of the {measure}"
         )
     excluded_text += (
         f"; an effect of the size assumed above ({measure} {mcid_ratio_tsa:.2f}) lies inside it (not excluded)."

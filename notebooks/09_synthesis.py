@@ -49,13 +49,12 @@ mcid_absolute_reduction = 0.035
 
 # %%
 
-import numpy as np
 import pandas as pd
 
 from ta1sepsis import plots
 from ta1sepsis.absolute import per_1000
 from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.claims import METHODS, VERDICTS
+from ta1sepsis.claims import method_verdict_frame
 from ta1sepsis.data import load_credibility, load_estimates, load_facts, load_trials, select_one
 from ta1sepsis.evidence_tables import (
     load_grade_judgements,
@@ -64,6 +63,8 @@ from ta1sepsis.evidence_tables import (
     method_fact,
 )
 from ta1sepsis.grade import Evidence, rate
+from ta1sepsis.meta_effects import study_effects
+from ta1sepsis.meta_report import trials_to_studies
 from ta1sepsis.narrative import say, show
 from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
 from ta1sepsis.rob import assessments
@@ -127,18 +128,11 @@ def evidence_rows(mcid_absolute: float) -> list[Evidence]:
     pooled, k = item(meta, "meta.pooled.or_mh"), item(meta, "meta.pooled.k")
     outcome28 = trials[trials.outcome == "mortality_28d"]
     if pooled and k:
-        # each trial's share of the information (inverse variance of its log OR, 0.5 added to
-        # every cell of a table with a zero cell) and its RoB 2 judgement
-        cells = np.column_stack(
-            [
-                outcome28.events_trt,
-                outcome28.n_trt - outcome28.events_trt,
-                outcome28.events_ctl,
-                outcome28.n_ctl - outcome28.events_ctl,
-            ]
-        ).astype(float)
-        cells += 0.5 * (cells == 0).any(axis=1, keepdims=True)
-        v = pd.Series((1 / cells).sum(axis=1), index=outcome28.index)
+        # each trial's share of the information (inverse variance of its log OR, the constant
+        # continuity correction where a cell is zero) and its RoB 2 judgement
+        v = study_effects(
+            trials_to_studies(trials, "mortality_28d"), "OR", correction="constant"
+        ).vi
         weights = (1 / v) / (1 / v).sum()
         trial_rob = [
             (
@@ -603,22 +597,8 @@ say(
 claims = R["08_claims"]
 mbv = item(claims, "claims.method_by_verdict")
 if mbv:
-    table = (
-        pd.DataFrame(mbv["value"]).fillna(0).astype(int).T
-        if isinstance(mbv["value"], dict)
-        else None
-    )
-    if table is not None:  # the ledger's own order: methods, then verdicts
-        table = table.reindex(
-            index=[m for m in METHODS if m in table.index]
-            + sorted(set(table.index) - set(METHODS)),
-            columns=[v for v in VERDICTS if v in table.columns]
-            + sorted(set(table.columns) - set(VERDICTS)),
-        )
-    if table is not None:
-        table["all"] = table.sum(axis=1)
-        table.loc["all"] = table.sum(axis=0)
-        show(table.reset_index().rename(columns={"index": "how it was checked"}))
+    table = method_verdict_frame(mbv["value"], total="all")
+    show(table.reset_index().rename(columns={"method": "how it was checked"}))
     total = item(claims, "claims.total")
     beyond = item(claims, "claims.held_beyond_transcription")
     methods = {m: int(sum(v.values())) for m, v in mbv["value"].items()}

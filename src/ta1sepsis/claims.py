@@ -793,11 +793,26 @@ def trial_sizes(trials: pd.DataFrame) -> pd.Series:
 
 def method_verdict_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """Claims counted by method (rows, in :data:`METHODS` order) and verdict (columns)."""
-    table = pd.crosstab(ledger["method"], ledger["verdict"])
-    table = table.reindex(index=list(METHODS), columns=[v for v in VERDICTS], fill_value=0)
+    counts = pd.crosstab(ledger["method"], ledger["verdict"])
+    counts = counts.reindex(index=list(METHODS), columns=list(VERDICTS), fill_value=0)
+    return method_verdict_frame(counts.T.to_dict())
+
+
+def method_verdict_frame(counts: dict, total: str = "total") -> pd.DataFrame:
+    """The method-by-verdict table from counts ``{method: {verdict: n}}`` (as stored in
+    ``results/08_claims.json`` under ``claims.method_by_verdict``): methods in
+    :data:`METHODS` order and verdicts in :data:`VERDICTS` order (others after them,
+    sorted), verdicts no claim has left out, and a ``total`` row and column."""
+    table = pd.DataFrame(counts).T.fillna(0).astype(int)
+    methods = [m for m in METHODS if m in table.index] + sorted(set(table.index) - set(METHODS))
+    verdicts = [v for v in VERDICTS if v in table.columns] + sorted(
+        set(table.columns) - set(VERDICTS)
+    )
+    table = table.reindex(index=methods, columns=verdicts, fill_value=0)
     table = table.loc[:, table.sum(axis=0) > 0]
-    table["total"] = table.sum(axis=1)
-    table.loc["total"] = table.sum(axis=0)
+    table.index.name, table.columns.name = "method", "verdict"
+    table[total] = table.sum(axis=1)
+    table.loc[total] = table.sum(axis=0)
     return table
 
 

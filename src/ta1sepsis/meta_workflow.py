@@ -179,10 +179,11 @@ def tsa_bundle(
     d2_est = 0.0 if math.isnan(last["d2"]) else float(last["d2"])
     i2 = 0.0 if math.isnan(last["i2"]) else float(last["i2"])
     pairings = {}
+    done = {}  # (model, D2) -> result, so that a sensitivity row equal to a pairing is not redone
     for model in MODELS:
-        d2 = 0.0 if model == "fixed" else d2_est
-        ris = required_information_size(p_control, rrr, alpha, beta, 2, min(d2, 0.99))
-        pairings[model] = monitor(table, model, ris, alpha, beta, futility)
+        d2 = min(0.0 if model == "fixed" else d2_est, 0.99)
+        ris = required_information_size(p_control, rrr, alpha, beta, 2, d2)
+        pairings[model] = done[(model, d2)] = monitor(table, model, ris, alpha, beta, futility)
     rows = []
     for label, value, model in (
         ("none (common-effect model)", 0.0, "fixed"),
@@ -191,8 +192,9 @@ def tsa_bundle(
         ("stated upper value (assumption)", d2_upper, "random_dl"),
     ):
         ris = required_information_size(p_control, rrr, alpha, beta, 2, min(value, 0.99))
-        # tabulated, not drawn: no boundary curves
-        res = monitor(table, model, ris, alpha, beta, futility, grid_points=0)
+        res = done.get((model, min(value, 0.99)))
+        if res is None:  # tabulated, not drawn: no boundary curves
+            res = monitor(table, model, ris, alpha, beta, futility, grid_points=0)
         rows.append(
             {
                 "heterogeneity adjustment": label,

@@ -396,27 +396,24 @@ def _ledger(root: Path) -> dict | None:
     table = results.get("claims.method_by_verdict", {}).get("value")
     if not table:
         return None
-    from .claims import METHODS, VERDICTS
+    from .claims import method_verdict_frame
 
-    methods = [m for m in METHODS if m in table] + sorted(set(table) - set(METHODS))
-    found = {v for counts in table.values() for v in counts}
-    verdicts = [v for v in VERDICTS if v in found] + sorted(found - set(VERDICTS))
+    frame = method_verdict_frame(table, total="all")
+    body = frame.drop(index="all")
     rows = [
-        (m, [f"{table[m].get(v, 0):.0f}" for v in verdicts], f"{sum(table[m].values()):.0f}")
-        for m in methods
+        (m, [f"{n:.0f}" for n in body.loc[m].drop("all")], f"{body.loc[m, 'all']:.0f}")
+        for m in body.index
     ]
-    totals = [f"{sum(table[m].get(v, 0) for m in methods):.0f}" for v in verdicts]
-    grand = f"{sum(sum(c.values()) for c in table.values()):.0f}"
 
     def count(key):
         item = results.get(key)
         return None if item is None else f"{item['value']:.0f}"
 
     return {
-        "columns": verdicts,
+        "columns": [v for v in frame.columns if v != "all"],
         "rows": rows,
-        "totals": totals,
-        "total": grand,
+        "totals": [f"{n:.0f}" for n in frame.loc["all"].drop("all")],
+        "total": f"{frame.loc['all', 'all']:.0f}",
         "sentences": count("claims.sentences"),
         "not_claims": count("claims.not_claims"),
         "omissions": count("claims.omissions"),
