@@ -30,8 +30,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
-RENDER := $(BIN)/python -m ta1sepsis.render
-PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py))
+RENDER := $(BIN)/python -m ta1sepsis.pipeline.render
+PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py src/ta1sepsis/*/*.py))
 
 # FORCE if any of the files $(1) is missing (an output deleted by hand makes its notebook run)
 missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
@@ -47,7 +47,7 @@ NEED_DEPS := yes
 endif
 
 # One build/deps/NAME.mk per notebook source, generated from its parameter schema, its
-# parameters and the output list in its rendered notebook (python -m ta1sepsis.deps); each
+# parameters and the output list in its rendered notebook (python -m ta1sepsis.pipeline.deps); each
 # defines the notebook's rule, adds it to RENDERED and lists its outputs.
 NAMES := $(basename $(notdir $(wildcard notebooks/*.py)))
 RENDERED :=
@@ -60,11 +60,11 @@ endif
 all: $(filter $(RENDERED),$(EARLY)) $(RENDERED)
 
 .SECONDEXPANSION:
-build/deps/%.mk: $$(wildcard params/$$*.schema.json params/$$*.yaml) src/ta1sepsis/deps.py | $(STAMP)
-	@$(BIN)/python -m ta1sepsis.deps $*
+build/deps/%.mk: $$(wildcard params/$$*.schema.json params/$$*.yaml) src/ta1sepsis/pipeline/deps.py | $(STAMP)
+	@$(BIN)/python -m ta1sepsis.pipeline.deps $*
 
 deps: | $(STAMP)
-	@$(BIN)/python -m ta1sepsis.deps
+	@$(BIN)/python -m ta1sepsis.pipeline.deps
 
 .PRECIOUS: $(RENDERED) $(foreach v,$(filter OUTPUTS_%,$(.VARIABLES)),$($(v)))
 
@@ -93,10 +93,10 @@ $(STAMP): requirements.lock pyproject.toml $(VENV_STALE)
 
 # ---------------------------------------------------------------------------------- targets
 html: $(RENDERED) | $(STAMP)
-	@$(BIN)/python -m ta1sepsis.site
+	@$(BIN)/python -m ta1sepsis.pipeline.site
 
 datapackage: | $(STAMP)
-	@$(BIN)/python -m ta1sepsis.datapackage
+	@$(BIN)/python -m ta1sepsis.pipeline.datapackage
 
 # Headless Chromium for the site test (Debian packages; installed when missing, needs root)
 browser:
@@ -113,7 +113,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 
 bench: $(STAMP)
-	@$(BIN)/python -m ta1sepsis.bench $(if $(QUICK),--quick)
+	@$(BIN)/python -m ta1sepsis.pipeline.bench $(if $(QUICK),--quick)
 
 clean:
 	rm -rf build site notebooks/trials results/trials figures/trials tables/trials

@@ -47,10 +47,7 @@ rtm_correlations = [0.3, 0.8]
 import numpy as np
 import pandas as pd
 
-from ta1sepsis import plots
-from ta1sepsis.answers import bottom_line, fmt_ci
-from ta1sepsis.binary import TwoByTwo, risk_ratio
-from ta1sepsis.data import (
+from ta1sepsis.data.loader import (
     fact_value,
     load_estimates,
     load_facts,
@@ -59,11 +56,18 @@ from ta1sepsis.data import (
     load_trials,
     select_one,
 )
-from ta1sepsis.markers import mean_difference_from_p, rtm_expected_difference, rtm_rho_threshold
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
-from ta1sepsis.peptide import Peptide
-from ta1sepsis.verdicts import comparison
+from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.stats.binary import TwoByTwo, risk_ratio
+from ta1sepsis.stats.markers import (
+    mean_difference_from_p,
+    rtm_expected_difference,
+    rtm_rho_threshold,
+)
+from ta1sepsis.stats.peptide import Peptide
 
 plots.setup()
 root = project_root()

@@ -39,14 +39,14 @@ import math
 
 import pandas as pd
 
-from ta1sepsis.answers import bottom_line, fmt_p
-from ta1sepsis.binary import TwoByTwo
-from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table
-from ta1sepsis.reported_estimates import p_value_range_from_printed, recover
-from ta1sepsis.sample_size import power_two_proportions, sample_size_two_proportions
-from ta1sepsis.verdicts import comparison
+from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.report.answers import bottom_line, fmt_p
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, save_table
+from ta1sepsis.stats.binary import TwoByTwo
+from ta1sepsis.stats.reported_estimates import p_value_range_from_printed, recover
+from ta1sepsis.stats.sample_size import power_two_proportions, sample_size_two_proportions
 
 root = project_root()
 trials = load_trials(root / trials_file)
@@ -67,8 +67,8 @@ plan = {
     )
 }
 p_c, p_t = plan["planned_control_mortality"], plan["planned_treatment_mortality"]
-n_unpooled = sample_size_two_proportions(p_c, p_t, plan["alpha"], plan["power"], "unpooled")
-n_pooled = sample_size_two_proportions(p_c, p_t, plan["alpha"], plan["power"], "pooled")
+n_unpooled = sample_size_two_proportions(p_c, p_t, plan["alpha"], plan["power"], variance="unpooled")
+n_pooled = sample_size_two_proportions(p_c, p_t, plan["alpha"], plan["power"], variance="pooled")
 planned_total = int(plan["planned_total"])
 registry = fact_value(facts, f"{study_id}.sample_size.registry_target")
 relative = p_t / p_c
@@ -80,9 +80,7 @@ scenarios = pd.DataFrame(
             "control risk": pc,
             "Tα1 risk": pt,
             "source of the risks": how,
-            "power with the patients randomised": power_two_proportions(
-                pc, pt, t.n_trt, t.n_ctl, alpha, "unpooled"
-            ),
+            "power with the patients randomised": power_two_proportions(pc, pt, t.n_trt, t.n_ctl, alpha=alpha, variance="unpooled"),
             "total N for the target power": 2
             * math.ceil(sample_size_two_proportions(pc, pt, alpha, power)),
         }

@@ -65,28 +65,33 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ta1sepsis import meta_plots, plots
-from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.bayes_meta import bayes_random_effects
-from ta1sepsis.data import load_estimates, load_facts, load_trials
-from ta1sepsis.evidence_tables import load_method_facts, method_fact
-from ta1sepsis.meta_effects import study_effects
-from ta1sepsis.meta_plots import Diamond
-from ta1sepsis.meta_pooling import mantel_haenszel
-from ta1sepsis.meta_report import methods_table, trials_to_studies
-from ta1sepsis.meta_sensitivity import (
+from ta1sepsis.data.evidence_tables import load_method_facts, method_fact
+from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
+from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.report import meta_plots, plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.meta_plots import Diamond
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.stats.bayes_meta import bayes_random_effects
+from ta1sepsis.stats.meta_effects import study_effects
+from ta1sepsis.stats.meta_methods import methods_table, trials_to_studies
+from ta1sepsis.stats.meta_pooling import mantel_haenszel
+from ta1sepsis.stats.meta_sensitivity import (
     cumulative,
     egger_test,
     leave_one_out,
     model_function,
     subgroup_analysis,
 )
-from ta1sepsis.meta_workflow import conflict_tests, order_studies, per_study_intervals, tsa_bundle
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
-from ta1sepsis.reported_estimates import interaction_test, remaining_after_removing
-from ta1sepsis.tsa import CONCLUSIONS, MODEL_LABELS, SHORT, excluded_effects
-from ta1sepsis.verdicts import comparison
+from ta1sepsis.stats.meta_workflow import (
+    conflict_tests,
+    order_studies,
+    per_study_intervals,
+    tsa_bundle,
+)
+from ta1sepsis.stats.reported_estimates import interaction_test, remaining_after_removing
+from ta1sepsis.stats.tsa import CONCLUSIONS, MODEL_LABELS, SHORT, excluded_effects
 
 plots.setup()
 root = project_root()
@@ -113,7 +118,7 @@ if absent:
 studies, order_note = order_studies(trials_to_studies(trials, outcome))
 effects = study_effects(studies, measure, correction=correction)
 k = effects.k
-table, fits = methods_table(studies, effects, measure, tau2_method, ci_method)
+table, fits = methods_table(studies, effects, measure, tau2_method, ci_method=ci_method)
 common = fits["legacy: Mantel-Haenszel common effect"]
 current = fits[f"current: {tau2_method}, {ci_method} CI"]
 s_common, s_current = common.summary(), current.summary()
@@ -209,18 +214,7 @@ if (
             "se": rest.se,
             "patients": int(total_row.n_patients) - counted,
         }
-tsa = tsa_bundle(
-    studies,
-    control_risk,
-    mcid_relative_reduction,
-    tsa_measure,
-    tsa_alpha,
-    tsa_beta,
-    tsa_futility,
-    correction,
-    tsa_diversity_upper,
-    block,
-)
+tsa = tsa_bundle(studies, control_risk, mcid_relative_reduction, tsa_measure, alpha=tsa_alpha, beta=tsa_beta, futility=tsa_futility, correction=correction, d2_upper=tsa_diversity_upper, block=block)
 fixed_tsa, random_tsa = tsa.pairings["fixed"], tsa.pairings["random_dl"]
 
 # %%

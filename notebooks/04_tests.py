@@ -46,11 +46,14 @@ mcid_absolute_reduction = 0.035
 
 import pandas as pd
 
-from ta1sepsis import bayes, plots
-from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.binary import TwoByTwo, chi_square, risk_ratio
-from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.hazards import (
+from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.stats import bayes
+from ta1sepsis.stats.binary import TwoByTwo, chi_square, risk_ratio
+from ta1sepsis.stats.hazards import (
     expected_log_hr_se,
     hazard_ratio_constant_hazards,
     modified_itt_scenarios,
@@ -58,9 +61,7 @@ from ta1sepsis.hazards import (
     pooled_subgroups,
     published_versions_vs_counts,
 )
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
-from ta1sepsis.reported_estimates import ratio_interval_problems, recover
+from ta1sepsis.stats.reported_estimates import ratio_interval_problems, recover
 
 plots.setup()
 root = project_root()
@@ -115,14 +116,7 @@ if meta_tau2 is not None:
         prior_row.estimate, prior_row.ci_lower, prior_row.ci_upper, meta_tau2
     )
     priors[f"robust meta-analytic ({robust_weight:g} predictive + {1 - robust_weight:g} vague)"] = (
-        bayes.meta_analytic_predictive_prior(
-            prior_row.estimate,
-            prior_row.ci_lower,
-            prior_row.ci_upper,
-            meta_tau2,
-            robust_weight,
-            robust_vague_sd,
-        )
+        bayes.meta_analytic_predictive_prior(prior_row.estimate, prior_row.ci_lower, prior_row.ci_upper, meta_tau2, robust_weight=robust_weight, vague_sd=robust_vague_sd)
     )
 likelihoods = {
     f"published version {v}": recover(r.estimate, r.ci_lower, r.ci_upper, r.ci_level)
@@ -136,15 +130,7 @@ bayes_rows = []
 for lik_name, lik in likelihoods.items():
     for prior_name, prior in priors.items():
         post = bayes.posterior(prior, lik.log_estimate, lik.se)
-        s = bayes.summarise(
-            post,
-            (mcid,),
-            1.0,
-            baseline,
-            tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])),
-            absolute_harm,
-            "HR",
-        )
+        s = bayes.summarise(post, (mcid,), 1.0, baseline, absolute_benefits=tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])), absolute_harm=absolute_harm, scale="HR")
         robust = prior_name.startswith("robust")
         bayes_rows.append(
             {
@@ -269,7 +255,7 @@ for r in pd.concat([versions_rows.reset_index(), restatements]).itertuples():
             "P implied by the CI": rec.p_value,
             "CI centre (geometric mean)": rec.centre,
             "arithmetic check": "; ".join(
-                ratio_interval_problems(r.estimate, r.ci_lower, r.ci_upper, r.ci_level, se_deaths)
+                ratio_interval_problems(r.estimate, r.ci_lower, r.ci_upper, r.ci_level, expected_se=se_deaths)
             )
             or "consistent",
             "source": r.source,

@@ -45,14 +45,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ta1sepsis import plots
-from ta1sepsis.answers import bottom_line
-from ta1sepsis.data import load_credibility, load_estimates, load_trials, select_one
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
-from ta1sepsis.reported_estimates import interaction_p_range_from_printed, interaction_test, recover
-from ta1sepsis.subgroups import interaction_p_values, multiplicity_rates, shrink_subgroups
-from ta1sepsis.verdicts import comparison
+from ta1sepsis.data.loader import load_credibility, load_estimates, load_trials, select_one
+from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.stats.reported_estimates import (
+    interaction_p_range_from_printed,
+    interaction_test,
+    recover,
+)
+from ta1sepsis.stats.subgroups import interaction_p_values, multiplicity_rates, shrink_subgroups
 
 plots.setup()
 root = project_root()
@@ -127,9 +131,7 @@ tests_row = select_one(trials, "trials", study_id=study_id, outcome="mortality_2
 risk = (tests_row.events_trt + tests_row.events_ctl) / (tests_row.n_trt + tests_row.n_ctl)
 rng = np.random.default_rng(seed)
 prevalences = rng.uniform(min(prevalence_range), max(prevalence_range), candidate_modifiers)
-p_sim = interaction_p_values(
-    int(tests_row.n_trt), int(tests_row.n_ctl), risk, prevalences, n_simulations, seed
-)
+p_sim = interaction_p_values(int(tests_row.n_trt), int(tests_row.n_ctl), risk, prevalences, n_sim=n_simulations, seed=seed)
 curve = pd.DataFrame([multiplicity_rates(p_sim[:, :k]) for k in range(1, candidate_modifiers + 1)])
 rate = curve.iloc[-1]
 chance = {
@@ -144,7 +146,7 @@ for name, (first_id, second_id) in modifiers.items():
         recover(published.loc[i].estimate, published.loc[i].ci_lower, published.loc[i].ci_upper)
         for i in (first_id, second_id)
     )
-    shrunk[name] = shrink_subgroups(a.log_estimate, a.se**2, b.log_estimate, b.se**2, prior_sd)
+    shrunk[name] = shrink_subgroups(a.log_estimate, a.se**2, b.log_estimate, b.se**2, prior_sd=prior_sd)
 ratings = credibility[credibility["item"].isin(["overall", "reported"])].set_index("claim_id")[
     "response"
 ]

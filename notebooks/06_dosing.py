@@ -42,13 +42,13 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from ta1sepsis import plots
-from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.data import fact_value, load_estimates, load_facts
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
-from ta1sepsis.pharmacokinetics import OneCompartment, exposure_metrics
-from ta1sepsis.reported_estimates import interaction_test
+from ta1sepsis.data.loader import fact_value, load_estimates, load_facts
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.stats.pharmacokinetics import OneCompartment, exposure_metrics
+from ta1sepsis.stats.reported_estimates import interaction_test
 
 plots.setup()
 root = project_root()
@@ -142,7 +142,7 @@ fit = {
     "AUC 0-∞ (µg·h/L)": relation(auc_range, reported["AUC 0-∞ (µg·h/L)"]),
 }
 metrics_by_interval = {
-    interval: exposure_metrics(model, dose_ug, interval, days, threshold_ug_per_l)
+    interval: exposure_metrics(model, dose_ug, interval, days, threshold=threshold_ug_per_l)
     for interval in intervals_h
 }
 ratio = (
@@ -238,7 +238,7 @@ for interval, colour in zip(intervals_h, plots.CATEGORY, strict=False):
         label=f"every {interval:g} h ({n} doses)",
     )
     m = metrics_by_interval[interval]
-    spread = [exposure_metrics(b, dose_ug, interval, days, threshold_ug_per_l) for b in box]
+    spread = [exposure_metrics(b, dose_ug, interval, days, threshold=threshold_ug_per_l) for b in box]
     metric_rows.append(
         {
             "regimen": f"{dose_ug / 1000:g} mg every {interval:g} h",
@@ -302,7 +302,7 @@ sensitivity = pd.DataFrame(
         {
             "threshold (µg/L, assumption)": th,
             **{
-                f"hours/day above, every {iv:g} h": exposure_metrics(model, dose_ug, iv, days, th)[
+                f"hours/day above, every {iv:g} h": exposure_metrics(model, dose_ug, iv, days, threshold=th)[
                     "hours_per_day_above"
                 ]
                 for iv in intervals_h

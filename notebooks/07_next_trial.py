@@ -44,12 +44,12 @@ mcid_relative_reduction = 0.15
 import numpy as np
 import pandas as pd
 
-from ta1sepsis import plots
-from ta1sepsis.answers import bottom_line
-from ta1sepsis.data import fact_value, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.enrichment import design_trial, power_at, screened_per_enrolled
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.stats.enrichment import design_trial, power_at, screened_per_enrolled
 
 plots.setup()
 root = project_root()
@@ -130,7 +130,7 @@ populations = {
 rows, sensitivity_rows = [], []
 for name, pop in populations.items():
     for effect_kind, hr in pop["effects"].items():
-        d = design_trial(control_risk, hr, alpha, power, looks, futility)
+        d = design_trial(control_risk, hr, alpha, power, fractions=looks, futility=futility)
         screen = (
             screened_per_enrolled(pop["prevalence"], eligible_share)
             if not np.isnan(pop["prevalence"])
@@ -152,7 +152,7 @@ for name, pop in populations.items():
             }
         )
         if not np.isnan(pop["sensitivity risk"]):
-            ds = design_trial(pop["sensitivity risk"], hr, alpha, power, looks, futility)
+            ds = design_trial(pop["sensitivity risk"], hr, alpha, power, fractions=looks, futility=futility)
             sensitivity_rows.append(
                 {
                     "population": name,

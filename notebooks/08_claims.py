@@ -36,8 +36,8 @@
 #   one), or *not assessed*.
 #
 # No verdict is typed anywhere: each follows from the values and the claim's rule
-# (`ta1sepsis.claims`), and numbers are compared at the precision the article prints them
-# (`ta1sepsis.verdicts`, the rule every notebook uses). A claim that was looked up only confirms
+# (`ta1sepsis.evidence.claims`), and numbers are compared at the precision the article prints them
+# (`ta1sepsis.evidence.verdicts`, the rule every notebook uses). A claim that was looked up only confirms
 # that the article copied its source; where a claim was recomputed or derived, the ledger also
 # shows the check against the primary source as printed.
 
@@ -56,9 +56,20 @@ alpha = 0.05
 import pandas as pd
 from IPython.display import HTML, display
 
-from ta1sepsis import plots
-from ta1sepsis.answers import bottom_line
-from ta1sepsis.claims import (
+from ta1sepsis.data.claims_tables import (
+    load_claim_facts,
+    load_claims_ledger,
+    load_not_claims,
+    load_omissions,
+)
+from ta1sepsis.data.loader import (
+    load_credibility,
+    load_estimates,
+    load_facts,
+    load_trials,
+    select_one,
+)
+from ta1sepsis.evidence.claims import (
     LEDGER_STYLE,
     METHODS,
     NOT_ASSESSED,
@@ -67,10 +78,6 @@ from ta1sepsis.claims import (
     Resolver,
     html_table,
     judge,
-    load_claim_facts,
-    load_claims_ledger,
-    load_not_claims,
-    load_omissions,
     method_verdict_table,
     reductions_from_risk_ratios,
     resolve_softly,
@@ -79,9 +86,10 @@ from ta1sepsis.claims import (
     trial_sizes,
     uncovered_sentences,
 )
-from ta1sepsis.data import load_credibility, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
 
 plots.setup()
 root = project_root()
@@ -169,7 +177,7 @@ bottom_line(
     "reason in section 6.",
     [
         f"significance level α = {alpha} for claims that a result is or is not significant (assumption)",
-        "numbers compared at the precision the article prints them (ta1sepsis.verdicts)",
+        "numbers compared at the precision the article prints them (ta1sepsis.evidence.verdicts)",
     ],
 )
 

@@ -51,23 +51,29 @@ mcid_absolute_reduction = 0.035
 
 import pandas as pd
 
-from ta1sepsis import plots
-from ta1sepsis.absolute import per_1000
-from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.claims import method_verdict_frame
-from ta1sepsis.data import load_credibility, load_estimates, load_facts, load_trials, select_one
-from ta1sepsis.evidence_tables import (
+from ta1sepsis.data.evidence_tables import (
     load_grade_judgements,
     load_method_facts,
     load_risk_of_bias,
     method_fact,
 )
-from ta1sepsis.grade import Evidence, rate
-from ta1sepsis.meta_effects import study_effects
-from ta1sepsis.meta_report import trials_to_studies
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, project_root, read_results, save_table, show_figure
-from ta1sepsis.rob import assessments
+from ta1sepsis.data.loader import (
+    load_credibility,
+    load_estimates,
+    load_facts,
+    load_trials,
+    select_one,
+)
+from ta1sepsis.evidence.claims import method_verdict_frame
+from ta1sepsis.evidence.grade import Evidence, rate
+from ta1sepsis.evidence.rob import assessments
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.stats.absolute import per_1000
+from ta1sepsis.stats.meta_effects import study_effects
+from ta1sepsis.stats.meta_methods import trials_to_studies
 
 plots.setup()
 root = project_root()
@@ -471,7 +477,7 @@ over = []
 
 
 def add_row(group, label, measure, est, lo, hi, kind, weight=0.5):
-    a = per_1000(baseline, est, lo, hi, measure if measure in ("RR", "OR", "HR") else "RR")
+    a = per_1000(baseline, est, lo, hi, scale=measure if measure in ("RR", "OR", "HR") else "RR")
     over.append(
         {
             "group": group,

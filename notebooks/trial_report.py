@@ -51,21 +51,22 @@ import math
 import pandas as pd
 from scipy import optimize
 
-from ta1sepsis import bayes, plots
-from ta1sepsis.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.binary import TwoByTwo
-from ta1sepsis.data import load_estimates, load_facts, load_trials
-from ta1sepsis.fragility import applicable_fragility
-from ta1sepsis.hazards import hazard_ratio_constant_hazards
-from ta1sepsis.labels import outcome_words
-from ta1sepsis.meta_pooling import mantel_haenszel
-from ta1sepsis.meta_report import trials_to_studies
-from ta1sepsis.meta_workflow import order_studies
-from ta1sepsis.narrative import say, show
-from ta1sepsis.outputs import Results, output_prefix, project_root, save_table, show_figure
-from ta1sepsis.sample_size import power_two_proportions
-from ta1sepsis.trial_report import analyse_binary, published_numbers, verdict_counts
-from ta1sepsis.tsa import SHORT, trial_sequential_analysis
+from ta1sepsis.data.labels import outcome_words
+from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
+from ta1sepsis.evidence.trial_checks import analyse_binary, published_numbers, verdict_counts
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import Results, output_prefix, project_root, save_table, show_figure
+from ta1sepsis.stats import bayes
+from ta1sepsis.stats.binary import TwoByTwo
+from ta1sepsis.stats.fragility import applicable_fragility
+from ta1sepsis.stats.hazards import hazard_ratio_constant_hazards
+from ta1sepsis.stats.meta_methods import trials_to_studies
+from ta1sepsis.stats.meta_pooling import mantel_haenszel
+from ta1sepsis.stats.meta_workflow import order_studies
+from ta1sepsis.stats.sample_size import power_two_proportions
+from ta1sepsis.stats.tsa import SHORT, trial_sequential_analysis
 
 plots.setup()
 root = project_root()
@@ -91,7 +92,7 @@ primary = analyses[primary_outcome]
 t = primary.table
 numbers, alternatives = {}, {}
 for o, a in analyses.items():
-    numbers[o], alternatives[o] = published_numbers(a, estimates, study_id, o, words[o])
+    numbers[o], alternatives[o] = published_numbers(a, estimates, study_id, o, label=words[o])
 all_numbers = pd.concat(numbers.values(), ignore_index=True)
 all_alternatives = pd.concat(alternatives.values(), ignore_index=True)
 
@@ -109,15 +110,7 @@ if primary.rr is not None:
     se_rr = (math.log(primary.rr.upper) - math.log(primary.rr.lower)) / (2 * 1.959963984540054)
     for prior_name, prior in priors.items():
         post = posteriors[prior_name] = bayes.posterior(prior, log_rr, se_rr)
-        s = bayes.summarise(
-            post,
-            (mcid,),
-            1.0,
-            t.risk_ctl if 0 < t.risk_ctl < 1 else None,
-            tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])),
-            absolute_harm,
-            "RR",
-        )
+        s = bayes.summarise(post, (mcid,), 1.0, t.risk_ctl if 0 < t.risk_ctl < 1 else None, absolute_benefits=tuple(dict.fromkeys([*absolute_benefits, mcid_absolute_reduction])), absolute_harm=absolute_harm, scale="RR")
         bayes_rows.append(
             {
                 "prior": prior_name,
@@ -145,19 +138,7 @@ if pool is not None and study_id in set(pool.study_id):
             entry["pooled"] = None
             entry["note"] = str(error)
         entry["tsa"] = {
-            model: trial_sequential_analysis(
-                part,
-                control_risk,
-                mcid_relative_reduction,
-                meta_measure,
-                model,
-                tsa_alpha,
-                tsa_beta,
-                futility=True,
-                order=None,
-                correction=correction,
-                grid_points=0,  # tabulated, not drawn
-            )
+            model: trial_sequential_analysis(part, control_risk, mcid_relative_reduction, meta_measure, model=model, alpha=tsa_alpha, beta=tsa_beta, futility=True, order=None, correction=correction, grid_points=0)
             for model in ("fixed", "random_dl")
         }
         meta[which] = entry
@@ -380,7 +361,7 @@ for o, a in analyses.items():
             "Fisher P": a.fisher.p_value,
             "index": f.kind,
             "value": f.index,
-            "arm changed": f.arm,
+            "arm changed": treatment_label if f.arm == "treatment" else f.arm,
             "P after the change": f.p_after,
             "share of patients (%)": 100 * f.index / (a.table.n_trt + a.table.n_ctl)
             if f.index
@@ -408,15 +389,11 @@ save_table(fragility, f"{name}_fragility")
 # %%
 if 0 < t.risk_ctl < 1:
     p_c = t.risk_ctl
-    power_rel = power_two_proportions(
-        p_c, p_c * (1 - mcid_relative_reduction), t.n_trt, t.n_ctl, alpha
-    )
-    power_abs = power_two_proportions(
-        p_c, max(p_c - mcid_absolute_reduction, 1e-6), t.n_trt, t.n_ctl, alpha
-    )
+    power_rel = power_two_proportions(p_c, p_c * (1 - mcid_relative_reduction), t.n_trt, t.n_ctl, alpha=alpha)
+    power_abs = power_two_proportions(p_c, max(p_c - mcid_absolute_reduction, 1e-6), t.n_trt, t.n_ctl, alpha=alpha)
 
     def power_gap(r):
-        return power_two_proportions(p_c, p_c * (1 - r), t.n_trt, t.n_ctl, alpha) - power
+        return power_two_proportions(p_c, p_c * (1 - r), t.n_trt, t.n_ctl, alpha=alpha) - power
 
     # None when even a near-complete reduction would not reach the target power
     detectable = optimize.brentq(power_gap, 1e-4, 0.9999) if power_gap(0.9999) > 0 else None

@@ -194,7 +194,7 @@ def test_without_a_cjk_font_labels_warn_but_do_not_fail(monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ta1sepsis import outputs
+    from ta1sepsis.report import outputs
 
     monkeypatch.setattr(outputs, "CJK_FONT_PACKAGE", "no_such_font_package")
     monkeypatch.setattr(outputs, "SYSTEM_CJK_FONTS", ())

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ta1sepsis.bayes import (
+from ta1sepsis.stats.bayes import (
     Mixture,
     Normal,
     enthusiastic_prior,
@@ -15,7 +15,7 @@ from ta1sepsis.bayes import (
     sceptical_prior,
     summarise,
 )
-from ta1sepsis.bayes_meta import bayes_random_effects
+from ta1sepsis.stats.bayes_meta import bayes_random_effects
 
 Z = stats.norm.ppf(0.975)
 

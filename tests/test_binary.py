@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats
 
-from ta1sepsis.binary import (
+from ta1sepsis.stats.binary import (
     TwoByTwo,
     chi_square,
     fisher_exact,

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ta1sepsis import claims as C
-from ta1sepsis.data import DataError, load_estimates
-from ta1sepsis.outputs import read_results
-from ta1sepsis.verdicts import verdict
+from ta1sepsis.data import claims_tables as CT
+from ta1sepsis.data.loader import DataError, load_estimates
+from ta1sepsis.evidence import claims as C
+from ta1sepsis.evidence.verdicts import verdict
+from ta1sepsis.report.outputs import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = {
@@ -25,7 +26,7 @@ DATA = {
     "not_claims": ROOT / "data" / "claims_not_claims.csv",
     "omissions": ROOT / "data" / "claims_omissions.csv",
 }
-# every word a verdict can take, here or in ta1sepsis.verdicts: none may be typed in a data row
+# every word a verdict can take, here or in ta1sepsis.evidence.verdicts: none may be typed in a data row
 VERDICT_WORDS = re.compile(
     r"\b(holds|within rounding|differs|contradicted|conflicting|reproduced|reproducible|"
     r"consistent|not assessed|last digit off by one)\b",
@@ -58,10 +59,10 @@ def test_the_verdict_word_check_would_catch_a_typed_verdict():
 @pytest.fixture(scope="module")
 def ledger_data():
     return (
-        C.load_claims_ledger(DATA["claims"]),
-        C.load_claim_facts(DATA["claim_facts"]),
-        C.load_not_claims(DATA["not_claims"]),
-        C.load_omissions(DATA["omissions"]),
+        CT.load_claims_ledger(DATA["claims"]),
+        CT.load_claim_facts(DATA["claim_facts"]),
+        CT.load_not_claims(DATA["not_claims"]),
+        CT.load_omissions(DATA["omissions"]),
     )
 
 
@@ -123,7 +124,7 @@ def test_every_reference_in_the_committed_files_resolves(ledger_data):
 
 
 def _project_resolver(claim_facts):
-    from ta1sepsis.data import load_credibility, load_facts, load_trials
+    from ta1sepsis.data.loader import load_credibility, load_facts, load_trials
 
     return C.Resolver(
         ROOT,
@@ -147,7 +148,7 @@ HEADER = (
 def _load(tmp_path, body):
     path = tmp_path / "claims.csv"
     path.write_text(HEADER + body, encoding="utf-8")
-    return C.load_claims_ledger(path)
+    return CT.load_claims_ledger(path)
 
 
 def test_schema_rejects_inconsistent_method_and_bad_places(tmp_path):

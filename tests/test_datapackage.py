@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ta1sepsis.data import DataError, load_table, table_schemas
-from ta1sepsis.datapackage import FILES, text
+from ta1sepsis.data.catalog import table_schemas
+from ta1sepsis.data.loader import DataError, load_table
+from ta1sepsis.pipeline.datapackage import FILES, text
 
 SCHEMAS = table_schemas()
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ CLASS_SECTIONS = ("Attributes", "Parameters")  # a public class needs at least o
 
 
 def _module(name: str):
-    return importlib.import_module(f"ta1sepsis.{name}")
+    return importlib.import_module(f"ta1sepsis.stats.{name}")
 
 
 def _tree(name: str) -> ast.Module:

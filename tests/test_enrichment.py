@@ -5,13 +5,14 @@ import math
 import pytest
 from scipy import stats
 
-from ta1sepsis.enrichment import design_trial, power_at, screened_per_enrolled, treatment_risk
+from ta1sepsis.stats.absolute import treatment_risk
+from ta1sepsis.stats.enrichment import design_trial, power_at, screened_per_enrolled
 
 
 def test_treatment_risk_under_proportional_hazards():
     # 1 - p_T = (1 - 0.392)^0.81 -> p_T = 1 - 0.608^0.81 = 0.3311
-    assert treatment_risk(0.392, 0.81) == pytest.approx(1 - 0.608**0.81, rel=1e-12)
-    assert treatment_risk(0.3, 1.0) == pytest.approx(0.3)
+    assert treatment_risk(0.392, 0.81, "HR") == pytest.approx(1 - 0.608**0.81, rel=1e-12)
+    assert treatment_risk(0.3, 1.0, "HR") == pytest.approx(0.3)
 
 
 def test_fixed_design_by_hand():

@@ -18,24 +18,24 @@ import pytest
 from scipy import stats
 
 from conftest import REFERENCE, load_reference
-from ta1sepsis.data import load_trials
-from ta1sepsis.group_sequential import (
+from ta1sepsis.data.loader import load_trials
+from ta1sepsis.stats.group_sequential import (
     design_with_futility,
     efficacy_boundaries,
     efficacy_curve,
     obf_spending,
 )
-from ta1sepsis.meta_effects import study_effects
-from ta1sepsis.meta_pooling import (
+from ta1sepsis.stats.meta_effects import study_effects
+from ta1sepsis.stats.meta_methods import trials_to_studies
+from ta1sepsis.stats.meta_pooling import (
     common_effect_iv,
     mantel_haenszel,
     peto_odds_ratio,
     random_effects,
     tau2_estimate,
 )
-from ta1sepsis.meta_report import trials_to_studies
-from ta1sepsis.meta_sensitivity import cumulative, egger_test, leave_one_out, model_function
-from ta1sepsis.tsa import trial_sequential_analysis
+from ta1sepsis.stats.meta_sensitivity import cumulative, egger_test, leave_one_out, model_function
+from ta1sepsis.stats.tsa import trial_sequential_analysis
 
 REF = load_reference("external.json")
 NAMES = REF["dataset_names"]

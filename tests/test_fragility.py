@@ -4,8 +4,8 @@ scipy's Fisher test directly on the tables the definition describes."""
 import pytest
 from scipy.stats import fisher_exact
 
-from ta1sepsis.binary import TwoByTwo
-from ta1sepsis.fragility import fragility_index, reverse_fragility_index
+from ta1sepsis.stats.binary import TwoByTwo
+from ta1sepsis.stats.fragility import fragility_index, reverse_fragility_index
 
 
 def p(a, n1, c, n2):
@@ -16,7 +16,7 @@ def test_fragility_index_etass_in_hospital():
     # 52/181 vs 71/180, Fisher P = 0.035: add events to the Tα1 arm (fewer events)
     result = fragility_index(TwoByTwo(52, 181, 71, 180))
     k = result.index
-    assert result.arm == "Tα1"
+    assert result.arm == "treatment"
     assert p(52 + k, 181, 71, 180) >= 0.05
     assert all(p(52 + j, 181, 71, 180) < 0.05 for j in range(k))
     # Fisher P: 52 -> 0.0351, 53 -> 0.0464, 54 -> 0.0605, so two added deaths suffice
@@ -30,7 +30,7 @@ def test_reverse_fragility_index_etass_28d():
     candidates = []
     for step in range(1, 30):
         if p(47 - step, 181, 63, 180) < 0.05:
-            candidates.append((step, "Tα1"))
+            candidates.append((step, "treatment"))
             break
     for step in range(1, 30):
         if p(47, 181, 63 + step, 180) < 0.05:
@@ -40,7 +40,7 @@ def test_reverse_fragility_index_etass_28d():
     assert result.p_after < 0.05 <= result.p_before
     # Fisher P: 47 -> 0.0679, 46 -> 0.0518, 45 -> 0.0389 (two fewer Tα1 deaths);
     # 63 -> 0.0679, 64 -> 0.0530, 65 -> 0.0409 (two more control deaths): a tie at 2
-    assert (k, result.arm) == (2, "Tα1")
+    assert (k, result.arm) == (2, "treatment")
 
 
 def test_walsh_definition_textbook_case():
@@ -58,7 +58,7 @@ def test_wrong_index_for_the_result_is_refused():
 
 
 def test_applicable_fragility_picks_the_index_by_significance():
-    from ta1sepsis.fragility import applicable_fragility
+    from ta1sepsis.stats.fragility import applicable_fragility
 
     assert applicable_fragility(TwoByTwo(52, 181, 71, 180)).kind == "fragility index"
     assert applicable_fragility(TwoByTwo(47, 181, 63, 180)).kind == "reverse fragility index"
@@ -66,7 +66,7 @@ def test_applicable_fragility_picks_the_index_by_significance():
 
 def _exhaustive(t, arm, direction, until):
     """The definition: one switch at a time until the condition holds (the reference)."""
-    from ta1sepsis.fragility import _switch
+    from ta1sepsis.stats.fragility import _switch
 
     steps = 0
     while True:
@@ -105,7 +105,7 @@ def _tables():
 
 
 def test_bisection_finds_the_same_index_as_the_exhaustive_walk():
-    from ta1sepsis.fragility import _walk
+    from ta1sepsis.stats.fragility import _walk
 
     compared = 0
     for t in _tables():

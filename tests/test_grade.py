@@ -2,7 +2,7 @@
 
 import pytest
 
-from ta1sepsis.grade import (
+from ta1sepsis.evidence.grade import (
     Evidence,
     certainty,
     credibility_downgrade,
@@ -12,7 +12,7 @@ from ta1sepsis.grade import (
     risk_of_bias,
     statement,
 )
-from ta1sepsis.rob import overall
+from ta1sepsis.evidence.rob import overall
 
 JUDGEMENT = {
     "rating": "serious",
@@ -132,7 +132,7 @@ def test_credibility_and_certainty():
     assert credibility_downgrade(binary(credibility="moderate")).levels == 1
     assert credibility_downgrade(binary()) is None
     assert certainty([]) == "high"
-    from ta1sepsis.grade import Downgrade
+    from ta1sepsis.evidence.grade import Downgrade
 
     assert certainty([Downgrade("a", 1, "", ""), Downgrade("b", 1, "", "")]) == "low"
     assert certainty([Downgrade("a", 2, "", ""), Downgrade("b", 2, "", "")]) == "very low"

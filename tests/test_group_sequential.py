@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from conftest import load_reference
-from ta1sepsis.group_sequential import design_with_futility, efficacy_boundaries, obf_spending
+from ta1sepsis.stats.group_sequential import design_with_futility, efficacy_boundaries, obf_spending
 
 RPACT = load_reference("meta.json")["rpact"]
 
@@ -57,7 +57,7 @@ GSD = load_reference("group_sequential.json")["designs"]
 
 @pytest.mark.parametrize("design", GSD, ids=lambda d: str(len(d["informationRates"])))
 def test_expected_sample_size_and_power_match_rpact(design):
-    from ta1sepsis.group_sequential import drift_for_power, operating_characteristics
+    from ta1sepsis.stats.group_sequential import drift_for_power, operating_characteristics
 
     t = design["informationRates"]
     fixed = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)

@@ -5,8 +5,8 @@ import math
 import pytest
 from scipy import stats
 
-from ta1sepsis.binary import TwoByTwo
-from ta1sepsis.hazards import (
+from ta1sepsis.stats.binary import TwoByTwo
+from ta1sepsis.stats.hazards import (
     hazard_ratio_constant_hazards,
     modified_itt_scenarios,
     peto_odds_ratio_from_counts,
@@ -53,7 +53,7 @@ def test_no_information_is_refused():
 
 
 def test_expected_se_from_deaths():
-    from ta1sepsis.hazards import expected_log_hr_se
+    from ta1sepsis.stats.hazards import expected_log_hr_se
 
     assert expected_log_hr_se(TESTS) == pytest.approx(math.sqrt(1 / 127 + 1 / 132), rel=1e-12)
 
@@ -66,7 +66,7 @@ def test_versions_vs_counts_tests():
     B is closer on all four count-based criteria. The subgroups, by hand: age
     ln 1.67 = 0.51282, SE (ln 2.67 - ln 1.04)/3.919928 = 0.24053; ln 0.81 = -0.21072, SE
     (ln 1.09 - ln 0.61)/3.919928 = 0.14806; IV mean = -0.01185 (HR 0.988), closer to A (0.99)."""
-    from ta1sepsis.hazards import published_versions_vs_counts
+    from ta1sepsis.stats.hazards import published_versions_vs_counts
 
     table = published_versions_vs_counts(
         {

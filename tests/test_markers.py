@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ta1sepsis.markers import (
+from ta1sepsis.stats.markers import (
     fraction_explained,
     mean_difference_from_p,
     rtm_expected_difference,

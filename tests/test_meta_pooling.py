@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import REFERENCE, load_reference
-from ta1sepsis.meta_effects import study_effects
-from ta1sepsis.meta_pooling import (
+from ta1sepsis.stats.meta_effects import study_effects
+from ta1sepsis.stats.meta_pooling import (
     common_effect_iv,
     mantel_haenszel,
     peto_odds_ratio,

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from conftest import REFERENCE, load_reference
-from ta1sepsis.meta_effects import study_effects
-from ta1sepsis.meta_sensitivity import (
+from ta1sepsis.stats.meta_effects import study_effects
+from ta1sepsis.stats.meta_sensitivity import (
     cumulative,
     egger_test,
     leave_one_out,

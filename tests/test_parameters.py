@@ -10,7 +10,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from ta1sepsis.parameters import ParameterError, describe, load_parameters, load_schema
+from ta1sepsis.pipeline.parameters import ParameterError, describe, load_parameters, load_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.py"))

@@ -3,7 +3,7 @@ masses)."""
 
 import pytest
 
-from ta1sepsis.peptide import Peptide
+from ta1sepsis.stats.peptide import Peptide
 
 THYMALFASIN = Peptide.parse("Ac-SDAAVDTSSEITTKDLKEKKEVVEEAEN-OH")
 

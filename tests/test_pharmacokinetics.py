@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad, solve_ivp
 
-from ta1sepsis.pharmacokinetics import OneCompartment, exposure_metrics
+from ta1sepsis.stats.pharmacokinetics import OneCompartment, exposure_metrics
 
 MODEL = OneCompartment.from_half_life_and_tmax(half_life=2.0, tmax=1.5, volume=35.0)
 DOSE = 1600.0  # micrograms

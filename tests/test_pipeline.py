@@ -87,7 +87,11 @@ def rendered(result: subprocess.CompletedProcess) -> set[str]:
 
 def planned(result: subprocess.CompletedProcess) -> set[str]:
     """Notebooks a dry run (make -n) would render."""
-    return {line.split()[-1] for line in result.stdout.splitlines() if "ta1sepsis.render" in line}
+    return {
+        line.split()[-1]
+        for line in result.stdout.splitlines()
+        if "ta1sepsis.pipeline.render" in line
+    }
 
 
 def test_interrupted_clean_render_recovers_and_reproduces_the_committed_outputs(project):
@@ -143,7 +147,9 @@ def test_dependencies_are_exact(project):
         os.utime(project / name, (old + 20, old + 20))
         out = make(project, "-n", "all").stdout
         os.utime(project / name, (old, old))
-        return {line.split()[-1] for line in out.splitlines() if "ta1sepsis.render" in line}
+        return {
+            line.split()[-1] for line in out.splitlines() if "ta1sepsis.pipeline.render" in line
+        }
 
     assert planned("README.md") == set()
     assert planned("params/02_etass.yaml") == {"02_etass"}
@@ -461,8 +467,8 @@ study_id = "etass"
 # %%
 import matplotlib.pyplot as plt
 
-from ta1sepsis.data import load_trials
-from ta1sepsis.outputs import Results, output_prefix, project_root, save_table, show_figure
+from ta1sepsis.data.loader import load_trials
+from ta1sepsis.report.outputs import Results, output_prefix, project_root, save_table, show_figure
 
 prefix = output_prefix(f"probes/{study_id}")
 trials = load_trials(project_root() / trials_file)
@@ -534,7 +540,7 @@ def test_a_template_is_rendered_once_per_instance(project):
         [
             str(VENV / "bin" / "python"),
             "-m",
-            "ta1sepsis.render",
+            "ta1sepsis.pipeline.render",
             "probe",
             "--instance",
             "huang",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ta1sepsis import render
-from ta1sepsis.render import RenderError, Target, install, recover
+from ta1sepsis.pipeline import render
+from ta1sepsis.pipeline.render import RenderError, Target, install, recover_installation
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_a_failure_part_way_restores_the_previous_outputs(root, tmp_path, monkey
 
 def test_a_kill_part_way_is_rolled_back_by_the_next_rendering(root, tmp_path, monkeypatch):
     """A process killed after two files moved (simulated: the install stops dead, leaving its
-    journal): recover() restores the previous set."""
+    journal): recover_installation() restores the previous set."""
     before = {k: v[0] for k, v in snapshot(root).items()}
     real = os.replace
     calls = []
@@ -122,12 +122,14 @@ def test_a_kill_part_way_is_rolled_back_by_the_next_rendering(root, tmp_path, mo
         return real(src, dst)
 
     monkeypatch.setattr(render.os, "replace", dying)
-    monkeypatch.setattr(render, "recover", lambda root, target: False)  # no clean-up: "killed"
+    monkeypatch.setattr(
+        render, "recover_installation", lambda root, target: False
+    )  # no clean-up: "killed"
     with pytest.raises(RenderError):
         install(root, Target("02_etass"), stage(tmp_path, NEW), "new notebook")
     monkeypatch.undo()
     assert {k: v[0] for k, v in snapshot(root).items()} != before  # half installed
-    assert recover(root, Target("02_etass")) is True
+    assert recover_installation(root, Target("02_etass")) is True
     assert {k: v[0] for k, v in snapshot(root).items()} == before
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 from scipy import stats
 
-from ta1sepsis.reported_estimates import interaction_test, recover
+from ta1sepsis.stats.reported_estimates import interaction_test, recover
 
 Z = stats.norm.ppf(0.975)  # 1.959964
 
@@ -64,7 +64,7 @@ def test_p_range_from_printed_ci_by_hand():
     #   -> z = 3.95 / 1.862279 = 2.12105 -> P = 0.03392
     # widest box SE = (7.65 - 0.15) / 3.919928 = 1.913300, smallest estimate 3.85
     #   -> z = 2.01223 -> P = 0.04420
-    from ta1sepsis.reported_estimates import p_value_range_from_printed
+    from ta1sepsis.stats.reported_estimates import p_value_range_from_printed
 
     low, high = p_value_range_from_printed("3.9", "0.2", "7.6", ratio=False)
     assert low == pytest.approx(2 * stats.norm.sf(3.95 / ((7.55 - 0.25) / (2 * Z))), rel=1e-12)
@@ -73,16 +73,16 @@ def test_p_range_from_printed_ci_by_hand():
 
 
 def test_ratio_interval_problems_by_hand():
-    from ta1sepsis.reported_estimates import ratio_interval_problems
+    from ta1sepsis.stats.reported_estimates import ratio_interval_problems
 
     se_deaths = math.sqrt(1 / 127 + 1 / 132)  # 0.12431
     # version A as a 95% CI: SE 0.12767, ratio 1.027, centre sqrt(0.77 * 1.27) = 0.9889
-    assert ratio_interval_problems(0.99, 0.77, 1.27, 0.95, se_deaths) == []
+    assert ratio_interval_problems(0.99, 0.77, 1.27, 0.95, expected_se=se_deaths) == []
     # the same limits as a 99% CI: SE = 0.50066 / (2 * 2.5758) = 0.09718, ratio 0.78
-    narrow = ratio_interval_problems(0.99, 0.77, 1.27, 0.99, se_deaths)
+    narrow = ratio_interval_problems(0.99, 0.77, 1.27, 0.99, expected_se=se_deaths)
     assert narrow == ["interval too narrow for the data (SE ratio 0.78)"]
     # 0.77 to 1.77: SE = 0.83238 / 3.91993 = 0.21235 (ratio 1.71), centre sqrt(0.77 * 1.77) = 1.1674
-    wrong = ratio_interval_problems(0.99, 0.77, 1.77, 0.95, se_deaths)
+    wrong = ratio_interval_problems(0.99, 0.77, 1.77, 0.95, expected_se=se_deaths)
     assert wrong == [
         "interval too wide for the data (SE ratio 1.71)",
         "interval not centred on its estimate (centre 1.167)",
@@ -93,7 +93,7 @@ def test_remaining_after_removing_gu2025_by_hand():
     # overall OR 0.73 (0.59-0.90): SE = (ln 0.90 - ln 0.59)/3.919928 = 0.107726, w = 86.17
     # multicentre OR 0.86 (0.68-1.08): SE = (ln 1.08 - ln 0.68)/3.919928 = 0.118018, w = 71.80
     # rest: w = 14.37; ln OR = (86.17 * ln 0.73 - 71.80 * ln 0.86) / 14.37 = -1.1335 -> OR 0.322
-    from ta1sepsis.reported_estimates import remaining_after_removing
+    from ta1sepsis.stats.reported_estimates import remaining_after_removing
 
     se_all = (math.log(0.90) - math.log(0.59)) / (2 * Z)
     se_mc = (math.log(1.08) - math.log(0.68)) / (2 * Z)
@@ -115,7 +115,7 @@ def test_interaction_p_range_by_hand():
     # so the published P = 0.04 cannot come from this test of the printed numbers.
     from itertools import product
 
-    from ta1sepsis.reported_estimates import interaction_p_range_from_printed
+    from ta1sepsis.stats.reported_estimates import interaction_p_range_from_printed
 
     low, high = interaction_p_range_from_printed(("0.58", "0.35", "0.99"), ("1.16", "0.87", "1.53"))
     corners = [

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from ta1sepsis.sample_size import power_two_proportions, sample_size_two_proportions
+from ta1sepsis.stats.sample_size import power_two_proportions, sample_size_two_proportions
 
 
 def test_etass_plan_unpooled_reproduces_334():

@@ -24,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from ta1sepsis import site
+from ta1sepsis.pipeline import site
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "test-site"
@@ -46,7 +46,7 @@ def _site_name(path: Path, root: Path) -> str:
 @pytest.fixture(scope="module")
 def pages():
     subprocess.run(
-        [sys.executable, "-m", "ta1sepsis.site", "--out", str(SITE.relative_to(ROOT))],
+        [sys.executable, "-m", "ta1sepsis.pipeline.site", "--out", str(SITE.relative_to(ROOT))],
         cwd=ROOT,
         check=True,
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ta1sepsis.subgroups import interaction_p_values, multiplicity_rates, shrink_subgroups
+from ta1sepsis.stats.subgroups import interaction_p_values, multiplicity_rates, shrink_subgroups
 
 Z = stats.norm.ppf(0.975)
 
@@ -20,7 +20,7 @@ def test_shrinkage_by_hand_tests_age():
     k = sd**2 / (sd**2 + v1 + v0)  # 0.12507 / (0.12507 + 0.07978) = 0.6105
     m = (y1 / v1 + y0 / v0) / (1 / v1 + 1 / v0)
     d_star = k * (y1 - y0)
-    got = shrink_subgroups(y1, v1, y0, v0, sd)
+    got = shrink_subgroups(y1, v1, y0, v0, prior_sd=sd)
     assert got.shrinkage == pytest.approx(k, rel=1e-12)
     assert round(k, 3) == 0.611
     assert math.log(got.interaction.estimate) == pytest.approx(d_star, rel=1e-12)

@@ -1,4 +1,4 @@
-"""The table formatter (ta1sepsis.tables) against hand-written expectations.
+"""The table formatter (ta1sepsis.report.tables) against hand-written expectations.
 
 Every expected string below is worked out by hand from the rule in the module docstring, e.g.
 0.0123 to two significant figures is 0.012; 0.0996 rounds to 0.10 (two figures, not 0.100).
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ta1sepsis import tables
-from ta1sepsis.tables import format_value, infer_kinds, to_html, to_text
+from ta1sepsis.report import tables
+from ta1sepsis.report.tables import format_value, infer_kinds, to_html, to_text
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,7 @@ def test_index_handling():
 
 
 def test_show_displays_html_and_text(monkeypatch):
-    from ta1sepsis import narrative
+    from ta1sepsis.report import narrative
 
     shown = []
     monkeypatch.setattr(narrative, "display", lambda obj, raw=False: shown.append((obj, raw)))

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from conftest import REFERENCE
-from ta1sepsis.group_sequential import design_with_futility, efficacy_boundaries
-from ta1sepsis.tsa import (
+from ta1sepsis.stats.group_sequential import design_with_futility, efficacy_boundaries
+from ta1sepsis.stats.tsa import (
     cumulative_statistics,
     cumulative_statistics_from_effects,
     diversity,
@@ -136,7 +136,7 @@ def test_double_zero_trials_add_patients_but_not_information():
 
 
 def test_fixed_pairing_has_no_adjustment_and_boundaries_match():
-    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "fixed", futility=False)
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", model="fixed", futility=False)
     assert result.ris["ris"] == result.ris["ris_unadjusted"] == 2302
     looks = result.looks
     fractions = np.r_[looks["patients"] / 2302, 1.0]
@@ -158,17 +158,17 @@ def test_fixed_pairing_has_no_adjustment_and_boundaries_match():
 
 def test_random_pairing_inflates_by_d2():
     d2 = diversity(TWO, "RR")
-    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "random_dl", futility=False)
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", model="random_dl", futility=False)
     assert result.ris["diversity"] == pytest.approx(d2)
     assert result.ris["ris"] == 2 * math.ceil(2301.1196 / (1 - d2) / 2 - 1e-9)
     i2 = trial_sequential_analysis(
-        TWO, 0.30, 0.20, "RR", "random_dl", diversity="i2", futility=False
+        TWO, 0.30, 0.20, "RR", model="random_dl", diversity="i2", futility=False
     )
     assert i2.ris["diversity"] == pytest.approx(cumulative_statistics(TWO, "RR").iloc[-1]["i2"])
 
 
 def test_futility_is_on_by_default_and_inflates_to_the_design():
-    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", "fixed")
+    result = trial_sequential_analysis(TWO, 0.30, 0.20, "RR", model="fixed")
     assert result.futility and "futility_boundary" in result.looks
     fractions = np.r_[result.looks["fraction"].to_numpy(), 1.0]
     design = design_with_futility(fractions, 0.025, 0.10)
@@ -231,7 +231,7 @@ def test_boundary_curves_before_the_first_look_by_hand():
     spent_alpha(t) = 2 - 2 Phi(z_{1-alpha/2} / sqrt t)  ->  efficacy c(t) = Phi^-1(1 - spent_alpha(t));
     spent_beta(t) likewise, and with Z_t ~ N(drift sqrt t, 1) under the alternative the futility
     bound solves P(Z_t < b) = spent_beta(t): b(t) = drift sqrt t + Phi^-1(spent_beta(t))."""
-    from ta1sepsis.group_sequential import efficacy_curve, futility_curve
+    from ta1sepsis.stats.group_sequential import efficacy_curve, futility_curve
 
     alpha, beta = 0.025, 0.1
     design = design_with_futility([0.5, 1.0], alpha, beta)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ta1sepsis.verdicts import comparison, decimals, verdict
+from ta1sepsis.evidence.verdicts import comparison, decimals, verdict
 
 
 def test_decimals_keep_trailing_zeros():

@@ -1,0 +1,1 @@
+"""The data layer: table schemas, loaders and the vocabulary of data keys."""

@@ -1,0 +1,1 @@
+"""The pipeline layer: parameters, rendering, Make dependencies, the site and the benchmark."""

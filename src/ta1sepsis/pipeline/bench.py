@@ -1,0 +1,288 @@
+"""``make bench``: time the pipeline against the budgets in docs/design.md.
+
+Measured in a temporary copy of the tracked files, with this environment:
+
+* ``make all`` from no outputs (both cores, the default), with the time of each notebook, and
+  ``make -j1 all`` (one notebook at a time) for comparison;
+* ``make all`` again with nothing changed (budget: under 1 s, nothing executed);
+* the floor: for each notebook, one bare kernel start plus that notebook's import statements,
+  summed over the notebooks (budget: ``make all`` at or below the floor);
+* the add-a-trial loop: a synthetic row appended to ``data/trials.csv``, ``make all`` and
+  ``make html`` (budget: under 15 s), with the notebooks that re-rendered;
+* the change-a-parameter loop: one parameter of ``07_next_trial`` changed, ``make all`` (only
+  the notebooks that read it, and those that read their changed results, re-render).
+
+It also times the multiplicity simulation of ``05_subgroups`` at its default size (budget: under
+5 s), ``make test`` (under 3 minutes) and a fresh clone with a new virtual environment through
+``make all`` (under 5 minutes); ``--quick`` (``make bench QUICK=1``) skips the last two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+from jupyter_client.manager import KernelManager
+
+from ta1sepsis.paths import project_root
+from ta1sepsis.pipeline.render import KERNEL, local_kernel_ip
+
+REPEATS = 3
+CLEAN_ENV = ("TA1_OUTPUT_DIR", "TA1_ROOT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+
+
+def _copy_project(root: Path, target: Path) -> Path:
+    """The tracked files, outputs marked newer than inputs (committed outputs are up to date)."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    old = time.time() - 3600
+    for name in filter(None, files):
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, dest)
+        is_output = name.split("/")[0] in ("notebooks", "figures", "tables", "results")
+        stamp = old + 10 if is_output and not name.endswith(".py") else old
+        os.utime(dest, (stamp, stamp))
+    return target
+
+
+def _make(project: Path, *args: str, venv: str) -> tuple[float, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    env["PYTHONPATH"] = str(project / "src")
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["make", f"VENV={venv}", *args], cwd=project, capture_output=True, text=True, env=env
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"make {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def _import_lines(source: Path) -> str:
+    """Every import statement of the notebook's code cells, in order."""
+    nb = jupytext.read(source)
+    statements = [
+        ast.unparse(node)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    return "\n".join(statements)
+
+
+def kernel_floor(source: Path) -> float:
+    """One bare kernel start plus the notebook's imports, median of REPEATS runs (seconds)."""
+    code = _import_lines(source)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        km, kc = _start()
+        try:
+            reply = kc.execute_interactive(code, timeout=120)
+            if reply["content"]["status"] != "ok":
+                raise SystemExit(f"imports failed in the floor kernel: {reply['content']}")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _start():
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=local_kernel_ip())
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def _simulation_row(root: Path) -> tuple[str, str, str, str]:
+    """The multiplicity simulation of 05_subgroups at its default size (the only simulation)."""
+    import numpy as np
+
+    from ta1sepsis.pipeline.parameters import load_parameters
+    from ta1sepsis.stats.subgroups import interaction_p_values
+
+    p = load_parameters("05_subgroups")
+    prevalences = np.random.default_rng(p["seed"]).uniform(
+        min(p["prevalence_range"]), max(p["prevalence_range"]), p["candidate_modifiers"]
+    )
+    start = time.perf_counter()
+    interaction_p_values(542, 547, 0.238, prevalences, n_sim=p["n_simulations"], seed=p["seed"])
+    took = time.perf_counter() - start
+    return (
+        f"simulation ({p['n_simulations']} trials x {p['candidate_modifiers']} modifiers)",
+        f"{took:.2f} s",
+        "< 5 s",
+        "meets" if took < 5 else "MISSES",
+    )
+
+
+def _rendered(out: str) -> list[str]:
+    return sorted(re.findall(r"\[render\] (\S+): done in", out))
+
+
+def _add_synthetic_trial(project: Path) -> None:
+    """Append one clearly synthetic row to the copy's data/trials.csv (as a researcher would)."""
+    path = project / "data" / "trials.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    row = dict(rows[0])
+    row.update(
+        study_id="bench_synthetic",
+        study="SYNTHETIC BENCHMARK TRIAL (not real data)",
+        year="2026",
+        events_trt="30",
+        n_trt="200",
+        events_ctl="40",
+        n_ctl="200",
+        value_flag="read",
+        derivation="",
+        source="SYNTHETIC ROW written by ta1sepsis.pipeline.bench",
+        notes="not real data",
+    )
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(row)
+
+
+def _change_parameter(project: Path) -> None:
+    path = project / "params" / "07_next_trial.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("control_risk_override: null", "control_risk_override: 0.3"), encoding="utf-8"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip make test and the fresh clone")
+    args = parser.parse_args(argv)
+    root = project_root()
+    notebooks = sorted(p.stem for p in (root / "notebooks").glob("[0-9][0-9]_*.py"))
+    venv = sys.prefix
+    rows: list[tuple[str, str, str, str]] = []
+
+    with tempfile.TemporaryDirectory(prefix="ta1-bench-") as tmp:
+        project = _copy_project(root, Path(tmp) / "project")
+        print(f"[bench] measuring in a copy of the project ({len(notebooks)} notebooks)")
+        _make(project, "clean", venv=venv)
+        _make(project, "deps", venv=venv)
+        serial, out = _make(project, "-j1", "all", venv=venv)
+        per_notebook = re.findall(r"\[render\] (\S+): done in ([\d.]+) s", out)
+        _make(project, "clean", venv=venv)
+        _make(project, "deps", venv=venv)
+        parallel, _ = _make(project, "all", venv=venv)
+        noop, out_noop = _make(project, "all", venv=venv)
+        executed = "[render]" in out_noop
+        _make(project, "html", venv=venv)
+        _add_synthetic_trial(project)
+        start = time.perf_counter()
+        _, out_trial = _make(project, "all", venv=venv)
+        _make(project, "html", venv=venv)
+        add_trial = time.perf_counter() - start
+        _change_parameter(project)
+        change, out_change = _make(project, "all", venv=venv)
+
+    floors = {name: kernel_floor(root / "notebooks" / f"{name}.py") for name in notebooks}
+    floor = sum(floors.values())
+
+    def verdict(ok: bool) -> str:
+        return "meets" if ok else "MISSES"
+
+    print("\nper notebook, one at a time (render time vs its floor: kernel start + its imports)")
+    for name, seconds in per_notebook:
+        print(
+            f"  {name:<16} {float(seconds):6.2f} s   floor {floors.get(name, float('nan')):5.2f} s"
+        )
+    rows.append(
+        (
+            "make all, from no outputs (2 cores)",
+            f"{parallel:.2f} s",
+            f"<= floor = {floor:.2f} s",
+            verdict(parallel <= floor),
+        )
+    )
+    rows.append(("  ratio to the floor", f"{parallel / floor:.2f} x", "<= 1.00 x", ""))
+    rows.append(
+        (
+            "make -j1 all, from no outputs",
+            f"{serial:.2f} s",
+            "reference (one at a time)",
+            f"{serial / floor:.2f} x floor",
+        )
+    )
+    rows.append(
+        (
+            "make all, nothing changed",
+            f"{noop:.3f} s",
+            "< 1 s, nothing executed",
+            verdict(noop < 1 and not executed),
+        )
+    )
+    rows.append(("floor (kernel + imports) x notebooks", f"{floor:.2f} s", "reference", ""))
+    trial_runs = _rendered(out_trial)
+    rows.append(
+        (
+            "add a trial: make all + make html",
+            f"{add_trial:.2f} s",
+            "< 15 s",
+            verdict(add_trial < 15),
+        )
+    )
+    rows.append((f"  re-rendered ({len(trial_runs)})", " ".join(trial_runs), "", ""))
+    change_runs = _rendered(out_change)
+    rows.append(
+        (
+            "change a parameter (07): make all",
+            f"{change:.2f} s",
+            "only 07_next_trial",
+            verdict(change_runs == ["07_next_trial"]),
+        )
+    )
+
+    rows.append(_simulation_row(root))
+    if not args.quick:
+        print("[bench] make test ...", flush=True)
+        test_time, _ = _make(root, "test", venv=venv)
+        rows.append(("make test", f"{test_time:.1f} s", "< 180 s", verdict(test_time < 180)))
+        with tempfile.TemporaryDirectory(prefix="ta1-clone-") as tmp:
+            clone = Path(tmp) / "clone"
+            print("[bench] fresh clone: new virtual environment and make all ...", flush=True)
+            subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+            start = time.perf_counter()
+            subprocess.run(["make", "clean"], cwd=clone, check=True, capture_output=True)
+            subprocess.run(["make", "all"], cwd=clone, check=True, capture_output=True)
+            fresh = time.perf_counter() - start
+        rows.append(
+            (
+                "fresh clone to rendered (install incl.)",
+                f"{fresh:.1f} s",
+                "< 300 s",
+                verdict(fresh < 300),
+            )
+        )
+
+    width = max(len(r[0]) for r in rows)
+    print("\nbudget (docs/design.md)".ljust(width + 1), "measured     target")
+    for name, measured, target, ok in rows:
+        print(f"{name:<{width}}  {measured:>10}   {target:<32} {ok}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

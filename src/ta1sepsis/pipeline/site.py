@@ -1,0 +1,612 @@
+"""``make html``: the offline site of the rendered collection (``python -m ta1sepsis.pipeline.site``).
+
+The site is the product readers see, so each notebook is exported as a report page, not as a
+notebook dump. nbconvert's template system does the work: the template
+``templates/ta1site`` (shipped with the package) extends JupyterLab's ``lab`` template with
+
+* the site header, a sidebar listing every page with the current one marked, a table of
+  contents built from the page's Markdown headings, and previous/next links;
+* code folded into a ``<details>`` element per code cell (summary "code"), outputs visible;
+* the parameters shown once, as a table of the values used (``nb.metadata["ta1sepsis"]
+  ["parameters"]``, stored by the renderer) with each parameter's description, in place of the
+  ``parameters`` cell; papermill's ``injected-parameters`` cell is not shown;
+* its own stylesheet, inlined, and no script, stylesheet, font or image from the network (the
+  blocks that add require.js, MathJax, mermaid, widgets and JupyterLab's CSS are replaced).
+
+Page order: the synthesis (``notebooks/09_synthesis.ipynb``, when it exists), the numbered
+notebooks ``notebooks/NN_*.ipynb`` in number order, then the trial reports
+``notebooks/trials/*.ipynb`` under "Trial reports" (written to ``trials/<id>.html``). The index
+page has one card per page (its question, key figure and a headline number from
+``results/*.json``), the synthesis first, and the claims-ledger summary.
+
+The build is deterministic (same inputs, byte-identical site) and atomic: it is written to a
+temporary folder next to the output and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import struct
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from traitlets.config import Config
+
+from ta1sepsis.paths import project_root
+from ta1sepsis.pipeline import parameters as parameter_specs
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "ta1site"
+SYNTHESIS = "09_synthesis"
+SITE_NAME = "Thymosin α1 in sepsis: a reproducible reanalysis"
+TAGLINE = "every number recomputed from data with provenance"
+INTRO = (
+    "Every quantitative step in the story of thymosin α1 (Tα1) for sepsis — the ETASS trial, the "
+    "meta-analyses, the null TESTS phase 3 trial and its subgroup signals, and dosing — "
+    "re-derived from data with provenance, with modern methods beside the legacy ones, a "
+    "Bayesian reanalysis, a credibility assessment of the subgroups, the design of an enriched "
+    "trial, and a ledger that checks the review article number by number.",
+)
+READING_NOTES = (
+    "Each page is a rendered notebook: prose, tables and figures. The code that computed an "
+    "output is folded under the “code” button above it.",
+    "The parameters a page was rendered with are listed once near its top; the defaults live in "
+    "params/ in the project, and “make all” re-renders what a change affects.",
+    "Ratios (RR, OR, HR) are Tα1 relative to control: below 1 favours Tα1. P values are shown to "
+    "two significant figures (below 0.001 as <0.001). An empty cell has no value: the sources "
+    "do not give it, or it does not apply.",
+)
+FOOTER = (
+    "Built by “make html” from the committed notebooks. Every number on these pages is computed "
+    "by the notebooks from the project's data files; nothing is typed in."
+)
+
+# The number each card shows: (results key, how to print it).
+HEADLINES = {
+    "09_synthesis": (
+        "synthesis.mortality_28d_large_trials.certainty",
+        "28-day mortality in the large trials: {value} certainty (GRADE)",
+    ),
+    "01_mechanism": (
+        "mechanism.peptide.average_mass",
+        "average mass of thymalfasin {value:.1f} Da (label: 3108)",
+    ),
+    "02_etass": (
+        "etass.power.planned_relative_reduction",
+        "power for the planned relative reduction at the observed control risk: {value:.0%}",
+    ),
+    "03_meta_analyses": (
+        "meta.etass_tests.or_mh",
+        "ETASS + TESTS pooled OR {value:.2f} ({lower:.2f} to {upper:.2f})",
+    ),
+    "04_tests": (
+        "tests.mortality_28d.or_peto",
+        "TESTS 28-day OR {value:.2f} ({lower:.2f} to {upper:.2f}), from the counts",
+    ),
+    "05_subgroups": (
+        "subgroups.age.age_ge60.shrunken",
+        "shrunken HR at age 60 and over {value:.2f} ({lower:.2f} to {upper:.2f})",
+    ),
+    "06_dosing": ("dosing.single_dose.auc", "predicted AUC of one 1.6 mg dose {value:.0f} µg·h/L"),
+    "07_next_trial": (
+        "next_trial.age_60_and_over.shrunken.n_fixed",
+        "patients needed, age 60+ (shrunken effect): {value:.0f}",
+    ),
+    "08_claims": ("claims.total", "{value:.0f} claims checked"),
+}
+# A trial report's card shows its 28-day risk ratio (results/trials/<id>.json, key
+# "<id>.mortality_28d.rr").
+TRIAL_HEADLINE = ("{trial}.mortality_28d.rr", "28-day RR {value:.2f} ({lower:.2f} to {upper:.2f})")
+# The figure each card shows (the first figure of the notebook when not listed).
+KEY_FIGURES = {
+    "09_synthesis": "09_synthesis_mortality_overview.png",
+    "01_mechanism": "01_mechanism_pathway.png",
+    "03_meta_analyses": "03_meta_analyses_forest.png",
+    "04_tests": "04_tests_bayes_priors.png",
+    "05_subgroups": "05_subgroups_forest.png",
+    "06_dosing": "06_dosing_concentrations.png",
+    "07_next_trial": "07_next_trial_power_curves.png",
+    "08_claims": "08_claims_summary.png",
+    "trials/etass": "etass_overview.png",
+    "trials/tests": "tests_overview.png",
+}
+LEDGER = "08_claims"
+CSS_PIXELS_PER_INCH = 96
+
+
+@dataclass
+class Page:
+    """One rendered notebook and where it goes on the site."""
+
+    name: str  # "02_etass", "09_synthesis", "trials/etass"
+    path: Path
+    group: str  # "synthesis", "analyses" or "trials"
+    nb: nbformat.NotebookNode = field(repr=False)
+    title: str = ""
+    label: str = ""
+    number: str = ""
+    question: str = ""
+
+    @property
+    def href(self) -> str:
+        return f"{self.name}.html"
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page back to the site root ("" or "../")."""
+        return "../" * self.name.count("/")
+
+    def link(self) -> dict:
+        return {
+            "name": self.name,
+            "href": self.href,
+            "title": self.title,
+            "label": self.label,
+            "number": self.number,
+        }
+
+
+# --- reading the notebooks ------------------------------------------------------------------
+
+
+def _summary(nb) -> tuple[str, str]:
+    """The first level-1 heading and the text after "**Question.**" in the Markdown cells."""
+    title, question = "", ""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if not title and line.startswith("# "):
+                title = line[2:].strip()
+        match = re.search(r"\*\*Question\.\*\*(.+?)(\n\n|$)", cell.source, re.S)
+        if match and not question:
+            question = " ".join(match.group(1).replace("*", "").split())
+        if title and question:
+            break
+    return title, question
+
+
+def _page(path: Path, name: str, group: str) -> Page:
+    nb = nbformat.read(path, as_version=4)
+    title, question = _summary(nb)
+    title = title or name
+    label = title.split(":")[0].strip() or title
+    number = ""
+    if group == "analyses" and re.match(r"\d\d_", path.stem):
+        number = path.stem[:2]
+    return Page(name, path, group, nb, title, label, number, question)
+
+
+def discover(root: Path) -> list[Page]:
+    """Every rendered notebook in site order: synthesis, NN_* by number, trial reports.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The project folder (holding ``notebooks/``).
+
+    Returns
+    -------
+    list of Page
+        ``notebooks/09_synthesis.ipynb`` first if it exists, then ``notebooks/NN_*.ipynb``
+        sorted by name (number order), then ``notebooks/trials/*.ipynb`` sorted by trial id.
+    """
+    folder = root / "notebooks"
+    pages = []
+    synthesis = folder / f"{SYNTHESIS}.ipynb"
+    if synthesis.is_file():
+        pages.append(_page(synthesis, SYNTHESIS, "synthesis"))
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        if path.stem != SYNTHESIS:
+            pages.append(_page(path, path.stem, "analyses"))
+    for path in sorted((folder / "trials").glob("*.ipynb")):
+        page = _page(path, f"trials/{path.stem}", "trials")
+        # one template, one title: name each report after its trial (from its results)
+        study = _read_results(root, page.name).get(f"{path.stem}.study", {}).get("value")
+        if study:
+            page.title, page.label = f"{page.title}: {study}", str(study)
+        pages.append(page)
+    return pages
+
+
+def table_of_contents(nb, levels: tuple[int, ...] = (2, 3)) -> list[dict]:
+    """The Markdown headings of a notebook as ``{"level", "id", "text"}`` entries.
+
+    The anchor ids are computed by nbconvert's own Markdown renderer on each heading line, so
+    they are the ids the exported page carries. Headings inside fenced code are skipped.
+    """
+    entries = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        fenced = False
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+                continue
+            match = re.match(r"^(#{1,6})\s+\S", line)
+            if fenced or not match or len(match.group(1)) not in levels:
+                continue
+            element = ElementTree.fromstring(markdown2html_mistune(line.strip()))
+            anchor = element.find("a")
+            if anchor is not None:
+                element.remove(anchor)
+            text = " ".join("".join(element.itertext()).split())
+            entries.append({"level": len(match.group(1)), "id": element.get("id"), "text": text})
+    return entries
+
+
+def describe_parameters(name: str) -> dict[str, str]:
+    """Parameter descriptions for a notebook (``{}`` when it has no known specification).
+
+    Uses ``ta1sepsis.pipeline.parameters.describe(notebook)`` where it exists, else the ``SPECS`` table.
+    A trial report ``trials/<id>`` is also looked up as its template ``trial_report``.
+    """
+    candidates = [name, "trial_report"] if name.startswith("trials/") else [name]
+    describe = getattr(parameter_specs, "describe", None)
+    if describe is not None:
+        for candidate in candidates:
+            try:
+                return {str(k): str(v) for k, v in dict(describe(candidate)).items()}
+            except (KeyError, LookupError, ValueError, OSError):
+                continue
+    specs = getattr(parameter_specs, "SPECS", {})
+    for candidate in candidates:
+        if candidate in specs:
+            return {p.name: p.description for p in specs[candidate]}
+    return {}
+
+
+def _value_text(value) -> str:
+    """A parameter value as a reader (and the YAML file) would write it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value if value else "'' (empty)"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(v) for v in value) if value else "[] (none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def parameter_rows(page: Page) -> tuple[list[dict], bool]:
+    """The parameters a page was rendered with, and whether any has a description."""
+    values = page.nb.metadata.get("ta1sepsis", {}).get("parameters", {}) or {}
+    descriptions = describe_parameters(page.name)
+    rows = [
+        {"name": name, "value": _value_text(value), "description": descriptions.get(name, "")}
+        for name, value in values.items()
+    ]
+    return rows, any(row["description"] for row in rows)
+
+
+def _png_css_width(data: bytes) -> int | None:
+    """Width in CSS pixels at which a PNG shows at its physical size (pixels / dpi * 96)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    width = struct.unpack(">I", data[16:20])[0]
+    offset = 8
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        if kind == b"pHYs" and length == 9:
+            per_unit, _, unit = struct.unpack(">IIB", data[offset + 8 : offset + 17])
+            if unit == 1 and per_unit:  # pixels per metre
+                dpi = per_unit * 0.0254
+                return round(width * CSS_PIXELS_PER_INCH / dpi)
+            return None
+        if kind == b"IDAT":
+            return None
+        offset += 12 + length
+    return None
+
+
+def extract_figures(nb, page: Page) -> dict[str, bytes]:
+    """Move each PNG output of ``nb`` into a file beside the page and size it.
+
+    The page shows the figure from ``figures/<notebook>/cell-NNN-K.png`` (relative to the
+    page) at the width it was drawn at (pixels / dpi x 96; the stylesheet scales it down to
+    the content width when wider) and links it, so a click opens it at full resolution.
+
+    Returns
+    -------
+    dict
+        Site-relative path -> PNG bytes, for the caller to write.
+    """
+    files = {}
+    stem = Path(page.name).name
+    folder = Path(page.name).parent
+    for index, cell in enumerate(nb.cells):
+        count = 0
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if not png:
+                continue
+            data = base64.b64decode(png)
+            relative = f"figures/{stem}/cell-{index:03d}-{count}.png"
+            count += 1
+            files[(folder / relative).as_posix()] = data
+            metadata = output.setdefault("metadata", {})
+            metadata.setdefault("filenames", {})["image/png"] = relative
+            width = _png_css_width(data)
+            if width and not metadata.get("image/png", {}).get("width"):
+                metadata.setdefault("image/png", {})["width"] = width
+    return files
+
+
+def _has_parameters_cell(nb) -> bool:
+    return any(
+        "parameters" in cell.metadata.get("tags", [])
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    )
+
+
+# --- the index page ---------------------------------------------------------------------------
+
+
+def _read_results(root: Path, name: str) -> dict:
+    path = root / "results" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def headline(page: Page, results: dict) -> str:
+    """The card's headline number, formatted from ``results`` ("" when the key is missing)."""
+    if page.group == "trials":
+        trial = page.name.split("/", 1)[1]
+        key, fmt = TRIAL_HEADLINE[0].format(trial=trial), TRIAL_HEADLINE[1]
+    else:
+        key, fmt = HEADLINES.get(page.name, (None, None))
+    if key is None or key not in results:
+        return ""
+    item = results[key]
+    if "{lower" in fmt and (item.get("lower") is None or item.get("upper") is None):
+        return ""
+    return fmt.format(value=item["value"], lower=item.get("lower"), upper=item.get("upper"))
+
+
+def key_figure(root: Path, page: Page) -> Path | None:
+    """The figure on a page's card: the listed one if it exists, else its first figure."""
+    folder = root / "figures" / Path(page.name).parent
+    stem = Path(page.name).name
+    listed = KEY_FIGURES.get(page.name)
+    if listed and (folder / listed).is_file():
+        return folder / listed
+    figures = sorted(folder.glob(f"{stem}_*.png"))
+    return figures[0] if figures else None
+
+
+def _ledger(root: Path) -> dict | None:
+    """The ledger's summary for the index: claims by how they were checked (rows) and what the
+    check found (columns), from ``claims.method_by_verdict`` in the ledger's results."""
+    results = _read_results(root, LEDGER)
+    table = results.get("claims.method_by_verdict", {}).get("value")
+    if not table:
+        return None
+    from ta1sepsis.evidence.claims import method_verdict_frame
+
+    frame = method_verdict_frame(table, total="all")
+    body = frame.drop(index="all")
+    rows = [
+        (m, [f"{n:.0f}" for n in body.loc[m].drop("all")], f"{body.loc[m, 'all']:.0f}")
+        for m in body.index
+    ]
+
+    def count(key):
+        item = results.get(key)
+        return None if item is None else f"{item['value']:.0f}"
+
+    return {
+        "columns": [v for v in frame.columns if v != "all"],
+        "rows": rows,
+        "totals": [f"{n:.0f}" for n in frame.loc["all"].drop("all")],
+        "total": f"{frame.loc['all', 'all']:.0f}",
+        "sentences": count("claims.sentences"),
+        "not_claims": count("claims.not_claims"),
+        "omissions": count("claims.omissions"),
+        "href": f"{LEDGER}.html",
+    }
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _exporter() -> HTMLExporter:
+    config = Config()
+    # the CSS preprocessor would also inline a user's custom.css from their Jupyter config
+    # folder (machine-dependent); the site's stylesheet carries the code colours instead
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    exporter = HTMLExporter(
+        config=config, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)]
+    )
+    exporter.exclude_input_prompt = True
+    return exporter
+
+
+def stylesheet() -> str:
+    """The site's CSS with the code colours (Pygments' default style)."""
+    from pygments.formatters import HtmlFormatter
+
+    css = (TEMPLATES / TEMPLATE / "static" / "site.css").read_text(encoding="utf-8")
+    return css + "\n/* code colours (Pygments) */\n" + HtmlFormatter().get_style_defs(".highlight")
+
+
+def _groups(pages: list[Page]) -> list[dict]:
+    titles = {"synthesis": "Start here", "analyses": "Analyses", "trials": "Trial reports"}
+    return [
+        {"title": title, "pages": [p.link() for p in pages if p.group == group]}
+        for group, title in titles.items()
+        if any(p.group == group for p in pages)
+    ]
+
+
+def _common(pages: list[Page], css: str) -> dict:
+    return {
+        "name": SITE_NAME,
+        "tagline": TAGLINE,
+        "css": css,
+        "groups": _groups(pages),
+        "footer": FOOTER,
+    }
+
+
+OVERVIEW = {"name": "index", "href": "index.html", "title": SITE_NAME, "label": "Overview"}
+
+
+def render_page(
+    exporter: HTMLExporter, pages: list[Page], position: int, css: str
+) -> tuple[str, dict[str, bytes]]:
+    """The HTML of one page of the site, and its figure files (site-relative path -> bytes)."""
+    page = pages[position]
+    nb = nbformat.from_dict(json.loads(json.dumps(page.nb)))  # a copy: the file is not changed
+    figures = extract_figures(nb, page)
+    rows, described = parameter_rows(page)
+    site = _common(pages, css)
+    site.update(
+        root=page.root,
+        page={**page.link(), "is_index": False},
+        toc=table_of_contents(nb),
+        prev=pages[position - 1].link() if position > 0 else OVERVIEW,
+        next=pages[position + 1].link() if position + 1 < len(pages) else None,
+        parameters=rows,
+        parameters_described=described,
+        has_parameters_cell=_has_parameters_cell(nb),
+    )
+    if rows:
+        site["toc"].insert(0, {"level": 2, "id": "parameters-used", "text": "Parameters used"})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"ta1site": site, "metadata": {"name": page.name}}
+    )
+    body = _IPYNB_LINK.sub(r'href="\1.html\2"', body)
+    return (body if body.endswith("\n") else body + "\n"), figures
+
+
+# a notebook's relative link to another notebook ("trials/etass.ipynb", "../02_etass.ipynb#x"):
+# the site mirrors notebooks/, so the same path with .html is the page
+_IPYNB_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:)([^"#]*?)\.ipynb(#[^"]*)?"')
+
+
+def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str) -> tuple:
+    """The HTML of the index page and the figures its cards show (source, site-relative path)."""
+    figures = []
+
+    def card(page: Page) -> dict:
+        figure = key_figure(root, page)
+        thumbnail = None
+        if figure is not None:
+            thumbnail = (Path("figures") / Path(page.name).parent / figure.name).as_posix()
+            figures.append((figure, thumbnail))
+        return {
+            "page": page.link(),
+            "question": page.question,
+            "headline": headline(page, _read_results(root, page.name)),
+            "thumbnail": thumbnail,
+        }
+
+    synthesis = [card(p) for p in pages if p.group == "synthesis"]
+    cards = [card(p) for p in pages if p.group == "analyses"]
+    trial_cards = [card(p) for p in pages if p.group == "trials"]
+    ledger = _ledger(root) if any(p.name == LEDGER for p in pages) else None
+    toc = [
+        *([{"level": 2, "id": "start-here", "text": "Start here"}] if synthesis else []),
+        {"level": 2, "id": "analyses", "text": "The analyses"},
+        *([{"level": 2, "id": "trial-reports", "text": "Trial reports"}] if trial_cards else []),
+        *([{"level": 2, "id": "claims-ledger", "text": "Claims ledger"}] if ledger else []),
+        {"level": 2, "id": "how-to-read", "text": "How to read these pages"},
+    ]
+    site = _common(pages, css)
+    site.update(
+        root="",
+        page={**OVERVIEW, "is_index": True},
+        toc=toc,
+        prev=None,
+        next=pages[0].link() if pages else None,
+        intro=INTRO,
+        reading_notes=READING_NOTES,
+        synthesis=synthesis[0] if synthesis else None,
+        cards=cards,
+        trial_cards=trial_cards,
+        ledger=ledger,
+    )
+    template = exporter.environment.get_template("site_index.html.j2")
+    return template.render(site=site) + "\n", figures
+
+
+def build(root: Path, out: Path) -> list[Path]:
+    """Write the site into ``out`` (replaced as a whole, atomically) and return its pages.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The project folder (``notebooks/``, ``figures/``, ``results/``).
+    out : pathlib.Path
+        The site folder; built in a temporary folder beside it and swapped in when complete.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``out/index.html`` and one page per notebook, in site order.
+    """
+    pages = discover(root)
+    if not pages:
+        raise SystemExit("no rendered notebooks: run make all first")
+    exporter = _exporter()
+    css = stylesheet()
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        written = [out / "index.html"]
+        for position, page in enumerate(pages):
+            target = tmp / page.href
+            target.parent.mkdir(parents=True, exist_ok=True)
+            body, figures = render_page(exporter, pages, position, css)
+            target.write_text(body, encoding="utf-8")
+            for relative, data in figures.items():
+                (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / relative).write_bytes(data)
+            written.append(out / page.href)
+        index, figures = render_index(exporter, root, pages, css)
+        (tmp / "index.html").write_text(index, encoding="utf-8")
+        for source, relative in figures:
+            (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp / relative)
+        for folder in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
+            os.chmod(folder, 0o755)  # mkdtemp makes 0700
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="site", help="output folder (default: site)")
+    args = parser.parse_args(argv)
+    root = project_root()
+    pages = build(root, root / args.out)
+    print(f"[html] {len(pages)} pages in {args.out}/ — open {args.out}/index.html in a browser")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The report layer: what a reader sees (tables, figures, prose, results files)."""

@@ -1,0 +1,71 @@
+"""Small helpers that let notebooks state computed numbers in prose and show tables plainly.
+
+Numbers in notebook prose are always formatted from computed values with these helpers, never
+typed into Markdown cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from ta1sepsis.report import tables
+from ta1sepsis.stats.binary import Interval
+
+
+def say(text: str) -> None:
+    """Display a Markdown paragraph (numbers in it come from f-string fields)."""
+    display(Markdown(text))
+
+
+def show(
+    frame: pd.DataFrame,
+    index: str | None = None,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    caption: str | None = None,
+) -> None:
+    """Display a table formatted for reading (see :mod:`ta1sepsis.report.tables` for the rules).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The table, at full precision (the formatter rounds for display only). A default
+        0, 1, 2, ... index is not shown; any other index is shown as columns.
+    index : str, optional
+        A column to show first, as the row header (default: the first column).
+    kinds : mapping of str to str, optional
+        Column kind overrides, e.g. ``{"P": "p", "estimate": "ratio"}``; kinds are ``text``,
+        ``p``, ``ratio``, ``count``, ``year``, ``percent``, ``proportion``, ``number``,
+        ``bool``. Other columns' kinds are inferred from their names and dtypes.
+    decimals : mapping of str to int, optional
+        Fixed decimals for some columns, e.g. ``{"HR": 3}``.
+    caption : str, optional
+        A caption above the table.
+
+    Notes
+    -----
+    The output carries deterministic HTML (every row and column, no random ids) and an aligned
+    plain-text form with no memory address, so the rendered notebook is byte-identical across
+    runs. CSV tables (:func:`ta1sepsis.report.outputs.save_table`) are written separately at full
+    precision.
+    """
+    bundle = {
+        "text/html": tables.to_html(frame, kinds, decimals, index, caption=caption),
+        "text/plain": tables.to_text(frame, kinds, decimals, index),
+    }
+    display(bundle, raw=True)
+
+
+def ci(interval: Interval, digits: int = 2, scale: float = 1.0, unit: str = "") -> str:
+    """'0.74 (95% CI 0.54 to 1.02)' from an Interval."""
+    level = f"{100 * interval.level:g}%"
+    e, lo, hi = (scale * interval.estimate, scale * interval.lower, scale * interval.upper)
+    return f"{e:.{digits}f}{unit} ({level} CI {lo:.{digits}f}{unit} to {hi:.{digits}f}{unit})"
+
+
+def pct(x: float, digits: int = 1) -> str:
+    return f"{100 * x:.{digits}f}%"

@@ -1,0 +1,102 @@
+"""Designing an enriched trial: from a hazard ratio and a control risk to patients and screening.
+
+* A 28-day hazard ratio becomes a treatment-arm risk under proportional hazards:
+  1 - p_T = (1 - p_C)^HR (Collett, *Modelling Survival Data in Medical Research*, 3rd ed. 2015,
+  ch. 3), so the design can use the two-proportion sample size of
+  :mod:`ta1sepsis.stats.sample_size` (unpooled variance, as the ETASS plan did).
+* A group-sequential version with Lan-DeMets O'Brien-Fleming efficacy boundaries (and optional
+  beta-spending futility) needs the fixed sample size times the inflation factor; its expected
+  sample size under no effect and under the design effect follows from the stopping
+  probabilities (:mod:`ta1sepsis.stats.group_sequential`).
+* Screening burden: patients screened per patient enrolled = 1 / (prevalence x eligible share).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scipy import stats
+
+from ta1sepsis.stats.absolute import treatment_risk
+from ta1sepsis.stats.group_sequential import (
+    design_with_futility,
+    drift_for_power,
+    efficacy_boundaries,
+    operating_characteristics,
+)
+from ta1sepsis.stats.sample_size import power_two_proportions, sample_size_two_proportions
+
+
+@dataclass(frozen=True)
+class TrialDesign:
+    control_risk: float
+    hazard_ratio: float
+    treatment_risk: float
+    n_fixed: int  # total, both arms, rounded up to even
+    n_max: int  # group-sequential maximum
+    expected_n_null: float
+    expected_n_alternative: float
+    inflation: float
+
+
+def design_trial(
+    control_risk: float,
+    hazard_ratio: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    *,
+    fractions=(1 / 3, 2 / 3, 1.0),
+    futility: bool = False,
+) -> TrialDesign:
+    """Fixed and group-sequential sample sizes for a 1:1 trial with a binary 28-day outcome."""
+    if math.isclose(hazard_ratio, 1.0):
+        raise ValueError("a hazard ratio of 1 needs an infinite sample size")
+    p_t = float(treatment_risk(control_risk, hazard_ratio, "HR"))
+    per_arm = sample_size_two_proportions(control_risk, p_t, alpha, power, variance="unpooled")
+    inflation, fraction_null, fraction_alt = _sequential(tuple(fractions), alpha, power, futility)
+    n_max = 2 * math.ceil(per_arm * inflation)
+    return TrialDesign(
+        control_risk,
+        hazard_ratio,
+        p_t,
+        2 * math.ceil(per_arm),
+        n_max,
+        n_max * fraction_null,
+        n_max * fraction_alt,
+        inflation,
+    )
+
+
+@lru_cache(maxsize=32)
+def _sequential(fractions: tuple, alpha: float, power: float, futility: bool) -> tuple:
+    """Inflation factor and expected information fractions under no effect and under the
+    design effect; they depend only on the looks, alpha, power and futility, so are cached."""
+    if futility:
+        d = design_with_futility(fractions, alpha / 2, 1 - power)
+        efficacy, lower, drift, inflation = d.efficacy, d.futility, d.drift, d.inflation
+    else:
+        efficacy = efficacy_boundaries(fractions, alpha / 2)
+        lower = None
+        drift = drift_for_power(fractions, efficacy, power)
+        inflation = (drift / (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))) ** 2
+    h0 = operating_characteristics(fractions, efficacy, 0.0, lower)
+    h1 = operating_characteristics(fractions, efficacy, drift, lower)
+    return inflation, h0.expected_fraction, h1.expected_fraction
+
+
+def power_at(control_risk: float, hazard_ratio: float, n_total: int, alpha: float = 0.05) -> float:
+    """Power of a fixed 1:1 design with ``n_total`` patients if the true HR is ``hazard_ratio``."""
+    p_t = float(treatment_risk(control_risk, hazard_ratio, "HR"))
+    if math.isclose(p_t, control_risk):
+        return alpha / 2
+    return power_two_proportions(
+        control_risk, p_t, n_total / 2, n_total / 2, alpha=alpha, variance="unpooled"
+    )
+
+
+def screened_per_enrolled(prevalence: float, eligible_share: float = 1.0) -> float:
+    if not 0 < prevalence <= 1 or not 0 < eligible_share <= 1:
+        raise ValueError("prevalence and eligible share must lie in (0, 1]")
+    return 1 / (prevalence * eligible_share)
