@@ -57,10 +57,12 @@ from ta1sepsis.data.loader import (
     select_one,
 )
 from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results, read_results
 from ta1sepsis.stats.binary import TwoByTwo, risk_ratio
 from ta1sepsis.stats.markers import (
     mean_difference_from_p,

@@ -68,11 +68,13 @@ from scipy import stats
 from ta1sepsis.data.evidence_tables import load_method_facts, method_fact
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
 from ta1sepsis.evidence.verdicts import comparison
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import meta_plots, plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.meta_plots import Diamond
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results
 from ta1sepsis.stats.bayes_meta import bayes_random_effects
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import methods_table, trials_to_studies

@@ -47,10 +47,12 @@ mcid_absolute_reduction = 0.035
 import pandas as pd
 
 from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results, read_results
 from ta1sepsis.stats import bayes
 from ta1sepsis.stats.binary import TwoByTwo, chi_square, risk_ratio
 from ta1sepsis.stats.hazards import (

@@ -45,10 +45,12 @@ import numpy as np
 import pandas as pd
 
 from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results, read_results
 from ta1sepsis.stats.enrichment import design_trial, power_at, screened_per_enrolled
 
 plots.setup()

@@ -86,10 +86,12 @@ from ta1sepsis.evidence.claims import (
     trial_sizes,
     uncovered_sentences,
 )
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results
 
 plots.setup()
 root = project_root()

@@ -67,10 +67,12 @@ from ta1sepsis.data.loader import (
 from ta1sepsis.evidence.claims import method_verdict_frame
 from ta1sepsis.evidence.grade import Evidence, rate
 from ta1sepsis.evidence.rob import assessments
+from ta1sepsis.paths import project_root
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, project_root, read_results, save_table, show_figure
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import Results, read_results
 from ta1sepsis.stats.absolute import per_1000
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies

@@ -57,7 +57,8 @@ from ta1sepsis.evidence.trial_checks import analyse_binary, published_numbers, v
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.narrative import say, show
-from ta1sepsis.report.outputs import Results, output_prefix, project_root, save_table, show_figure
+from ta1sepsis.report.outputs import output_prefix, project_root, save_table, show_figure
+from ta1sepsis.report.results import Results
 from ta1sepsis.stats import bayes
 from ta1sepsis.stats.binary import TwoByTwo
 from ta1sepsis.stats.fragility import applicable_fragility

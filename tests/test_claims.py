@@ -17,7 +17,7 @@ from ta1sepsis.data import claims_tables as CT
 from ta1sepsis.data.loader import DataError, load_estimates
 from ta1sepsis.evidence import claims as C
 from ta1sepsis.evidence.verdicts import verdict
-from ta1sepsis.report.outputs import read_results
+from ta1sepsis.report.results import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = {

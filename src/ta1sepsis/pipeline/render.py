@@ -47,8 +47,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline.parameters import ParameterError, load_parameters, load_schema
-from ta1sepsis.report.outputs import OUTPUT_ENV, OUTPUT_KINDS, PREFIX_ENV, project_root
+from ta1sepsis.report.outputs import OUTPUT_ENV, OUTPUT_KINDS, PREFIX_ENV
+from ta1sepsis.report.results import READS_FILE
 
 KERNEL = "python3"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -178,11 +180,16 @@ def _portable(text: str, root: Path) -> str:
     return text
 
 
-def _clean_notebook(nb, parameters: dict, outputs: list[str], target: Target, root: Path):
-    """Remove everything that changes from run to run or machine to machine."""
+def _clean_notebook(
+    nb, parameters: dict, outputs: list[str], target: Target, root: Path, reads: dict
+):
+    """Remove everything that changes from run to run or machine to machine; record the
+    parameters, the outputs and the results keys the notebook read."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     meta = {"parameters": parameters, "outputs": outputs}
+    if reads:
+        meta["reads"] = reads
     if target.instance is not None:
         meta.update(template=target.name, instance=target.instance)
     nb.metadata["ta1sepsis"] = meta
@@ -448,9 +455,11 @@ def render(
             check_data_files(parameters, root, _file_tables(schema))
             executed = _execute(source, root, staging, parameters, km, target)
         staged = _collect_staged(staging, target)
+        reads_file = staging / READS_FILE
+        reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.is_file() else {}
         import nbformat
 
-        executed = _clean_notebook(executed, parameters, sorted(staged), target, root)
+        executed = _clean_notebook(executed, parameters, sorted(staged), target, root, reads)
         text = nbformat.writes(executed) + "\n"
         leaked = _leaked_path(text, staging, root)
         if leaked:

@@ -13,8 +13,6 @@ prefix with :func:`output_prefix`.
 from __future__ import annotations
 
 import importlib.util
-import json
-import math
 import os
 from pathlib import Path
 
@@ -154,85 +152,3 @@ def save_table(frame, name: str, float_digits: int = 6) -> None:
     path = output_dir("tables") / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, float_format=f"%.{float_digits}g", lineterminator="\n")
-
-
-def _clean(value):
-    """Round floats to 12 significant digits so last-bit noise cannot change the JSON bytes."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"non-finite value {value!r} cannot go into a results file")
-        return float(f"{value:.12g}")
-    if hasattr(value, "item"):  # numpy scalar
-        return _clean(value.item())
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
-class Results:
-    """The key numbers of one notebook, written as ``results/<notebook>.json``.
-
-    Each key (``etass.rr``) maps to ``value`` and, where it has them, ``lower``/``upper``
-    (with ``level``), ``unit`` and a short ``description``. Keys are sorted on writing.
-    """
-
-    def __init__(self, notebook: str):
-        self.notebook = notebook
-        self._items: dict[str, dict] = {}
-
-    def add(
-        self, key, value, *, lower=None, upper=None, level=None, unit=None, description=""
-    ) -> None:
-        """Record one result.
-
-        Parameters
-        ----------
-        key : str
-            Dotted key, unique within the notebook (a second ``add`` of it raises ``KeyError``).
-        value : float, int, str, list or dict
-            The value; floats are rounded to 12 significant digits, non-finite floats refused.
-        lower, upper : float, optional
-            Interval limits, on the scale of ``value``.
-        level : float, optional
-            Confidence (or credible) level of the interval, a proportion.
-        unit : str, optional
-            Unit or scale of ``value`` ("ratio", "probability", "per 1000", ...).
-        description : str
-            A short description in words.
-
-        Returns
-        -------
-        None
-            Nothing, so that a cell ending in ``results.add(...)`` shows no ``Out[...]``.
-        """
-        if key in self._items:
-            raise KeyError(f"result key {key!r} added twice in {self.notebook}")
-        item = {"value": value, "description": description}
-        if lower is not None or upper is not None:
-            item.update(lower=lower, upper=upper, level=level)
-        if unit is not None:
-            item["unit"] = unit
-        self._items[key] = _clean(item)
-
-    def __getitem__(self, key):
-        return self._items[key]
-
-    def __len__(self):
-        return len(self._items)
-
-    def write(self) -> Path:
-        path = output_dir("results") / f"{self.notebook}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self._items, indent=2, sort_keys=True, ensure_ascii=False)
-        path.write_text(text + "\n", encoding="utf-8")
-        return path
-
-
-def read_results(notebook: str) -> dict:
-    """Read another notebook's committed ``results/<notebook>.json`` (never a staged copy)."""
-    path = project_root() / "results" / f"{notebook}.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist: render {notebook} first (make all)")
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -69,10 +69,16 @@ def interaction_test(
     second: tuple[float, float, float],
     level: float = 0.95,
     ratio: bool = True,
+    *,
+    source_levels: tuple[float, float] | None = None,
 ) -> Interaction:
-    """Altman & Bland (2003) test comparing two independent (estimate, lower, upper) triples."""
-    a = recover(*first, level=level, ratio=ratio)
-    b = recover(*second, level=level, ratio=ratio)
+    """Altman & Bland (2003) test comparing two independent (estimate, lower, upper) triples.
+
+    ``source_levels`` are the levels of the two published intervals (default: ``level``); the
+    returned interval is at ``level``."""
+    first_level, second_level = source_levels or (level, level)
+    a = recover(*first, level=first_level, ratio=ratio)
+    b = recover(*second, level=second_level, ratio=ratio)
     diff = a.log_estimate - b.log_estimate
     se = math.hypot(a.se, b.se)
     z = diff / se

@@ -1,0 +1,128 @@
+"""What every chapter shares: its parameters (exactly the notebook's schema), the project root,
+its results and the data files its parameters name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from types import SimpleNamespace
+
+from ta1sepsis.paths import project_root
+from ta1sepsis.report.outputs import output_prefix
+from ta1sepsis.report.results import Results
+
+
+def parameter_names(notebook: str, root: Path | None = None) -> list[str]:
+    """The parameters of a notebook: its schema's properties and the shared names it takes."""
+    path = (root or project_root()) / "params" / f"{notebook}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return [*schema["properties"], *schema.get("x-shared", [])]
+
+
+class Chapter:
+    """The code behind one notebook.
+
+    Subclasses set :attr:`notebook` (the notebook or template name) and build everything in
+    ``__init__`` from ``self.p``, the parameters; their ``section_*`` methods display one
+    section each and add its key numbers to ``self.results``.
+
+    Parameters
+    ----------
+    **parameters
+        Every parameter of the notebook's schema (and the shared ones it takes), by name; a
+        missing or unknown name is an error that names it.
+    """
+
+    notebook = ""
+    figures = True  # the chapter draws figures: set up matplotlib first
+
+    def __init__(self, **parameters):
+        self.root = project_root()
+        expected = parameter_names(self.notebook, self.root)
+        missing = [n for n in expected if n not in parameters]
+        unknown = sorted(set(parameters) - set(expected))
+        if missing or unknown:
+            raise TypeError(
+                f"{self.notebook}: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"missing parameters {missing}" if missing else "",
+                        f"unknown parameters {unknown}" if unknown else "",
+                    )
+                    if part
+                )
+                + f" (params/{self.notebook}.schema.json lists them)"
+            )
+        self.p = SimpleNamespace(**parameters)
+        if self.figures:
+            from ta1sepsis.report import plots
+
+            plots.setup()
+        self.results = Results(output_prefix(self.default_prefix()))
+
+    def default_prefix(self) -> str:
+        """The name every output starts with when the renderer sets none."""
+        return self.notebook
+
+    @classmethod
+    def from_namespace(cls, namespace: Mapping):
+        """The chapter built from a notebook's variables (its parameter cell and papermill's)."""
+        names = parameter_names(cls.notebook)
+        missing = [n for n in names if n not in namespace]
+        if missing:
+            raise NameError(f"{cls.notebook}: the notebook does not define {missing}")
+        return cls(**{n: namespace[n] for n in names})
+
+    def path(self, relative: str) -> Path:
+        """A file a parameter names, relative to the project root."""
+        return self.root / relative
+
+    def write_results(self) -> None:
+        """Write the key numbers and say how many (the last cell of every notebook)."""
+        from ta1sepsis.report.narrative import say
+
+        self.results.write()
+        say(f"{len(self.results)} key numbers written to `results/{self.results.notebook}.json`.")
+
+
+class MissingDataId(KeyError):
+    """A data id that a parameter names (or that is built from one) is not in its file."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def row_by_id(frame, id_column: str, value: str, *, file: str, parameter: str):
+    """The one row of ``frame`` whose ``id_column`` is ``value``.
+
+    Raises
+    ------
+    MissingDataId
+        If there is no such row; the message names the file, the id and the parameter that
+        led to it.
+    """
+    hits = frame[frame[id_column] == value]
+    if hits.empty:
+        raise MissingDataId(
+            f"{file} has no {id_column} {value!r} (named by the parameter {parameter!r})"
+        )
+    return hits.iloc[0]
+
+
+def short_name(label: str) -> str:
+    """A study label without its parenthesis: 'ETASS (Wu 2013)' -> 'ETASS'."""
+    return str(label).split(" (")[0].strip()
+
+
+def source_short(source: str) -> str:
+    """A citation in two words: 'Rost KL et al. Int J ... 1999;37:51' -> 'Rost 1999'; a
+    citation without authors and year keeps its first clause ('Zadaxin (thymalfasin) label')."""
+    import re
+
+    text = str(source)
+    year = re.search(r"\b(19|20)\d{2}\b", text)
+    if "et al" in text and year:
+        return f"{text.split()[0]} {year.group(0)}"
+    return text.split(",")[0].strip()

@@ -1,0 +1,228 @@
+"""The results contract: what a notebook writes (``results/<prefix>.json``) and how another
+notebook reads it.
+
+Writing: :class:`Results` collects one notebook's key numbers. Each key (``etass.rr``) maps to a
+``value`` and, where it has them, ``lower``/``upper`` with the ``level`` of that interval, a
+``unit`` and a ``description``. An interval always carries its own level:
+:meth:`Results.add_interval` takes it from the interval object, and :meth:`Results.add` refuses
+limits that are a confidence or credible interval without a level (``kind="range"`` marks
+limits that are not, such as the P values the rounding of printed numbers allows).
+
+Reading: :func:`read_results` returns a :class:`ResultsFile`, a strict, read-only view. Asking
+for a key the file does not hold raises :class:`MissingResultKey`, naming the file, the key and
+the keys that share its first part, so a reader never drops a row silently. A reader that can do
+without a key asks with ``key in file`` or :meth:`ResultsFile.optional` and says what it does
+instead. Every key read (and every optional key asked for) is recorded; the renderer keeps that
+record in the rendered notebook's metadata (``ta1sepsis.reads``), and the tests check that every
+key any notebook reads is written by the notebook it names (tests/test_results_contract.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ta1sepsis.paths import project_root
+from ta1sepsis.report.outputs import OUTPUT_ENV, output_dir
+
+READS_FILE = "reads.json"  # in the renderer's staging folder
+_READS: dict[str, dict[str, str]] = {}  # producer -> key -> "required" | "optional"
+
+
+class MissingResultKey(KeyError):
+    """A results file lacks a key its reader needs."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
+def _clean(value):
+    """Round floats to 12 significant digits so last-bit noise cannot change the JSON bytes."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite value {value!r} cannot go into a results file")
+        return float(f"{value:.12g}")
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class Results:
+    """The key numbers of one notebook, written as ``results/<prefix>.json`` (keys sorted)."""
+
+    def __init__(self, notebook: str):
+        self.notebook = notebook
+        self._items: dict[str, dict] = {}
+
+    def add(
+        self,
+        key,
+        value,
+        *,
+        lower=None,
+        upper=None,
+        level=None,
+        kind="interval",
+        unit=None,
+        description="",
+    ) -> None:
+        """Record one result.
+
+        Parameters
+        ----------
+        key : str
+            Dotted key, unique within the notebook (a second ``add`` of it raises ``KeyError``).
+        value : float, int, str, list or dict
+            The value; floats are rounded to 12 significant digits, non-finite floats refused.
+        lower, upper : float, optional
+            Limits on the scale of ``value``.
+        level : float, optional
+            Confidence (or credible) level of the interval, a proportion in (0, 1); required
+            when the limits are an interval.
+        kind : {"interval", "range"}
+            ``"range"``: the limits are not a confidence interval (a range of possible values,
+            a Monte Carlo band given its level, ...); no level is then required.
+        unit : str, optional
+            Unit or scale of ``value`` ("ratio", "probability", "per 1000", ...).
+        description : str
+            A short description in words.
+
+        Returns
+        -------
+        None
+            Nothing, so that a cell ending in ``results.add(...)`` shows no ``Out[...]``.
+        """
+        if key in self._items:
+            raise KeyError(f"result key {key!r} added twice in {self.notebook}")
+        item = {"value": value, "description": description}
+        if lower is not None or upper is not None:
+            if kind == "interval" and not (level is not None and 0 < level < 1):
+                raise ValueError(
+                    f"result {key!r}: an interval needs its level (a proportion), got {level!r}"
+                )
+            item.update(lower=lower, upper=upper, level=level)
+        if unit is not None:
+            item["unit"] = unit
+        self._items[key] = _clean(item)
+
+    def add_interval(self, key, interval, *, unit=None, description="") -> None:
+        """Record an estimate with its interval, at the interval's own level.
+
+        Parameters
+        ----------
+        key : str
+            Dotted key.
+        interval : object
+            Anything with ``estimate``, ``lower``, ``upper`` and ``level`` attributes
+            (:class:`ta1sepsis.stats.binary.Interval`, a pooled result, ...).
+        unit, description : str, optional
+            As in :meth:`add`.
+        """
+        self.add(
+            key,
+            interval.estimate,
+            lower=interval.lower,
+            upper=interval.upper,
+            level=interval.level,
+            unit=unit,
+            description=description,
+        )
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def __len__(self):
+        return len(self._items)
+
+    def write(self) -> Path:
+        """Write ``results/<prefix>.json`` (and the record of what this notebook read)."""
+        path = output_dir("results") / f"{self.notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self._items, indent=2, sort_keys=True, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        write_reads()
+        return path
+
+
+def write_reads() -> None:
+    """Record the keys read so far in the renderer's staging folder (nothing outside it)."""
+    staging = os.environ.get(OUTPUT_ENV)
+    if staging and _READS:
+        record = {p: dict(sorted(keys.items())) for p, keys in sorted(_READS.items())}
+        Path(staging, READS_FILE).write_text(
+            json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+
+class ResultsFile:
+    """One notebook's results as read by another: strict, read-only, every read recorded.
+
+    Parameters
+    ----------
+    notebook : str
+        The producer, as named in ``x-reads-results`` (``03_meta_analyses``, ``trials/etass``).
+    items : dict
+        Its results, key -> entry.
+    """
+
+    def __init__(self, notebook: str, items: dict):
+        self.notebook = notebook
+        self._items = items
+
+    def _record(self, key: str, how: str) -> None:
+        seen = _READS.setdefault(self.notebook, {})
+        if seen.get(key) != "required":
+            seen[key] = how
+
+    def __getitem__(self, key: str) -> dict:
+        self._record(key, "required")
+        if key not in self._items:
+            stem = key.split(".")[0]
+            near = sorted(k for k in self._items if k.split(".")[0] == stem)[:8]
+            raise MissingResultKey(
+                f"results/{self.notebook}.json has no key {key!r}: {self.notebook} was rendered "
+                "with parameters or data that do not produce it, or the key was renamed"
+                + (f"; keys starting {stem!r}: {', '.join(near)}" if near else "")
+            )
+        return self._items[key]
+
+    def __contains__(self, key: str) -> bool:
+        self._record(key, "optional")
+        return key in self._items
+
+    def optional(self, key: str) -> dict | None:
+        """The entry, or None when the producer did not write it (the reader must say so)."""
+        self._record(key, "optional")
+        return self._items.get(key)
+
+    def keys(self) -> Iterator[str]:
+        """Every key (a reader that lists keys depends on all of them)."""
+        return iter(self._items)
+
+    def items(self):
+        """Every key and entry."""
+        return self._items.items()
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def read_results(notebook: str) -> ResultsFile:
+    """Another notebook's committed ``results/<notebook>.json`` (never a staged copy)."""
+    path = project_root() / "results" / f"{notebook}.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: render {notebook} first (make all)")
+    return ResultsFile(notebook, json.loads(path.read_text(encoding="utf-8")))
