@@ -1,0 +1,466 @@
+"""07_next_trial: what an enriched trial would need, population by population."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ta1sepsis.chapters.base import Chapter, MissingDataId, row_by_id, short_name, source_short
+from ta1sepsis.data.labels import outcome_words
+from ta1sepsis.data.loader import load_estimates, load_facts, load_trials, select_one
+from ta1sepsis.report import plots
+from ta1sepsis.report.answers import bottom_line
+from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.results import read_results
+from ta1sepsis.stats.enrichment import design_trial, power_at, screened_per_enrolled
+
+RAW, SHRUNKEN, MCID = "raw estimate", "shrunken estimate", "MCID (assumption)"
+
+
+def design_table(
+    populations: dict,
+    control_risk: float,
+    *,
+    alpha: float,
+    power: float,
+    looks,
+    futility: bool,
+    eligible_share: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fixed and group-sequential designs for every population and effect, and the same with
+    each population's sensitivity control risk.
+
+    Parameters
+    ----------
+    populations : dict
+        Name -> ``effects`` (effect kind -> hazard ratio), ``prevalence`` (proportion, or nan
+        when unknown), ``sensitivity risk`` (proportion or nan) and ``sensitivity source``.
+    control_risk : float
+        The 28-day control risk every design uses (proportion).
+    alpha, power : float
+        Two-sided significance level and target power.
+    looks : sequence of float
+        Information fractions of the analyses (increasing, the last 1).
+    futility : bool
+        Non-binding beta-spending futility boundaries.
+    eligible_share : float
+        Share of marker-positive patients who are eligible and consent (proportion).
+
+    Returns
+    -------
+    designs, sensitivity : pandas.DataFrame
+        One row per population and effect: hazard ratio, risks, fixed and maximum sizes,
+        expected sizes, screening; and the sizes at the sensitivity control risks.
+    """
+    rows, sensitivity_rows = [], []
+    for name, pop in populations.items():
+        for effect_kind, hr in pop["effects"].items():
+            d = design_trial(control_risk, hr, alpha, power, fractions=looks, futility=futility)
+            screen = (
+                screened_per_enrolled(pop["prevalence"], eligible_share)
+                if not np.isnan(pop["prevalence"])
+                else np.nan
+            )
+            rows.append(
+                {
+                    "population": name,
+                    "effect used": effect_kind,
+                    "HR": hr,
+                    "control risk": control_risk,
+                    "treatment risk": d.treatment_risk,
+                    "N fixed": d.n_fixed,
+                    "N max (sequential)": d.n_max,
+                    "E[N] if no effect": d.expected_n_null,
+                    "E[N] at the design effect": d.expected_n_alternative,
+                    "screened per enrolled": screen,
+                    "screened for N max": screen * d.n_max if not np.isnan(screen) else np.nan,
+                }
+            )
+            if not np.isnan(pop["sensitivity risk"]):
+                ds = design_trial(
+                    pop["sensitivity risk"], hr, alpha, power, fractions=looks, futility=futility
+                )
+                sensitivity_rows.append(
+                    {
+                        "population": name,
+                        "effect used": effect_kind,
+                        "HR": hr,
+                        "control risk (sensitivity)": pop["sensitivity risk"],
+                        "source of that risk": pop["sensitivity source"],
+                        "N fixed": ds.n_fixed,
+                        "N max (sequential)": ds.n_max,
+                    }
+                )
+    return pd.DataFrame(rows), pd.DataFrame(sensitivity_rows)
+
+
+class NextTrial(Chapter):
+    """Sample sizes, group-sequential designs and screening for enriched trials (07)."""
+
+    notebook = "07_next_trial"
+
+    def __init__(self, **parameters):
+        super().__init__(**parameters)
+        p = self.p
+        trials = load_trials(self.path(p.trials_file))
+        self.estimates = load_estimates(self.path(p.estimates_file))
+        self.facts = load_facts(self.path(p.facts_file))
+        self.subgroups = read_results("05_subgroups")
+        row = select_one(trials, "trials", study_id=p.control_study, outcome="mortality_28d")
+        self.control_name = short_name(row.study)
+        if p.control_risk_override is not None:
+            self.control_risk = p.control_risk_override
+            self.control_source = "parameter control_risk_override"
+        else:
+            self.control_risk = row.events_ctl / row.n_ctl
+            arm = "placebo" if "placebo" in str(row.control).lower() else "control"
+            self.control_source = (
+                f"{self.control_name} {arm} arm, 28-day mortality {row.events_ctl}/{row.n_ctl} "
+                "(subgroup-specific placebo risks not published)"
+            )
+        self.mcid_hr = 1 - p.mcid_relative_reduction
+        self.populations = {
+            name: self.population(name, spec) for name, spec in p.populations.items()
+        }
+        self.designs, self.sensitivity = design_table(
+            self.populations,
+            self.control_risk,
+            alpha=p.alpha,
+            power=p.power,
+            looks=p.looks,
+            futility=p.futility,
+            eligible_share=p.eligible_share,
+        )
+        self.designs = self.designs.rename(columns={"treatment risk": f"{p.treatment_label} risk"})
+        self.trial_n = self.value(p.trial_size_fact, "trial_size_fact")
+        size_study = self.facts.loc[self.facts.fact_id == p.trial_size_fact, "study_id"].iloc[0]
+        labels = trials.loc[trials.study_id == size_study, "study"]
+        self.trial_name = short_name(labels.iloc[0]) if len(labels) else size_study
+
+    def value(self, ref, parameter: str) -> float:
+        """A number, a fact's value or an estimate's (percentages as proportions)."""
+        return self.lookup(ref, parameter)[0]
+
+    def lookup(self, ref, parameter: str) -> tuple[float, str, str]:
+        """(value, words, source) of a number, a fact_id or an estimate_id."""
+        if isinstance(ref, int | float):
+            return float(ref), f"{ref:g}", ""
+        facts = self.facts[self.facts.fact_id == ref]
+        if len(facts):
+            r = facts.iloc[0]
+            return float(r.value), str(r["item"]), source_short(r.source)
+        try:
+            r = row_by_id(
+                self.estimates, "estimate_id", ref, file=self.p.estimates_file, parameter=parameter
+            )
+        except MissingDataId:
+            raise MissingDataId(
+                f"{ref!r} (parameter {parameter!r}) is neither a fact_id of {self.p.facts_file} "
+                f"nor an estimate_id of {self.p.estimates_file}"
+            ) from None
+        scale = 100 if r.unit == "percent" else 1
+        return float(r.estimate) / scale, f"{outcome_words(r.outcome)}, {r.population}", r.study
+
+    def population(self, name: str, spec: dict) -> dict:
+        """Effects, prevalence and sensitivity risk of one population from its parameters."""
+        where = f"populations.{name}"
+        effects = {}
+        if spec["estimate"]:
+            effects[RAW] = float(
+                row_by_id(
+                    self.estimates,
+                    "estimate_id",
+                    spec["estimate"],
+                    file=self.p.estimates_file,
+                    parameter=f"{where}.estimate",
+                ).estimate
+            )
+        if spec["shrunken"]:
+            effects[SHRUNKEN] = self.subgroups[spec["shrunken"]]["value"]
+        effects[MCID] = self.mcid_hr
+        groups = [
+            (
+                self.lookup(s, f"{where}.prevalence_groups"),
+                self.lookup(c, f"{where}.prevalence_groups"),
+            )
+            for s, c in spec["prevalence_groups"]
+        ]
+        weights = [share[0] * count[0] for share, count in groups]
+        total, total_words, total_source = self.lookup(
+            spec["prevalence_total"], f"{where}.prevalence_total"
+        )
+        prevalence = sum(weights) / total if groups else np.nan
+        if not groups:
+            prevalence_source = "not found in the sources"
+        elif (
+            all(isinstance(s, int | float) for s, _ in spec["prevalence_groups"])
+            and not total_source
+        ):
+            prevalence_source = "everyone eligible" if prevalence == 1 else "set in the parameters"
+        else:
+            parts = " + ".join(
+                (f"{share[1]} × " if share[2] else "") + count[1] for share, count in groups
+            )
+            sources = sorted({x[2] for g in groups for x in g if x[2]} | ({total_source} - {""}))
+            prevalence_source = f"({parts}) / {total_words}; {', '.join(sources)}; derived"
+        risks = [self.lookup(r, f"{where}.sensitivity_risks") for r in spec["sensitivity_risks"]]
+        if risks and len(risks) != len(weights):
+            raise ValueError(
+                f"parameter {where}.sensitivity_risks: one risk per prevalence group "
+                f"({len(weights)}), got {len(risks)}"
+            )
+        if risks:
+            risk = sum(r[0] * w for r, w in zip(risks, weights, strict=True)) / sum(weights)
+            source = "; ".join(f"{r[1]} ({r[2]})" for r in risks) + (
+                ", weighted by the prevalence groups, derived" if len(risks) > 1 else ""
+            )
+        else:
+            risk, source = np.nan, "no other source"
+        return {
+            "effects": effects,
+            "prevalence": prevalence,
+            "prevalence source": prevalence_source,
+            "sensitivity risk": risk,
+            "sensitivity source": source,
+        }
+
+    def by_effect(self, name: str) -> pd.DataFrame:
+        return self.designs[self.designs.population == name].set_index("effect used")
+
+    def bottom_line(self) -> None:
+        p = self.p
+        lead = next((n for n, pop in self.populations.items() if RAW in pop["effects"]), None)
+        text = f"At the {self.control_name} placebo risk of {self.control_risk:.1%}, "
+        if lead is not None:
+            age = self.by_effect(lead)
+            text += (
+                f"a trial in the population '{lead}' would need {age.loc[RAW, 'N fixed']:,.0f} patients if "
+                f"the raw subgroup hazard ratio ({age.loc[RAW, 'HR']:.2f}) were true"
+                + (
+                    f", {age.loc[SHRUNKEN, 'N fixed']:,.0f} for the shrunken one "
+                    f"({age.loc[SHRUNKEN, 'HR']:.2f}, the estimate after a sceptical prior on "
+                    "effect modification)"
+                    if SHRUNKEN in age.index
+                    else ""
+                )
+                + f" and {age.loc[MCID, 'N fixed']:,.0f} for the MCID ({self.mcid_hr:.2f}); the "
+                f"largest is {age['N fixed'].max() / self.trial_n:.1f} times the whole of "
+                f"{self.trial_name} ({self.trial_n:.0f}). With O'Brien-Fleming interim analyses"
+                f"{' and non-binding futility stopping' if p.futility else ''}, a trial stopped "
+                f"early when {p.treatment_label} does nothing would enrol on average "
+                f"{age.loc[SHRUNKEN if SHRUNKEN in age.index else MCID, 'E[N] if no effect']:,.0f} "
+                "patients in the "
+                + ("shrunken-effect" if SHRUNKEN in age.index else "MCID")
+                + " design. "
+            )
+        only_mcid = [n for n, pop in self.populations.items() if list(pop["effects"]) == [MCID]]
+        only_mcid = [n for n in only_mcid if self.populations[n]["prevalence"] != 1]
+        if only_mcid:
+            text += (
+                f"No estimate exists for {', '.join(only_mcid)}: "
+                + ("its designs rest" if len(only_mcid) == 1 else "their designs rest")
+                + " on the MCID alone."
+            )
+        bottom_line(
+            text.strip(),
+            "The subgroup effects are of low credibility (05_subgroups), and no subgroup-specific "
+            f"placebo risk is published, so every design here uses the overall {self.control_name} "
+            "placebo risk."
+            if p.control_risk_override is None
+            else "The subgroup effects are of low credibility (05_subgroups), and every design "
+            "uses one control risk set in the parameters.",
+            [
+                f"MCID: relative reduction {100 * p.mcid_relative_reduction:.0f}% (hazard ratio "
+                f"{self.mcid_hr:.2f}), an assumption (params/shared.yaml)",
+                f"two-sided α = {p.alpha}, power {p.power:.0%}, looks at "
+                f"{', '.join(f'{x:.0%}' for x in p.looks)} of the information"
+                + (", non-binding futility" if p.futility else "")
+                + " (design choices)",
+                f"share of marker-positive patients who are eligible and consent: "
+                f"{p.eligible_share:g} (assumption)",
+            ],
+        )
+
+    def section_populations(self) -> None:
+        show(
+            pd.DataFrame(
+                [
+                    {
+                        "population": name,
+                        "effects available": ", ".join(
+                            f"{k} {v:.2f}" for k, v in pop["effects"].items()
+                        ),
+                        "control risk": self.control_risk,
+                        "control risk source": self.control_source,
+                        "prevalence": pop["prevalence"],
+                        "prevalence source": pop["prevalence source"],
+                    }
+                    for name, pop in self.populations.items()
+                ]
+            )
+        )
+        say(
+            "Cancer, which the 2025 pooled analysis rated as the most credible modifier, cannot be "
+            "designed for: its subgroup estimate is not in the available sources. The prevalences "
+            "come from the only source with them, so they describe that trial's population, not "
+            "necessarily the next one's."
+        )
+
+    def section_designs(self) -> None:
+        p, d = self.p, self.designs
+        show(d)
+        save_table(d, "07_next_trial_designs")
+        for _, r in d.iterrows():
+            effect = r["effect used"]
+            key = (
+                f"next_trial.{r['population'].split(' (')[0].replace(' ', '_')}."
+                f"{effect.split(' ')[0].lower()}"
+            )
+            add = self.results.add
+            add(
+                f"{key}.n_fixed",
+                int(r["N fixed"]),
+                unit="patients",
+                description=f"{r['population']}, {effect} HR {r['HR']:.3f}, control risk "
+                f"{r['control risk']:.3f}: fixed-design total",
+            )
+            add(
+                f"{key}.n_max",
+                int(r["N max (sequential)"]),
+                unit="patients",
+                description=f"{r['population']}, {effect}: group-sequential maximum "
+                f"({len(p.looks)} looks)",
+            )
+            add(
+                f"{key}.expected_n_null",
+                r["E[N] if no effect"],
+                unit="patients",
+                description=f"{r['population']}, {effect}: expected size if "
+                f"{p.treatment_label} has no effect",
+            )
+            add(
+                f"{key}.expected_n_alternative",
+                r["E[N] at the design effect"],
+                unit="patients",
+                description=f"{r['population']}, {effect}: expected size at the design effect",
+            )
+            if not np.isnan(r["screened for N max"]):
+                add(
+                    f"{key}.screened",
+                    r["screened for N max"],
+                    unit="patients",
+                    description=f"{r['population']}: patients screened to enrol the maximum",
+                )
+        lead = next((n for n, pop in self.populations.items() if SHRUNKEN in pop["effects"]), None)
+        text = ""
+        if lead is not None:
+            age = self.by_effect(lead)
+            text = (
+                f"Shrinkage multiplies the size of the {lead} trial by "
+                f"{age.loc[SHRUNKEN, 'N fixed'] / age.loc[RAW, 'N fixed']:.1f}: planning on the raw "
+                "subgroup effect would give an underpowered trial if the truth is closer to the "
+                "shrunken one. "
+            )
+        if p.futility:
+            text += (
+                "With non-binding futility boundaries, a trial of an ineffective drug stops early "
+                "on average: its expected size under no effect is "
+                f"{(d['E[N] if no effect'] / d['N max (sequential)']).median():.0%} of its maximum "
+                "(the share depends only on the looks and the boundaries, not on the population)."
+            )
+        say(text.strip())
+
+    def section_sensitivity(self) -> None:
+        if len(self.sensitivity):
+            show(self.sensitivity)
+            save_table(self.sensitivity, "07_next_trial_control_risk_sensitivity")
+            say(
+                "Higher assumed control risks shrink the required sizes; these are not the risks "
+                "the next trial would measure."
+            )
+
+    def section_power_curves(self) -> None:
+        p, d = self.p, self.designs
+        grid = np.linspace(0.55, 1.0, 46)
+        panels = [n for n, pop in self.populations.items() if len(pop["effects"]) > 1]
+        panels += [n for n, pop in self.populations.items() if pop["prevalence"] == 1]
+        fig, axes = plots.plt.subplots(
+            1, len(panels), figsize=(5.2 * len(panels), 4.2), sharey=True, squeeze=False
+        )
+        styles = {RAW: ("-", "o"), SHRUNKEN: ("--", "s"), MCID: (":", "^")}
+        for ax, name in zip(axes[0], panels, strict=True):
+            part = d[d.population == name]
+            for (_, row), colour in zip(part.iterrows(), plots.CATEGORY, strict=False):
+                ls, marker = styles[row["effect used"]]
+                ax.plot(
+                    grid,
+                    [power_at(row["control risk"], h, int(row["N fixed"]), p.alpha) for h in grid],
+                    ls=ls,
+                    marker=marker,
+                    markevery=9,
+                    color=colour,
+                    label=f"planned on the {row['effect used']} (N = {int(row['N fixed']):,})",
+                )
+                ax.axvline(row["HR"], color=colour, lw=0.8, alpha=0.5)
+            ax.axhline(p.power, color="grey", ls=":", lw=1)
+            ax.set_title(name, loc="left", fontsize=10)
+            ax.set_xlabel("true hazard ratio")
+            ax.legend(fontsize=7.5, loc="lower left")
+        axes[0, 0].set_ylabel("power")
+        fig.suptitle(
+            "Power of each design if the true hazard ratio differs from the one it was planned on "
+            "(fixed designs)",
+            x=0.01,
+            ha="left",
+            fontsize=11,
+        )
+        fig.tight_layout()
+        show_figure(fig, "07_next_trial_power_curves")
+
+    def section_summary(self) -> None:
+        p, d = self.p, self.designs
+        summary = d[
+            [
+                "population",
+                "effect used",
+                "HR",
+                "control risk",
+                "N fixed",
+                "N max (sequential)",
+                "E[N] if no effect",
+                "screened per enrolled",
+            ]
+        ].copy()
+        summary.insert(
+            2,
+            "effect is",
+            summary["effect used"].map(lambda e: "assumption" if "assumption" in e else "estimate"),
+        )
+        show(summary)
+        save_table(summary, "07_next_trial_summary")
+        larger = summary.loc[summary["N fixed"] > self.trial_n, ["population", "effect used"]]
+        say(
+            f"Design: 1:1, 28-day mortality, two-sided α = {p.alpha}, power {p.power:.0%}, "
+            f"O'Brien-Fleming interim analyses at {', '.join(f'{x:.0%}' for x in p.looks)} of the "
+            "information" + (" with non-binding futility boundaries" if p.futility else "") + ". "
+            f"{len(larger)} of the {len(summary)} designs need more patients than "
+            f"{self.trial_name} analysed. Screening per patient enrolled ranges from "
+            f"{summary['screened per enrolled'].min():.1f} to "
+            f"{summary['screened per enrolled'].max():.1f} where a prevalence is known. The "
+            "immunoparalysis designs also need an mHLA-DR measurement fast enough to enrol on, "
+            f"and their effect is an assumption: no trial has measured {p.treatment_label}'s "
+            "effect on mortality in immunoparalysed patients."
+        )
+        self.results.add(
+            "next_trial.control_risk",
+            self.control_risk,
+            unit="proportion",
+            description=f"control risk used for every design: {self.control_source}",
+        )
+        self.results.add(
+            "next_trial.mcid_hazard_ratio",
+            self.mcid_hr,
+            unit="ratio",
+            description="design hazard ratio for the MCID (assumption)",
+        )
