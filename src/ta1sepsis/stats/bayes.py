@@ -559,8 +559,9 @@ def summarise(
     absolute_benefits=(0.01, 0.02, 0.05),
     absolute_harm: float = 0.02,
     scale: str = "RR",
+    level: float = 0.95,
 ) -> dict:
-    """Summarise a log-ratio distribution: median, 95% interval and decision probabilities.
+    """Summarise a log-ratio distribution: median, interval and decision probabilities.
 
     Parameters
     ----------
@@ -580,11 +581,13 @@ def summarise(
         Absolute risk increase (proportion).
     scale : {"RR", "OR", "HR"}
         How the ratio maps to a treated risk (:mod:`ta1sepsis.stats.absolute`).
+    level : float
+        Probability of the equal-tailed interval ``lower`` to ``upper`` (0.95 for 95%).
 
     Returns
     -------
     dict
-        ``median``, ``lower``, ``upper`` (ratio scale), ``p_benefit`` (P(ratio < 1)),
+        ``median``, ``lower``, ``upper`` (ratio scale, the interval at ``level``), ``p_benefit`` (P(ratio < 1)),
         ``p_harm``, ``p_below_<r>``, and ``p_arr_ge_<x>``, ``p_ari_ge_<x>`` (x in percentage
         points) when ``baseline_risk`` is given; all probabilities are proportions.
 
@@ -602,7 +605,7 @@ def summarise(
     >>> print(f"P(ARR >= 2 points) {s['p_arr_ge_2pp']:.3f}")
     P(ARR >= 2 points) 0.276
     """
-    lo, hi = dist.interval()
+    lo, hi = dist.interval(level)
     out = {
         "median": dist.median_ratio,
         "lower": lo,

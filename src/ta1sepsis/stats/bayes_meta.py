@@ -100,24 +100,28 @@ class BayesMetaResult:
         cdf = np.cumsum(self.weights)
         return float(np.interp(0.5, cdf / cdf[-1], self.tau_grid))
 
-    def summary(self, predictive: bool = False) -> dict:
+    def summary(self, predictive: bool = False, level: float = 0.95) -> dict:
         """Summarise the posterior of mu (or of a new trial's theta) on the ratio scale.
 
         Parameters
         ----------
         predictive : bool
             Summarise theta_new, the effect in a new trial, instead of mu.
+        level : float
+            Probability of the equal-tailed credible interval (0.95 for 95%).
 
         Returns
         -------
         dict
-            ``median``, ``lower`` and ``upper`` (95% interval) on the ratio scale, and
-            ``p_benefit``, the probability of a ratio below 1.
+            ``median``, ``lower`` and ``upper`` (the credible interval at ``level``) on the
+            ratio scale, ``level``, and ``p_benefit``, the probability of a ratio below 1.
         """
+        tail = (1 - level) / 2
         return {
             "median": float(np.exp(self.quantile(0.5, predictive))),
-            "lower": float(np.exp(self.quantile(0.025, predictive))),
-            "upper": float(np.exp(self.quantile(0.975, predictive))),
+            "lower": float(np.exp(self.quantile(tail, predictive))),
+            "upper": float(np.exp(self.quantile(1 - tail, predictive))),
+            "level": level,
             "p_benefit": self.prob_below(0.0, predictive),
         }
 
@@ -164,7 +168,7 @@ def bayes_random_effects(
     >>> eff = study_effects(pd.read_csv("tests/reference/datasets/etass_tests.csv"), "OR")
     >>> s = bayes_random_effects(eff.yi, np.sqrt(eff.vi), tau_scale=0.5).summary()
     >>> {key: round(value, 3) for key, value in s.items()}
-    {'median': 0.831, 'lower': 0.408, 'upper': 1.577, 'p_benefit': 0.791}
+    {'median': 0.831, 'lower': 0.408, 'upper': 1.577, 'level': 0.95, 'p_benefit': 0.791}
     """
     y, s = np.asarray(y, float), np.asarray(s, float)
     if y.shape != s.shape or y.ndim != 1 or len(y) < 1:

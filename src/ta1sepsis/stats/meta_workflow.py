@@ -94,8 +94,11 @@ def conflict_tests(
         The new trial's effect on the log scale.
     new_label : str
     earlier : pandas.DataFrame
-        Columns ``label``, ``estimate``, ``lower``, ``upper`` (ratio and CI at ``level``),
-        ``tau2`` (NaN when not reported) and ``source``.
+        Columns ``label``, ``estimate``, ``lower``, ``upper`` (ratio and CI), optionally
+        ``ci_level`` (the level of that published CI; default ``level``), ``tau2`` (NaN when not
+        reported) and ``source``.
+    level : float
+        Level of the intervals of the ratios of ratios.
 
     Returns
     -------
@@ -104,7 +107,11 @@ def conflict_tests(
     y_new, se_new = new
     rows = []
     for r in earlier.itertuples():
-        rec = recover(r.estimate, r.lower, r.upper, level)
+        # each published interval at its own level (a ci_level column), else at ``level``
+        source_level = getattr(r, "ci_level", level)
+        rec = recover(
+            r.estimate, r.lower, r.upper, level if pd.isna(source_level) else source_level
+        )
         diff = y_new - rec.log_estimate
         se_mean = math.hypot(se_new, rec.se)
         row = {
