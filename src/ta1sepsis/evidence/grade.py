@@ -92,6 +92,7 @@ class Evidence:
     subset_difference_counted_elsewhere: bool = False
     credibility: str | None = None  # ICEMAN overall rating of a subgroup claim
     mcid_absolute: float | None = None  # proportion (binary) or in the outcome's units
+    level: float = 0.95  # level of the interval lower..upper, a proportion
 
 
 def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
