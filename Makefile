@@ -31,7 +31,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ta1sepsis-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RENDER := $(BIN)/python -m ta1sepsis.pipeline.render
-PACKAGE := $(sort $(wildcard src/ta1sepsis/*.py src/ta1sepsis/*/*.py))
 
 # FORCE if any of the files $(1) is missing (an output deleted by hand makes its notebook run)
 missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)

@@ -35,7 +35,7 @@ facts_file = "data/study_facts.csv"
 study_id = "etass"
 treatment_label = "Tα1"
 alpha = 0.05
-power = 0.80
+power = 0.8
 mhla_dr_days = [3, 7]
 
 # %%

@@ -39,6 +39,7 @@ modifiers = {
 candidate_modifiers = 10
 prevalence_range = [0.2, 0.5]
 n_simulations = 4000
+significance = 0.05
 seed = 20250115
 interaction_prior_ratio = 2.0
 interaction_prior_mass = 0.95

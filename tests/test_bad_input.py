@@ -105,7 +105,7 @@ CASES = {
     ),
     "duplicate key in a parameter file": (
         lambda p: replace_param(p, "02_etass", "power: 0.8", "power: 0.8\nalpha: 0.01"),
-        ["params/02_etass.yaml, line 9: duplicate key 'alpha' (first set on line 7)"],
+        ["params/02_etass.yaml, line 10: duplicate key 'alpha' (first set on line 8)"],
     ),
     ".nan as a parameter": (
         lambda p: replace_param(p, "04_tests", "confidence: 0.95", "confidence: .nan"),

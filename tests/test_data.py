@@ -28,7 +28,7 @@ def test_committed_data_are_valid_and_complete():
 
 @pytest.fixture
 def trials_copy(tmp_path):
-    from ta1sepsis.report.outputs import project_root
+    from ta1sepsis.paths import project_root
 
     path = tmp_path / "trials.csv"
     shutil.copyfile(project_root() / "data" / "trials.csv", path)
@@ -84,7 +84,7 @@ def test_missing_column_empty_and_absent_files(trials_copy, tmp_path):
 
 
 def test_ci_order_is_checked(tmp_path):
-    from ta1sepsis.report.outputs import project_root
+    from ta1sepsis.paths import project_root
 
     path = tmp_path / "estimates.csv"
     text = (project_root() / "data" / "published_estimates.csv").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def test_non_finite_numbers_are_refused(trials_copy, value):
 
 
 def test_non_finite_float_in_estimates(tmp_path):
-    from ta1sepsis.report.outputs import project_root
+    from ta1sepsis.paths import project_root
 
     path = tmp_path / "estimates.csv"
     text = (project_root() / "data" / "published_estimates.csv").read_text(encoding="utf-8")
@@ -170,7 +170,7 @@ def test_real_data_set_format_extra_columns_empty_year_repeated_labels(trials_co
 
 
 def test_extra_columns_are_still_refused_where_the_table_has_none(tmp_path):
-    from ta1sepsis.report.outputs import project_root
+    from ta1sepsis.paths import project_root
 
     path = tmp_path / "facts.csv"
     rows = _rows(project_root() / "data" / "study_facts.csv")

@@ -51,6 +51,7 @@ def _generic_params(root, trials_file, outcome, label, treatment, control, measu
         small_trials_total="",
         small_trials_large="",
         conflict_with=[],
+        pair_trials=[],
         tsa_control_risk=None,
         **more,
     )
@@ -111,15 +112,14 @@ def test_03_renders_on_each_external_data_set_and_matches_metafor(project, name)
     ref = REF["datasets"][name][measure]
     got = _results(project, "03_meta_analyses")
     back = math.exp
-    m = measure.lower()
 
     # pooled estimates: REML with the Hartung-Knapp interval and its prediction interval,
     # Mantel-Haenszel, DerSimonian-Laird (Wald)
     for key, fit in (("current", "REML.knha"), ("mh", "MH"), ("dl_wald", "DL.z")):
-        item = got[f"meta.pooled.{m}_{key}"]
+        item = got[f"meta.pooled.{key}"]
         for field, r in (("value", "b"), ("lower", "ci.lb"), ("upper", "ci.ub")):
             _close(item[field], back(ref[fit][r]), what=(name, key, field))
-    pi = got[f"meta.pooled.{m}_current_prediction_interval"]
+    pi = got["meta.pooled.current_prediction_interval"]
     _close(pi["lower"], back(ref["REML.knha"]["pi.lb"]), what="PI lower")
     _close(pi["upper"], back(ref["REML.knha"]["pi.ub"]), what="PI upper")
     tau2 = got["meta.pooled.tau2_reml"]
@@ -313,7 +313,7 @@ def test_a_new_trial_with_a_zero_event_arm_gets_its_report_and_moves_the_evidenc
     tables = [(47, 181, 63, 180), (127, 542, 132, 547), (0, 40, 5, 40)]
     num = sum(a * (n2 - c) / (n1 + n2) for a, n1, c, n2 in tables)
     den = sum((n1 - a) * c / (n1 + n2) for a, n1, c, n2 in tables)
-    pooled = _results(project, "03_meta_analyses")["meta.pooled.or_mh"]
+    pooled = _results(project, "03_meta_analyses")["meta.pooled.mh"]
     assert pooled["value"] == pytest.approx(num / den, rel=1e-9)
 
     # 09: the summary of findings reads the new pool; its risk difference per 1000 at the

@@ -132,7 +132,7 @@ def test_missing_file_invalid_yaml_and_missing_parameter(tmp_path):
         load_parameters("02_etass", tmp_path / "absent.yaml")
     lines = problems("02_etass", write(tmp_path, yaml.safe_dump({"alpha": 0.05})))
     assert "p.yaml: missing parameter 'power' for 02_etass (target power" in "\n".join(lines)
-    assert len(lines) == 5  # every missing one
+    assert len(lines) == 7  # every missing one
 
 
 def test_duplicate_keys_are_refused_with_their_lines(tmp_path):

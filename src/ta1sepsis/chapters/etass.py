@@ -26,7 +26,7 @@ PLAN_ITEMS = (
 )
 
 
-def power_scenarios(plan: dict, table: TwoByTwo, alpha: float, power: float, label: str):
+def power_scenarios(plan: dict, table: TwoByTwo, *, alpha: float, power: float, label: str):
     """The trial's power for its planned effect: as planned, and from the observed control risk
     with the planned absolute or relative reduction.
 
@@ -143,7 +143,9 @@ class Etass(Chapter):
         self.planned_total = int(self.plan["planned_total"])
         self.registry = fact_value(facts, f"{p.study_id}.sample_size.registry_target")
         self.relative = p_t / p_c
-        self.scenarios = power_scenarios(self.plan, t, p.alpha, p.power, p.treatment_label)
+        self.scenarios = power_scenarios(
+            self.plan, t, alpha=p.alpha, power=p.power, label=p.treatment_label
+        )
         self.realistic = self.scenarios.iloc[2]
         rows = [
             marker_p_check(

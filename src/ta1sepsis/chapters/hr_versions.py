@@ -202,7 +202,7 @@ class HazardRatioVersions(Chapter):
         )
         self.version_names = [n for n in likelihoods if n.startswith("published")]
 
-    def ci(self, estimate, lower, upper, digits: int = 2, level: float | None = None) -> str:
+    def ci(self, estimate, lower, upper, digits: int = 2, *, level: float | None = None) -> str:
         return fmt_ci(estimate, lower, upper, digits, level=level or self.p.confidence)
 
     def bottom_line(self) -> None:

@@ -22,6 +22,7 @@ from ta1sepsis.report.answers import bottom_line, fmt_ci
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.report.results import read_results
+from ta1sepsis.stats.absolute import null_value
 from ta1sepsis.stats.binary import TwoByTwo, risk_ratio
 from ta1sepsis.stats.markers import (
     mean_difference_from_p,
@@ -224,7 +225,7 @@ class Mechanism(Chapter):
                     "panel": MORTALITY_PANEL,
                     "scale": "ratio",
                     "label": f"remaining trials of {self.meta['meta.small_trials.review']['value']}: "
-                    "odds ratio, back-calculated (03)",
+                    f"{self.meta['meta.pooled.measure_words']['value']}, back-calculated (03)",
                     "estimate": block["value"],
                     "lower": block["lower"],
                     "upper": block["upper"],
@@ -293,6 +294,7 @@ class Mechanism(Chapter):
                 "separated from that artefact with the published data."
             )
         pooled = self.meta.optional("meta.pooled.mh")
+        null = null_value(self.meta["meta.pooled.measure"]["value"]) if pooled else 1.0
         bottom_line(
             f"The review's mechanism is a chain of preclinical statements ({len(self.steps)} links, "
             f"none with an effect size in the sources). In septic patients, {favour} of the "
@@ -306,7 +308,7 @@ class Mechanism(Chapter):
                 "an interval that "
                 + (
                     "includes no effect on mortality."
-                    if pooled["lower"] <= 1 <= pooled["upper"]
+                    if pooled["lower"] <= null <= pooled["upper"]
                     else "excludes no effect on mortality."
                 )
                 if pooled is not None

@@ -25,7 +25,7 @@ from ta1sepsis.stats.bayes_meta import bayes_random_effects
 from ta1sepsis.stats.binary import z_critical
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import methods_table, trials_to_studies
-from ta1sepsis.stats.meta_pooling import mantel_haenszel
+from ta1sepsis.stats.meta_pooling import common_effect_iv, mantel_haenszel, random_effects
 from ta1sepsis.stats.meta_sensitivity import (
     cumulative,
     egger_test,
@@ -162,7 +162,12 @@ class MetaAnalyses(Chapter):
         self.effects = study_effects(self.studies, p.measure, correction=p.correction)
         self.k = self.effects.k
         self.table, self.fits = methods_table(
-            self.studies, self.effects, p.measure, p.tau2_method, ci_method=p.ci_method
+            self.studies,
+            self.effects,
+            p.measure,
+            p.tau2_method,
+            ci_method=p.ci_method,
+            level=self.level,
         )
         self.common = self.fits["legacy: Mantel-Haenszel common effect"]
         self.current = self.fits[f"current: {p.tau2_method}, {p.ci_method} CI"]
@@ -560,10 +565,12 @@ class MetaAnalyses(Chapter):
             return
         row = self.published.loc[p.compare_with]
         compare_rows = []
+        # the published interval is compared with pools at its own level
+        level = float(row.ci_level)
         for label, fit in (
-            ("Mantel-Haenszel", self.common),
-            ("inverse-variance common effect", self.fits["other: inverse-variance common effect"]),
-            ("DerSimonian-Laird", self.fits["legacy: DerSimonian-Laird, Wald CI"]),
+            ("Mantel-Haenszel", mantel_haenszel(self.studies, p.measure, level)),
+            ("inverse-variance common effect", common_effect_iv(self.effects, level)),
+            ("DerSimonian-Laird", random_effects(self.effects, "DL", "wald", level)),
         ):
             s = fit.summary()
             for part, value, text in (
@@ -735,6 +742,17 @@ class MetaAnalyses(Chapter):
                     "source": estimate_id,
                 }
             )
+        if not earlier_rows:
+            say(
+                "The conflict test compares ratios; "
+                + (
+                    f"with measure {p.measure} it does not apply."
+                    if not self.ratio
+                    else f"none of the named estimates was published before {newest.study}, so "
+                    "there is nothing to compare it with."
+                )
+            )
+            return
         new_eff = study_effects(studies.iloc[[-1]], "RR", p.correction)
         conflict = conflict_tests(
             (float(new_eff.yi[0]), float(np.sqrt(new_eff.vi[0]))),
@@ -937,7 +955,7 @@ class MetaAnalyses(Chapter):
 
     def section_sensitivity(self) -> None:
         p, k, effects = self.p, self.k, self.effects
-        model = model_function(p.tau2_method, p.ci_method)
+        model = model_function(p.tau2_method, p.ci_method, self.level)
         if k >= 2:
             loo = leave_one_out(effects, model)
             show(loo)

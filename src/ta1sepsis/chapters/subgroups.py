@@ -152,7 +152,10 @@ class Subgroups(Chapter):
             int(row.n_trt), int(row.n_ctl), risk, prevalences, n_sim=p.n_simulations, seed=p.seed
         )
         self.curve = pd.DataFrame(
-            [multiplicity_rates(self.p_sim[:, :k]) for k in range(1, p.candidate_modifiers + 1)]
+            [
+                multiplicity_rates(self.p_sim[:, :k], p.significance)
+                for k in range(1, p.candidate_modifiers + 1)
+            ]
         )
         self.rate = self.curve.iloc[-1]
         self.chance = {
@@ -285,7 +288,7 @@ class Subgroups(Chapter):
                 upper=rate[what] + z * rate[f"{what}_se"],
                 level=p.confidence,
                 unit="probability",
-                description=f"P(at least {what.split('_')[-1]} interaction P < 0.05 among "
+                description=f"P(at least {what.split('_')[-1]} interaction P < {p.significance:g} among "
                 f"{p.candidate_modifiers} modifiers | no effect modification)"
                 + ("; Monte Carlo CI" if what == "at_least_one" else ""),
             )
@@ -297,28 +300,28 @@ class Subgroups(Chapter):
                 description=f"P(at least one of {p.candidate_modifiers} modifiers reaches P <= "
                 f"the recomputed {name} interaction P | no effect modification)",
             )
-        curve = self.curve
+        curve, a = self.curve, p.significance
         fig, ax = plots.plt.subplots(figsize=(7, 4))
         ax.plot(
             curve["k"],
             curve["at_least_one"],
             "o-",
             color=plots.CATEGORY[0],
-            label="at least one P < 0.05",
+            label=f"at least one P < {a:g}",
         )
         ax.plot(
             curve["k"],
             curve["at_least_two"],
             "s-",
             color=plots.CATEGORY[1],
-            label="at least two P < 0.05",
+            label=f"at least two P < {a:g}",
         )
         ax.plot(
             curve["k"],
-            1 - 0.95 ** curve["k"],
+            1 - (1 - a) ** curve["k"],
             ":",
             color="grey",
-            label="1 - 0.95^K (independent tests)",
+            label=f"1 - {1 - a:g}^K (independent tests)",
         )
         ax.set_xlabel("number of candidate modifiers tested (K)")
         ax.set_ylabel("share of null trials")
@@ -333,7 +336,7 @@ class Subgroups(Chapter):
         say(
             f"With {p.candidate_modifiers} candidate modifiers and no true effect modification, "
             f"{rate['at_least_one']:.0%} of simulated trials show at least one interaction with "
-            f"P < 0.05 and {rate['at_least_two']:.0%} show two or more. "
+            f"P < {p.significance:g} and {rate['at_least_two']:.0%} show two or more. "
             + " ".join(
                 f"An interaction as strong as the {n} one (P ≤ "
                 f"{self.interactions[n]['recomputed P']:.3f}) turns up in {c:.0%} of null trials."

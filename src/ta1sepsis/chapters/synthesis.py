@@ -43,6 +43,7 @@ from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
 
 POOLED, ALL_RCTS = "mortality_28d_large_trials", "mortality_28d_all_rcts"
+RATIOS = ("OR", "RR")
 READS = (
     "01_mechanism",
     "02_etass",
@@ -74,6 +75,13 @@ class Synthesis(Chapter):
         self.published = estimates.set_index("estimate_id")
         self.R = {name: read_results(name) for name in READS}
         self.meta = self.R["03_meta_analyses"]
+        measure = self.meta["meta.pooled.measure"]["value"]
+        if measure not in RATIOS:
+            raise ValueError(
+                f"09_synthesis needs 03_meta_analyses pooled on a ratio scale ({' or '.join(RATIOS)}) "
+                f"for its relative effects and overview; results/03_meta_analyses.json has {measure}: "
+                "set measure in params/03_meta_analyses.yaml"
+            )
         self.trial_ids = [
             t
             for t in dict.fromkeys(self.trials.study_id)
@@ -356,7 +364,8 @@ class Synthesis(Chapter):
         p, meta, big, allr = self.p, self.meta, self.by_id[POOLED], self.by_id[ALL_RCTS]
         rows = []
 
-        def add_row(group, label, measure, est, lo, hi, kind, weight=0.5):
+        def add_row(group, label, measure, interval, *, kind, weight=0.5):
+            est, lo, hi = interval
             a = per_1000(
                 self.baseline, est, lo, hi, scale=measure if measure in ("RR", "OR", "HR") else "RR"
             )
@@ -381,18 +390,20 @@ class Synthesis(Chapter):
             if rr:
                 row = select_one(self.trials, "trials", study_id=t, outcome="mortality_28d")
                 add_row(
-                    counts, row.study, "RR", rr["value"], rr["lower"], rr["upper"], "recomputed"
+                    counts,
+                    row.study,
+                    "RR",
+                    (rr["value"], rr["lower"], rr["upper"]),
+                    kind="recomputed",
                 )
         e = big.evidence
         add_row(
             counts,
             f"pooled, Mantel-Haenszel (certainty: {big.certainty})",
             e.measure,
-            e.estimate,
-            e.lower,
-            e.upper,
-            "pooled",
-            1.0,
+            (e.estimate, e.lower, e.upper),
+            kind="pooled",
+            weight=1.0,
         )
         block = meta.optional("meta.small_trials.backcalculated")
         if block:
@@ -400,10 +411,8 @@ class Synthesis(Chapter):
                 "trials known only through a review",
                 f"remaining trials of {meta['meta.small_trials.review']['value']}, back-calculated",
                 meta["meta.pooled.measure"]["value"],
-                block["value"],
-                block["lower"],
-                block["upper"],
-                "recomputed",
+                (block["value"], block["lower"], block["upper"]),
+                kind="recomputed",
             )
         for estimate_id in [*p.overview_estimates, p.all_rcts_estimate]:
             r = self.estimate(estimate_id, "overview_estimates")
@@ -412,10 +421,8 @@ class Synthesis(Chapter):
                 "published pooled estimates (overlapping: they share trials)",
                 f"{r.study}{suffix}",
                 r.measure,
-                r.estimate,
-                r.ci_lower,
-                r.ci_upper,
-                "published",
+                (r.estimate, r.ci_lower, r.ci_upper),
+                kind="published",
             )
         overview = pd.DataFrame(rows)
         fig = plots.evidence_overview(
@@ -423,6 +430,7 @@ class Synthesis(Chapter):
             f"{p.intervention_label} and mortality: the large trials, the small trials behind the "
             "reviews, and the reviews, with deaths per 1000",
             f"per 1000: difference in deaths at the assumed control risk ({self.baseline_text})",
+            treatment=p.intervention_label,
         )
         show_figure(fig, "09_synthesis_mortality_overview")
         save_table(overview, "09_synthesis_mortality_overview")

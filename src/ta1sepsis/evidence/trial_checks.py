@@ -237,13 +237,25 @@ def published_numbers(
     for row in published.itertuples():
         m = row.measure
         arm = {"treatment": "treatment", "control": "control"}.get(row.arm, "")
+        # a published interval is compared with intervals at its own level, whatever the level
+        # of the recomputation shown elsewhere
+        level = (
+            row.ci_level
+            if isinstance(row.ci_level, float) and not math.isnan(row.ci_level)
+            else None
+        )
+        at = (
+            analyse_binary(analysis.table, level)
+            if level is not None and not math.isclose(level, analysis.risk_trt.level)
+            else analysis
+        )
         if m == "risk":
             who = "treatment" if row.arm == "treatment" else "control"
             add(
                 f"{label}: risk, {who} arm (%)",
                 row.estimate_text,
                 "=",
-                _candidates(analysis, "risk", arm, "estimate", 100, False),
+                _candidates(at, "risk", arm, "estimate", 100, False),
                 source=row.estimate_id,
             )
         elif m in ("RR", "OR", "RD", "ARR"):
@@ -262,14 +274,16 @@ def published_numbers(
                     name,
                     text,
                     "=",
-                    _candidates(analysis, m, arm, part, scale, flip),
+                    _candidates(at, m, arm, part, scale, flip),
                     source=row.estimate_id,
                 )
         elif m == "HR":
             from ta1sepsis.stats.hazards import hazard_ratio_constant_hazards
 
             try:
-                const = hazard_ratio_constant_hazards(analysis.table)
+                const = hazard_ratio_constant_hazards(
+                    analysis.table, level or analysis.risk_trt.level
+                )
                 approx = {"estimate": const.estimate, "lower": const.lower, "upper": const.upper}
             except ValueError:
                 approx = {}

@@ -8,7 +8,9 @@ the Makefile includes. A notebook's rendering depends on
   the file is: ``tests/reference/datasets/bcg_trials.csv`` too);
 * ``params/shared.yaml`` if it takes a shared parameter (``x-shared``);
 * the results of the notebooks it reads (``x-reads-results``);
-* the package code (``$(PACKAGE)``, defined by the Makefile);
+* the package modules the notebook imports, directly or through other modules (found by
+  reading the import statements, :func:`imported_modules`), and those of the renderer: editing a
+  module no notebook imports (the site, the benchmark, this file) renders nothing;
 * and a ``FORCE`` prerequisite when one of its recorded outputs is missing, so a figure, table
   or result deleted by hand is made again.
 
@@ -25,11 +27,13 @@ the problem.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import json
 import os
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -39,6 +43,71 @@ from ta1sepsis.paths import project_root
 DEPS_DIR = Path("build") / "deps"
 MAKE_SAFE = re.compile(r"[\w./+@-]+\Z")  # paths make can use as prerequisites as they are
 DEFAULT_FOLDER = "trials"
+
+
+PACKAGE_NAME = "ta1sepsis"
+RENDERER = "ta1sepsis.pipeline.render"
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    """``ta1sepsis.stats.tsa`` -> src/ta1sepsis/stats/tsa.py (or the package's __init__.py)."""
+    base = root / "src" / Path(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@cache
+def _imports_of(path: Path, text: str, top_level: bool = False) -> tuple[str, ...]:
+    """The ta1sepsis modules a source imports (at the top or inside functions; only at the top
+    with ``top_level``)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return ()
+    found = []
+    for node in tree.body if top_level else ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == PACKAGE_NAME]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.split(".")[0] == PACKAGE_NAME:
+                found.append(node.module)
+                found += [f"{node.module}.{a.name}" for a in node.names]
+    return tuple(found)
+
+
+def imported_modules(root: Path, source: Path, *, top_level: bool = False) -> list[str]:
+    """Every package file ``source`` needs: the modules it imports, the modules they import,
+    and so on, with each module's parent packages (their ``__init__.py``). Paths relative to
+    ``root``, sorted. ``top_level``: follow only the imports at the top of ``source`` itself
+    (the renderer imports this module and the data checks inside functions, to refresh the
+    rules and validate; neither changes what a notebook shows)."""
+    seen: set[Path] = set()
+    todo = [(source, top_level)]
+    while todo:
+        path, top = todo.pop()
+        for module in _imports_of(path, path.read_text(encoding="utf-8"), top):
+            parts = module.split(".")
+            for i in range(1, len(parts) + 1):
+                found = _module_file(root, ".".join(parts[:i]))
+                if found is not None and found not in seen:
+                    seen.add(found)
+                    todo.append((found, False))
+    return sorted(p.relative_to(root).as_posix() for p in seen)
+
+
+def notebook_modules(root: Path, name: str) -> list[str]:
+    """The package files a rendering of ``notebooks/<name>.py`` depends on: its own imports and
+    the renderer's."""
+    renderer = _module_file(root, RENDERER)
+    files = imported_modules(root, root / "notebooks" / f"{name}.py")
+    if renderer is not None:
+        files += [
+            renderer.relative_to(root).as_posix(),
+            *imported_modules(root, renderer, top_level=True),
+        ]
+    return sorted(set(files))
 
 
 def notebook_names(root: Path) -> list[str]:
@@ -125,6 +194,7 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
     notebooks (the renderer passes the list it has just installed)."""
     schema = _schema(root, name)
     own = [f"notebooks/{name}.py", f"params/{name}.schema.json", f"params/{name}.yaml"]
+    modules = " ".join(notebook_modules(root, name))
     if schema.get("x-shared"):
         own.append("params/shared.yaml")
     reads = _results_read(root, name, schema)
@@ -138,6 +208,9 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
     upstream = sorted({f"notebooks/{r[len('results/') : -len('.json')]}.ipynb" for r in reads})
     if upstream:
         text.append(f"EARLY += {' '.join(upstream)}")
+    # the rule itself is made again when the notebook or a module it imports changes (a new
+    # import changes the list)
+    text.append(f"build/deps/{name}.mk: notebooks/{name}.py {modules}")
     if schema.get("x-instances"):
         listing = schema["x-instances"]
         own.append(listing)
@@ -170,7 +243,8 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
             f"RENDERED += {notebook}",
             f"INPUTS_{var} := {' '.join(inputs)}",
             f"OUTPUTS_{var} := {' '.join(sorted(outputs))}",
-            f"{notebook}: $(INPUTS_{var}) {' '.join(reads)} $(PACKAGE)"
+            f"MODULES_{var} := {modules}",
+            f"{notebook}: $(INPUTS_{var}) {' '.join(reads)} $(MODULES_{var})"
             f" $(call missing,$(OUTPUTS_{var})){force} | $(STAMP)",
             f"\t@$(RENDER) {arguments}",
         ]

@@ -70,7 +70,10 @@ def _legend_below(ax) -> None:
 
 
 def trial_overview(
-    outcomes: list[dict], title: str, control_label: str = "control", treatment_label: str = "Tα1"
+    outcomes: list[dict],
+    title: str,
+    control_label: str = "control",
+    treatment_label: str = "treatment",
 ):
     """Three panels per outcome row: risks with Wilson CIs per arm, RR, and RD.
 
@@ -407,13 +410,13 @@ def panel_forest(rows: pd.DataFrame, title: str, note: str = ""):
     return fig
 
 
-def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str):
+def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str, *, treatment: str):
     """The mortality evidence on one page: each row's ratio with its CI on a log axis, and beside
     it the absolute difference per 1000 patients at the assumed baseline risk.
 
     ``rows`` has ``group`` (shown as a heading), ``label``, ``measure``, ``estimate``, ``lower``,
     ``upper``, ``per1000`` (text), ``kind`` ('published' open markers, else filled) and
-    ``weight`` (marker size, 0 to 1).
+    ``weight`` (marker size, 0 to 1). ``treatment`` names the treatment on the axis.
     """
     groups = list(dict.fromkeys(rows["group"]))
     lines = []
@@ -460,7 +463,8 @@ def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str):
     ax.set_yticks([])
     ax.set_ylim(-0.8, len(lines) - 0.2)
     ax.set_xlabel(
-        f"ratio, Tα1 vs control (log scale; < 1 = fewer deaths with Tα1)\n{baseline_text}"
+        f"ratio, {treatment} vs control (log scale; < 1 = fewer deaths with {treatment})"
+        f"\n{baseline_text}"
     )
     ax.spines["left"].set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)

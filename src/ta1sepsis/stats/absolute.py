@@ -5,6 +5,8 @@ baseline (control) risk, and back.
 * Odds ratio: p_T = OR p_C / (1 - p_C + OR p_C).
 * Hazard ratio under proportional hazards over the follow-up: 1 - p_T = (1 - p_C)^HR (Collett,
   *Modelling Survival Data in Medical Research*, 3rd ed. 2015, ch. 3).
+* Risk difference: p_T = p_C + RD (capped to [0, 1]); its "no effect" is 0, not 1
+  (:func:`null_value`).
 
 GRADE summary-of-findings tables compute the corresponding risk per 1000 patients this way from
 the pooled relative effect and an assumed control risk (Schünemann et al., *Cochrane Handbook*
@@ -18,7 +20,18 @@ import math
 
 import numpy as np
 
-SCALES = ("RR", "OR", "HR")
+SCALES = ("RR", "OR", "HR", "RD")
+
+
+def null_value(measure: str) -> float:
+    """The value of ``measure`` that means no effect: 0 for a difference, 1 for a ratio.
+
+    Examples
+    --------
+    >>> null_value("OR"), null_value("RD"), null_value("MD")
+    (1.0, 0.0, 0.0)
+    """
+    return 0.0 if measure in ("RD", "MD", "SMD", "WMD") else 1.0
 
 
 def _check(p_control: float, scale: str) -> None:
@@ -36,13 +49,14 @@ def treatment_risk(p_control: float, ratio, scale: str = "RR"):
     p_control : float
         Control (baseline) risk, proportion in (0, 1).
     ratio : float or array
-        Risk ratio, odds ratio or hazard ratio (> 0).
-    scale : {"RR", "OR", "HR"}
+        Risk ratio, odds ratio or hazard ratio (> 0), or a risk difference (proportion).
+    scale : {"RR", "OR", "HR", "RD"}
 
     Returns
     -------
     float or numpy.ndarray
-        Treatment-arm risk (proportion). A risk ratio that implies a risk above 1 is capped at 1.
+        Treatment-arm risk (proportion). A risk ratio or difference that implies a risk outside
+        [0, 1] is capped.
 
     Examples
     --------
@@ -51,6 +65,9 @@ def treatment_risk(p_control: float, ratio, scale: str = "RR"):
     """
     _check(p_control, scale)
     r = np.asarray(ratio, float)
+    if scale == "RD":
+        out = np.clip(p_control + r, 0.0, 1.0)
+        return float(out) if np.ndim(out) == 0 else out
     if np.any(r <= 0):
         raise ValueError("ratios must be positive")
     if scale == "RR":
@@ -86,6 +103,8 @@ def ratio_for_risk_difference(p_control: float, risk_difference: float, scale: s
     0.8
     """
     _check(p_control, scale)
+    if scale == "RD":
+        raise ValueError("a risk difference needs no ratio")
     p_t = p_control + risk_difference
     if not 0 < p_t < 1:
         raise ValueError(

@@ -32,22 +32,31 @@ def trials_to_studies(trials: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 
 def methods_table(
-    studies: pd.DataFrame, effects: StudyEffects, measure: str, tau2_method: str, *, ci_method: str
+    studies: pd.DataFrame,
+    effects: StudyEffects,
+    measure: str,
+    tau2_method: str,
+    *,
+    ci_method: str,
+    level: float = 0.95,
 ) -> tuple[pd.DataFrame, dict[str, MetaResult]]:
-    """All pooled estimates, labelled legacy / current / other; returns the table and fits."""
+    """All pooled estimates at confidence ``level``, labelled legacy / current / other; returns
+    the table and fits."""
     fits: dict[str, MetaResult] = {
-        "legacy: Mantel-Haenszel common effect": mantel_haenszel(studies, measure),
-        "legacy: DerSimonian-Laird, Wald CI": random_effects(effects, "DL", "wald"),
-        f"current: {tau2_method}, {ci_method} CI": random_effects(effects, tau2_method, ci_method),
-        "other: inverse-variance common effect": common_effect_iv(effects),
+        "legacy: Mantel-Haenszel common effect": mantel_haenszel(studies, measure, level),
+        "legacy: DerSimonian-Laird, Wald CI": random_effects(effects, "DL", "wald", level),
+        f"current: {tau2_method}, {ci_method} CI": random_effects(
+            effects, tau2_method, ci_method, level
+        ),
+        "other: inverse-variance common effect": common_effect_iv(effects, level),
     }
     if measure == "OR":
-        fits["other: Peto one-step OR"] = peto_odds_ratio(studies)
+        fits["other: Peto one-step OR"] = peto_odds_ratio(studies, level)
     for method in ("REML", "PM", "SJ", "DL"):
         for ci in ("wald", "hk", "hk_adhoc"):
             label = f"other: {method}, {ci} CI"
             if not any(k.endswith(f"{method}, {ci} CI") for k in fits):
-                fits[label] = random_effects(effects, method, ci)
+                fits[label] = random_effects(effects, method, ci, level)
     rows = []
     for label, fit in fits.items():
         s = fit.summary()
