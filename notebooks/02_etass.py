@@ -23,8 +23,8 @@
 # each other?
 #
 # The trial's own outcomes (every mortality number recomputed from the 2×2 counts beside its
-# published value, which test reproduces each P value, fragility, power for the minimal clinically
-# important difference, a Bayesian reanalysis and its effect on the pooled evidence) are in the
+# published value, which test reproduces each P value, fragility, power for the design effect, a
+# Bayesian reanalysis and its effect on the pooled evidence) are in the
 # ETASS trial report, [`trials/etass`](trials/etass.ipynb); this notebook keeps what is specific
 # to ETASS.
 

@@ -31,6 +31,7 @@ estimates_file = "data/published_estimates.csv"
 facts_file = "data/study_facts.csv"
 outcome = "mortality_28d"
 outcome_label = "28-day mortality"
+outcome_class = "mortality"
 treatment_label = "Tα1"
 control_label = "control"
 confidence = 0.95
@@ -59,8 +60,19 @@ tsa_futility = True
 tsa_diversity_upper = 0.75
 tau_scales = [0.5, 1.0]
 method_facts_file = "data/method_facts.csv"
+explanations_file = "data/small_trial_explanations.csv"
+claim_facts_file = "data/claim_facts.csv"
 heterogeneity_prior = "heterogeneity_prior.turner2015.mortality_pharm_vs_placebo"
-mcid_relative_reduction = 0.15
+design_relative_reduction = 0.15
+decision_thresholds = {
+    "mortality": {"benefit": 10, "harm": 10},
+    "serious_events": {"benefit": 10, "harm": 10},
+}
+threshold_alternatives = [
+    "threshold.lamontagne2018.panel_difference",
+    "threshold.neumann2022.small_upper",
+    "threshold.ridgeon2017.plausible_arr",
+]
 
 # %%
 from ta1sepsis.chapters.meta_analyses import MetaAnalyses
@@ -141,7 +153,8 @@ chapter.section_conflict()
 # (the inner wedge). The Z-curve and the required information size (RIS) come from the same
 # model: the common-effect (Mantel-Haenszel) Z-curve with the unadjusted RIS, and the
 # random-effects (DerSimonian-Laird) Z-curves with the RIS inflated by the diversity D². The
-# effect to detect is the minimal clinically important difference (an assumption).
+# effect to detect is the design effect (an assumption set in `params/shared.yaml`; a plausible
+# effect to size a trial for, not a threshold of importance).
 #
 # **Where these numbers will differ from the R package RTSA** (read from its source; rows
 # `tsa.rtsa.*` of `data/method_facts.csv`): RTSA's `RTSA()` adjusts the random-effects

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # The enrichment trial the field needs
+# # What an enriched trial would need
 #
 # **Question.** If the subgroup hypotheses are to be confirmed or refuted, what would a
 # prospective trial enriched for older patients, patients with diabetes or patients with
@@ -23,11 +23,14 @@
 # The design is 1:1, 28-day mortality, two-sided α, with a hazard ratio turned into a
 # treatment-arm risk under proportional hazards. Each design's effect is either an **estimate**
 # (the raw TESTS subgroup hazard ratio, or its shrunken version from `05_subgroups`) or an
-# **assumption** (the minimal clinically important difference, MCID, set once in
-# `params/shared.yaml`); the tables say which. The control risk is the one the trial would
-# measure: 28-day mortality in the placebo arm of TESTS, the most recent and relevant source.
-# Risks from another population, time point or mixed arms appear only as a labelled
-# sensitivity analysis.
+# **assumption** (the design effect, set once in `params/shared.yaml`); the tables say which.
+# Beside each design's nominal power stands its **assurance**: the probability of a significant
+# benefit when the true effect is drawn from what is now known (the posterior of the subgroup
+# effect after shrinkage, or of the overall effect) instead of being fixed at the design value.
+# The control risk is the one the trial would measure: 28-day mortality in the placebo arm of
+# the most recent large trial. No subgroup's own placebo risk is published, so each subgroup
+# design is also shown over a sourced range of control risks, and risks from another
+# population, time point or mixed arms appear only as a labelled sensitivity analysis.
 
 # %% tags=["parameters"]
 trials_file = "data/trials.csv"
@@ -40,6 +43,8 @@ looks = [0.3333, 0.6667, 1.0]
 futility = True
 eligible_share = 1.0
 control_risk_override = None
+overall_posterior = "tests.bayes.counts.neutral"
+control_risk_range = ["tests", "etass"]
 populations = {
     "age 60 and over": {
         "estimate": "tests.mortality_28d.hr.age_ge60",
@@ -78,7 +83,11 @@ populations = {
 }
 trial_size_fact = "tests.mitt.total"
 treatment_label = "Tα1"
-mcid_relative_reduction = 0.15
+design_relative_reduction = 0.15
+decision_thresholds = {
+    "mortality": {"benefit": 10, "harm": 10},
+    "serious_events": {"benefit": 10, "harm": 10},
+}
 
 # %%
 from ta1sepsis.chapters.next_trial import NextTrial
@@ -101,11 +110,13 @@ chapter.section_populations()
 chapter.section_designs()
 
 # %% [markdown]
-# ### Sensitivity: control risks from another population or time point
+# ### Sensitivity: other control risks
 #
-# The only subgroup-specific risks in the sources are in-hospital mortality among ETASS patients
-# of both arms (Pei 2020): a different time point and a mix of treated and control patients. They
-# are shown as a sensitivity analysis, not used for the designs above.
+# Each design whose population has no published placebo risk of its own is sized again at the
+# two ends of a sourced range of 28-day control-arm risks (parameter `control_risk_range`). The
+# only subgroup-specific risks in the sources are in-hospital mortality among patients of both
+# arms of an earlier trial: a different time point and a mix of treated and control patients,
+# shown here too but not used for the designs above.
 
 # %%
 chapter.section_sensitivity()

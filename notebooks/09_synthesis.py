@@ -20,11 +20,15 @@
 # trials show and why might they differ; which subgroup signals deserve a trial; what do the immune
 # markers tell and not tell; and what does the next trial need? For each outcome, how certain is
 # the evidence (risk of bias by RoB 2, certainty by GRADE) and what does it mean per 1000 patients,
-# judged against an explicit minimal clinically important difference (MCID)?
+# judged against explicit decision thresholds for benefit and harm?
 #
 # Every number here is read from the other notebooks' `results/*.json` or computed from `data/`;
-# every certainty rating comes from a rule written in `src/ta1sepsis/grade.py` or from a sourced
-# judgement row in `data/grade_judgements.csv`. This page is rendered last and shown first.
+# every certainty rating comes from a rule written in `src/ta1sepsis/evidence/grade.py` or from a
+# sourced judgement row in `data/grade_judgements.csv`. The decision thresholds (the smallest
+# difference per 1000 that matters, GRADE's minimally contextualised approach) are assumptions set
+# in `params/shared.yaml`, apart from the design effect a trial is sized for; every answer that
+# depends on one says what the same evidence says under the sourced alternatives. This page is
+# rendered last and shown first.
 
 # %% tags=["parameters"]
 trials_file = "data/trials.csv"
@@ -34,19 +38,19 @@ method_facts_file = "data/method_facts.csv"
 risk_of_bias_file = "data/risk_of_bias.csv"
 grade_judgements_file = "data/grade_judgements.csv"
 credibility_file = "data/subgroup_credibility.csv"
+importance_file = "data/outcome_importance.csv"
+claim_facts_file = "data/claim_facts.csv"
 intervention_label = "Tα1"
 baseline_study = "tests"
+second_baseline_study = "etass"
 all_rcts_estimate = "gu2025.mortality_28d.or"
 subgroup_claims = {
     "subgroup_age": ["tests.mortality_28d.hr.age_ge60", "tests.age"],
     "subgroup_diabetes": ["tests.mortality_28d.hr.diabetes_yes", "tests.diabetes"],
 }
-mcid_alternatives = [
-    "mcid.bmj_rr_steroids.risk_difference",
-    "mcid.ridgeon2017.plausible_arr_median",
-]
 ois_continuous = 400
 secondary_outcomes = ["mortality_90d", "new_infection_28d"]
+harms_facts = ["etass.serious_drug_related_aes", "tests.adverse_events"]
 marker_outcome = {
     "estimate": "etass.mhla_dr_change_day7.md",
     "assessment": "etass.mhla_dr_change",
@@ -58,8 +62,17 @@ overview_estimates = [
     "gu2018.mortality_28d.rr",
 ]
 next_trial_population = "age_60_and_over"
-mcid_relative_reduction = 0.15
-mcid_absolute_reduction = 0.035
+design_relative_reduction = 0.15
+design_absolute_reduction = 0.035
+decision_thresholds = {
+    "mortality": {"benefit": 10, "harm": 10},
+    "serious_events": {"benefit": 10, "harm": 10},
+}
+threshold_alternatives = [
+    "threshold.lamontagne2018.panel_difference",
+    "threshold.neumann2022.small_upper",
+    "threshold.ridgeon2017.plausible_arr",
+]
 
 # %%
 from ta1sepsis.chapters.synthesis import Synthesis
@@ -72,10 +85,15 @@ chapter.bottom_line()
 # %% [markdown]
 # ## 1. Summary of findings
 #
-# Relative effects with their 95% CIs; the corresponding risk and the difference per 1000 patients
-# at the assumed control risk (stated per row); the number of participants and trials; the
-# certainty (GRADE) and GRADE's standard wording. Each downgrade, its reason and where it came
-# from are in the next table.
+# For each outcome: its importance (critical or important, a judgement); the relative effect with
+# its interval (the level is in the column header); the control risk, the risk with treatment and
+# the difference per 1000 at the assumed control risk, and the difference at a higher control risk
+# where the sources show the risk varies; the participants analysed (or that the number is not
+# stated); the certainty (GRADE) and GRADE's standard wording, judged against the decision
+# thresholds. Where two or three trials are pooled, the largest trial is shown alone beside the
+# pool. Adverse events, which the sources report only in words, get a narrative row. A subgroup
+# whose effect modification has low credibility is given the overall effect, with the reason.
+# Each downgrade, its reason and where it came from are in the next table.
 
 # %%
 chapter.section_sof()
@@ -104,14 +122,15 @@ chapter.section_rob()
 chapter.section_overview()
 
 # %% [markdown]
-# ## 4. How the answer depends on the MCID
+# ## 4. How the answer depends on the decision threshold
 #
-# The MCID is an assumption. The certainty and the wording of the mortality outcomes under the
-# project's value and under two others found in the sources (what a guideline panel treated as
-# important, and what critical-care clinicians called the largest plausible effect).
+# The decision threshold is an assumption. The certainty and the wording of the mortality outcomes
+# under the default and under the sourced alternatives (parameter `threshold_alternatives`: what a
+# guideline panel treated as an important difference, the upper end of a small effect in GRADE's
+# guidance, and what critical-care clinicians called a plausible effect).
 
 # %%
-chapter.section_mcid()
+chapter.section_thresholds()
 
 # %% [markdown]
 # ## 5. How the review article fares

@@ -18,8 +18,7 @@
 #
 # **Question.** What exactly did this trial show? Every outcome recomputed from its counts with
 # every published number of the trial beside it; which test and interval method reproduce the
-# published numbers; how fragile the result is; what power it had for the minimal clinically
-# important difference; what a sceptic, a neutral and an enthusiast should believe after it; and
+# published numbers; how fragile the result is; what power it had for the design effect; what a sceptic, a neutral and an enthusiast should believe after it; and
 # how it moves the pooled evidence and the trial sequential analysis.
 #
 # One template, rendered once per trial listed in `params/trials.yaml`; the trial is the
@@ -30,22 +29,30 @@
 trials_file = "data/trials.csv"
 estimates_file = "data/published_estimates.csv"
 facts_file = "data/study_facts.csv"
+method_facts_file = "data/method_facts.csv"
 study_id = "etass"
 treatment_label = "Tα1"
 confidence = 0.95
 alpha = 0.05
-power = 0.80
+power = 0.8
 correction = "constant"
 meta_outcome = "mortality_28d"
 meta_measure = "OR"
 tsa_alpha = 0.05
-tsa_beta = 0.10
+tsa_beta = 0.1
 neutral_sd = 0.35
 vague_sd = 10.0
-absolute_benefits = [0.01, 0.02, 0.05]
-absolute_harm = 0.02
-mcid_relative_reduction = 0.15
-mcid_absolute_reduction = 0.035
+design_relative_reduction = 0.15
+design_absolute_reduction = 0.035
+decision_thresholds = {
+    "mortality": {"benefit": 10, "harm": 10},
+    "serious_events": {"benefit": 10, "harm": 10},
+}
+threshold_alternatives = [
+    "threshold.lamontagne2018.panel_difference",
+    "threshold.neumann2022.small_upper",
+    "threshold.ridgeon2017.plausible_arr",
+]
 
 # %%
 from ta1sepsis.chapters.trial_report import TrialReport
@@ -89,10 +96,11 @@ chapter.section_published()
 chapter.section_fragility()
 
 # %% [markdown]
-# ## 5. Power for the minimal clinically important difference
+# ## 5. Power for the design effect
 #
-# What this trial could detect, given the control risk it observed: its power for the MCID (an
-# assumption), and the smallest relative reduction it had the target power to detect.
+# What this trial could detect, given the control risk it observed: its power for the design
+# effect (an assumption, set in `params/shared.yaml`), and the smallest relative reduction it had
+# the target power to detect.
 
 # %%
 chapter.section_power()
@@ -102,9 +110,10 @@ chapter.section_power()
 #
 # The risk ratio of the primary outcome (from the counts; normal likelihood on the log scale)
 # combined with named priors: **sceptical** (centred on no effect, 5% probability of a reduction
-# at least as large as the MCID), **neutral** (centred on no effect, 95% of the mass between ratios
-# of about 0.5 and 2), **minimally informative**, and **enthusiastic** (centred on the MCID, 5%
-# probability of harm). Absolute probabilities are at the trial's own control risk.
+# at least as large as the design effect), **neutral** (centred on no effect, 95% of the mass
+# between ratios of about 0.5 and 2), **minimally informative**, and **enthusiastic** (centred on
+# the design effect, 5% probability of harm). Absolute probabilities, of benefit and of harm at
+# least as large as the decision thresholds, are at the trial's own control risk.
 
 # %%
 chapter.section_bayes()

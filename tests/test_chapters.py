@@ -18,13 +18,15 @@ from ta1sepsis.chapters.base import Chapter, MissingDataId, row_by_id, short_nam
 from ta1sepsis.chapters.dosing import relation
 from ta1sepsis.chapters.mechanism import marker_table
 from ta1sepsis.chapters.meta_analyses import back_calculated_block, excluded_words
-from ta1sepsis.chapters.next_trial import MCID, RAW, design_table
+from ta1sepsis.chapters.next_trial import DESIGN, RAW, design_table
 from ta1sepsis.chapters.subgroups import prior_sd_for_ratio
 from ta1sepsis.chapters.trial_report import log_se, outcome_rows, sparse
 from ta1sepsis.evidence.grade import Evidence, rate
 from ta1sepsis.evidence.synthesis import (
     downgrade_table,
+    level_words,
     pooled_evidence,
+    rated_row,
     rob_weights,
     sof_table,
 )
@@ -86,10 +88,13 @@ def test_the_pooled_summary_row_follows_the_measure_03_used():
         trial_rob=[("low", 0.5), ("low", 0.5)],
         baseline=0.25,
         baseline_text="control arm",
-        mcid_absolute=0.035,
+        thresholds=(0.035, 0.035),
     )
     assert (e.measure, e.estimate, e.level, e.trials, e.participants) == ("RR", 0.9, 0.9, 2, 1450)
-    table = sof_table([rate(e, {})], "X")
+    r = rate(e, {})
+    table = sof_table(
+        [rated_row(r, importance="critical")], ci=level_words([e.level]), intervention="X"
+    )
     assert list(table["relative effect (90% CI)"]) == ["RR 0.90 (0.70 to 1.10)"]
     # control 250 per 1000; RR 0.9 -> 225 (difference -25); 0.7 -> 175; 1.1 -> 275
     assert list(table["difference per 1000 (90% CI)"]) == ["-25 (-75 to +25)"]
@@ -102,7 +107,7 @@ def test_the_pooled_summary_row_follows_the_measure_03_used():
             trial_rob=[],
             baseline=0.25,
             baseline_text="",
-            mcid_absolute=0.035,
+            thresholds=(0.035, 0.035),
         )
 
 
@@ -211,7 +216,7 @@ def test_excluded_words_follow_the_interval():
     text = excluded_words(0.68, 1.09, 0.85, "OR")
     assert "reductions larger than 32%" in text and "increases larger than 9%" in text
     assert "(OR 0.85) lies inside it" in text
-    assert "excludes no effect and any increase" in excluded_words(0.5, 0.8, 0.85, "RR")
+    assert "excludes the null value and any increase" in excluded_words(0.5, 0.8, 0.85, "RR")
     assert "lies outside it" in excluded_words(0.5, 0.8, 0.85, "RR")
 
 
@@ -251,16 +256,20 @@ def test_prior_sd_puts_the_stated_mass_within_the_ratio():
 def test_design_table_from_plain_inputs():
     populations = {
         "older": {
-            "effects": {RAW: 0.8, MCID: 0.85},
+            "effects": {RAW: 0.8, DESIGN: 0.85},
             "prevalence": 0.5,
             "sensitivity risk": 0.4,
             "sensitivity source": "another source",
+            "posterior": (math.log(0.8), 0.15, "the subgroup posterior"),
+            "risk known": False,
         },
         "everyone": {
-            "effects": {MCID: 0.85},
+            "effects": {DESIGN: 0.85},
             "prevalence": float("nan"),
             "sensitivity risk": float("nan"),
             "sensitivity source": "none",
+            "posterior": (math.log(0.95), 0.1, "the overall posterior"),
+            "risk known": True,
         },
     }
     designs, sensitivity = design_table(
@@ -282,6 +291,28 @@ def test_design_table_from_plain_inputs():
     assert math.isnan(designs.iloc[2]["screened per enrolled"])
     assert list(sensitivity.population) == ["older", "older"]  # only where a risk is given
     assert sensitivity.iloc[0]["N fixed"] == design_trial(0.4, 0.8, 0.05, 0.8).n_fixed
+    # assurance: the power averaged over each population's posterior, below the nominal 80%
+    # when the posterior straddles no effect
+    from ta1sepsis.stats.enrichment import assurance
+
+    assert first["assurance"] == pytest.approx(
+        assurance(0.25, d.n_fixed, log_hr_mean=math.log(0.8), log_hr_sd=0.15)
+    )
+    assert designs.iloc[2]["assurance"] < 0.8 == designs.iloc[2]["nominal power"]
+    # a sourced control-risk range: both ends for every design whose risk is unknown
+    _, ranged = design_table(
+        populations,
+        0.25,
+        alpha=0.05,
+        power=0.8,
+        looks=(0.5, 1.0),
+        futility=False,
+        eligible_share=0.5,
+        control_range=(0.24, 0.35),
+    )
+    in_range = ranged[ranged["source of that risk"].str.contains("sourced range")]
+    assert list(in_range.population) == ["older"] * 4  # 'everyone' has its own risk
+    assert in_range.iloc[1]["N fixed"] == design_trial(0.35, 0.8, 0.05, 0.8).n_fixed
 
 
 # --- 01: the marker table ----------------------------------------------------------------------
@@ -409,11 +440,18 @@ def test_sof_names_each_interval_when_levels_differ():
             0.3,
             "",
             "",
-            mcid_absolute=0.035,
+            threshold_benefit=0.035,
+            threshold_harm=0.035,
             level=level,
         )
 
-    table = sof_table([rate(evidence(0.95), {}), rate(evidence(0.9), {})], "X")
+    rated = [rate(evidence(0.95), {}), rate(evidence(0.9), {})]
+    ci = level_words(r.evidence.level for r in rated)
+    table = sof_table(
+        [rated_row(r, importance="critical", own_level=ci == "CI") for r in rated],
+        ci=ci,
+        intervention="X",
+    )
     assert "relative effect (CI)" in table.columns
     assert list(table["relative effect (CI)"]) == [
         "RR 0.80 (95% CI 0.60 to 1.10)",

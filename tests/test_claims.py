@@ -594,9 +594,14 @@ def test_interaction_p_verdicts_match_05_subgroups(committed):
         in_range = str(row[8]) == "True"  # "published P in range"
         assert (row.verdict == "within rounding") == in_range or not in_range
         expected = C.NUMERIC_VERDICTS[row.verdict]
-        assert _claim(committed, f"subgroups.{row.modifier}_interaction_p")["verdict"] == expected
-    assert _claim(committed, "subgroups.diabetes_interaction_p")["verdict"] == "differs"
-    # ... while the article copied the published 0.04 correctly
+        claim = _claim(committed, f"subgroups.{row.modifier}_interaction_p")
+        if expected == "differs" and claim["primary_verdict"] in ("holds", "within rounding"):
+            # the article copied its source correctly; the source differs from the recomputation
+            expected = C.COPIED
+        assert claim["verdict"] == expected
+    # the recomputed diabetes interaction P differs from the published 0.04, which the article
+    # copied correctly: listed as such, not as an article that does not hold
+    assert _claim(committed, "subgroups.diabetes_interaction_p")["verdict"] == C.COPIED
     assert _claim(committed, "subgroups.diabetes_interaction_p")["primary_verdict"] == "holds"
 
 

@@ -41,3 +41,50 @@ def test_power_and_screening():
     assert screened_per_enrolled(0.5, 0.5) == 4
     with pytest.raises(ValueError):
         design_trial(0.3, 1.0)
+
+
+def test_power_for_benefit_by_hand():
+    """Control risk 0.24, HR 0.85: treatment risk 1 - 0.76**0.85 = 0.20814; 2000 per arm:
+    SD of the difference sqrt(0.24*0.76/2000 + 0.20814*0.79186/2000) = 0.013172; power for a
+    benefit Phi(0.03186/0.013172 - 1.959964) = Phi(0.4589) = 0.6768 (written out below)."""
+    import math
+
+    from scipy import stats
+
+    from ta1sepsis.stats.enrichment import power_for_benefit
+
+    p_t = 1 - 0.76**0.85
+    sd = math.sqrt(0.24 * 0.76 / 2000 + p_t * (1 - p_t) / 2000)
+    expected = stats.norm.cdf((0.24 - p_t) / sd - stats.norm.ppf(0.975))
+    assert float(power_for_benefit(0.24, 0.85, 4000)) == pytest.approx(expected, abs=1e-12)
+    # a harmful HR gives (almost) no chance of a significant benefit, unlike two-sided power
+    assert float(power_for_benefit(0.24, 1.3, 4000)) < 1e-4
+
+
+def test_assurance_is_power_averaged_over_the_posterior():
+    """Against scipy's adaptive quadrature of the same integral, and its two limits: a point
+    posterior gives the power at that value; a posterior centred on no effect gives about
+    alpha/2 plus the benefit-side tail."""
+    import math
+
+    from scipy import integrate, stats
+
+    from ta1sepsis.stats.enrichment import assurance, power_for_benefit
+
+    m, s = math.log(0.85), 0.1
+    reference = integrate.quad(
+        lambda t: float(power_for_benefit(0.24, math.exp(t), 4000)) * stats.norm.pdf(t, m, s),
+        m - 12 * s,
+        m + 12 * s,
+        epsabs=1e-12,
+    )[0]
+    assert assurance(0.24, 4000, log_hr_mean=m, log_hr_sd=s) == pytest.approx(reference, abs=1e-9)
+    assert assurance(0.24, 4000, log_hr_mean=m, log_hr_sd=0.0) == pytest.approx(
+        float(power_for_benefit(0.24, 0.85, 4000)), abs=1e-12
+    )
+    # uncertainty pulls assurance below the power at the mean when that power exceeds 1/2
+    assert assurance(0.24, 8000, log_hr_mean=m, log_hr_sd=0.1) < float(
+        power_for_benefit(0.24, 0.85, 8000)
+    )
+    with pytest.raises(ValueError, match="log_hr_sd"):
+        assurance(0.24, 4000, log_hr_mean=m, log_hr_sd=float("nan"))

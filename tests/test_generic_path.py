@@ -326,27 +326,39 @@ def test_a_new_trial_with_a_zero_event_arm_gets_its_report_and_moves_the_evidenc
     assert after[key]["value"] != pytest.approx(before[key]["value"])
 
 
-def test_changing_the_mcid_changes_the_summary_of_findings(project):  # noqa: F811
-    """The absolute MCID (params/shared.yaml) is the threshold of the imprecision judgement
-    and of the MCID sensitivity table in 09: raising it from 3.5 to 10 percentage points moves
-    the recorded MCID and the table's first row, and re-renders the notebooks that take it."""
+def test_changing_the_decision_threshold_changes_the_answers(project):  # noqa: F811
+    """The decision thresholds (params/shared.yaml) decide GRADE's imprecision and wording in
+    09 and the probabilities of benefit and harm in 03 and 04: raising the mortality thresholds
+    from 10 to 35 per 1000 moves the recorded thresholds, the first row of 09's threshold table
+    and the bottom-line sentences that depend on them, and re-renders the notebooks that take
+    them (a reader's check that the threshold-dependent sentences are computed, not typed)."""
     import yaml
 
     shared = project / "params" / "shared.yaml"
     values = yaml.safe_load(shared.read_text(encoding="utf-8"))
-    assert values["mcid_absolute_reduction"] == 0.035
+    assert values["decision_thresholds"]["mortality"] == {"benefit": 10, "harm": 10}
+    before_text = _rendered_text(project, "09_synthesis")
+    before_04 = _rendered_text(project, "04_tests")
     shared.write_text(
         shared.read_text(encoding="utf-8").replace(
-            "mcid_absolute_reduction: 0.035", "mcid_absolute_reduction: 0.10"
+            "mortality: {benefit: 10, harm: 10}", "mortality: {benefit: 35, harm: 35}"
         ),
         encoding="utf-8",
     )
-    before = _table(project, "09_synthesis_mcid_sensitivity")
+    before = _table(project, "09_synthesis_threshold_sensitivity")
     result = make(project, "all")
-    assert "09_synthesis: done" in result.stdout
+    assert "09_synthesis: done" in result.stdout and "04_tests: done" in result.stdout
     got = _results(project, "09_synthesis")
-    assert got["synthesis.mcid_absolute"]["value"] == 0.10
-    after = _table(project, "09_synthesis_mcid_sensitivity")
+    assert got["synthesis.threshold.mortality"]["value"] == {"benefit": 35, "harm": 35}
+    after = _table(project, "09_synthesis_threshold_sensitivity")
     assert after != before
     text = _rendered_text(project, "09_synthesis")
-    assert "10.0 percentage points" in text or "10 percentage points" in text
+    assert "decision threshold of 35 fewer deaths per 1000" in text
+    assert "decision threshold of 10 fewer deaths per 1000" in before_text
+    assert "If 35 fewer deaths per 1000 matter" in text
+    # 04's probabilities of benefit and harm follow the threshold
+    text_04 = _rendered_text(project, "04_tests")
+    assert "prevents at least 35 deaths per 1000" in text_04
+    assert "prevents at least 10 deaths per 1000" in before_04
+    p35 = _results(project, "04_tests")["tests.bayes.version_a.neutral.p_arr_ge_3.5pp"]["value"]
+    assert f"{p35:.0%}" in text_04

@@ -5,9 +5,9 @@ import pytest
 from ta1sepsis.evidence.grade import (
     Evidence,
     certainty,
-    credibility_downgrade,
     imprecision,
     inconsistency,
+    inconsistency_routes,
     rate,
     risk_of_bias,
     statement,
@@ -33,7 +33,8 @@ def binary(**kw):
         participants=1000,
         trials=2,
         control_risk=0.25,
-        mcid_absolute=0.02,
+        threshold_benefit=0.02,
+        threshold_harm=0.02,
     )
     base.update(kw)
     return Evidence(**base)
@@ -81,13 +82,13 @@ def test_inconsistency_single_trial_and_subset_contrast():
     assert twice.levels == 0 and "not counted twice" in twice.reason
 
 
-def test_imprecision_against_the_mcid_by_hand():
-    # control risk 0.25, MCID 20 per 1000: RR 0.8 to 1.0 -> differences -50 to 0 per 1000:
-    # from an important benefit to less than the MCID -> one level
+def test_imprecision_against_the_thresholds_by_hand():
+    # control risk 0.25, thresholds 20 per 1000: RR 0.8 to 1.0 -> differences -50 to 0 per 1000:
+    # from an important benefit to less than the threshold -> one level
     assert imprecision(binary(lower=0.8, upper=1.0)).levels == 1
     # RR 0.85 to 1.10 -> -37.5 to +25 per 1000: both an important benefit and an important harm
     assert imprecision(binary(lower=0.85, upper=1.10)).levels == 2
-    # RR 0.95 to 1.05 -> -12.5 to +12.5: within the MCID, and enough patients -> not serious
+    # RR 0.95 to 1.05 -> -12.5 to +12.5: within the thresholds, and enough patients -> not serious
     assert (
         imprecision(binary(lower=0.95, upper=1.05, participants=5000, information_size=4000)).levels
         == 0
@@ -107,7 +108,8 @@ def test_imprecision_continuous_without_mcid():
         upper=10.5,
         control_risk=None,
         participants=361,
-        mcid_absolute=None,
+        threshold_benefit=None,
+        threshold_harm=None,
     )
     d = imprecision(md)
     assert d.levels == 1 and "361 patients" in d.reason
@@ -120,22 +122,69 @@ def test_imprecision_continuous_without_mcid():
                 upper=10.5,
                 control_risk=None,
                 participants=800,
-                mcid_absolute=None,
+                threshold_benefit=None,
+                threshold_harm=None,
             )
         ).levels
         == 0
     )
 
 
-def test_credibility_and_certainty():
-    assert credibility_downgrade(binary(credibility="low")).levels == 2
-    assert credibility_downgrade(binary(credibility="moderate")).levels == 1
-    assert credibility_downgrade(binary()) is None
-    assert certainty([]) == "high"
+def test_certainty_subtracts_levels():
     from ta1sepsis.evidence.grade import Downgrade
 
+    assert certainty([]) == "high"
     assert certainty([Downgrade("a", 1, "", ""), Downgrade("b", 1, "", "")]) == "low"
     assert certainty([Downgrade("a", 2, "", ""), Downgrade("b", 2, "", "")]) == "very low"
+
+
+def test_imprecision_thresholds_are_separate_for_benefit_and_harm():
+    # control risk 0.25, RR 0.85 to 1.10 -> -37.5 to +25 per 1000.  With a harm threshold of
+    # 30 per 1000 the upper end (+25) is no important harm: one level, not two.
+    e = binary(lower=0.85, upper=1.10, threshold_benefit=0.02, threshold_harm=0.03)
+    assert imprecision(e).levels == 1
+    # a benefit threshold of 40 per 1000 puts -37.5 short of it, and +25 short of harm 30:
+    # the interval crosses no threshold (and no information size given) -> not serious
+    e = binary(lower=0.85, upper=1.10, threshold_benefit=0.04, threshold_harm=0.03)
+    assert imprecision(e).levels == 0
+
+
+def test_inconsistency_routes_two_trials_by_hand():
+    """Two trials at control risk 0.24 (RR): A 0.74 (0.54 to 1.02), B 0.97 (0.78 to 1.20).
+    Log intervals: A -0.616..0.0198, B -0.248..0.182; overlap -0.248..0.0198 = 0.268, the shorter
+    interval (B) is 0.431 long: 62%.  Per 1000: A 0.24 * (0.74 - 1) * 1000 = -62.4, B -7.2:
+    on opposite sides of a 10 per 1000 threshold.  Overlap above half: the criteria route does
+    not rate down; I2 52% rates down one level: the routes disagree (fragile)."""
+    e = binary(
+        control_risk=0.24,
+        threshold_benefit=0.01,
+        threshold_harm=0.01,
+        i2=0.52,
+        q_p=0.15,
+        trial_estimates=[("A", 0.74, 0.54, 1.02), ("B", 0.97, 0.78, 1.20)],
+    )
+    r = inconsistency_routes(e)
+    import math
+
+    overlap = (math.log(1.02) - math.log(0.78)) / (math.log(1.20) - math.log(0.78))
+    assert r["overlap"] == pytest.approx(overlap)
+    assert r["per_1000"] == pytest.approx([-62.4, -7.2])
+    assert r["opposite"] and r["criteria"][0] == 0 and r["i2"][0] == 1 and r["fragile"]
+    # without a sourced judgement row the criteria route decides, and says the routes disagree
+    d = inconsistency(e)
+    assert d.levels == 0 and "fragile" in d.reason
+    # a sourced row decides when present, with both routes shown
+    j = {"rating": "serious", "rationale": "Judged.", "line": 9, "criterion": "Core GRADE 3"}
+    d = inconsistency(e, j)
+    assert d.levels == 1 and "I² rule" in d.reason and "line 9" in d.basis
+    # intervals that barely overlap, on opposite sides: one level by the criteria
+    e2 = binary(
+        control_risk=0.24,
+        threshold_benefit=0.01,
+        threshold_harm=0.01,
+        trial_estimates=[("A", 0.6, 0.45, 0.8), ("B", 1.0, 0.78, 1.25)],
+    )
+    assert inconsistency_routes(e2)["criteria"][0] == 1
 
 
 def test_statements_follow_santesso():
@@ -155,8 +204,8 @@ def test_rate_end_to_end_two_large_trials():
     """ETASS + TESTS, Mantel-Haenszel OR 0.864 (0.681 to 1.094) at a control risk of 0.2413:
     treated risk OR p / (1 - p + OR p) = 0.2156, difference -25.7 per 1000 (-63.3 to +16.8);
     RoB not serious (28% of the weight with some concerns), inconsistency serious (I2 52%),
-    imprecision serious (important benefit to less than the MCID): low certainty; the point
-    estimate is beyond the MCID of 20 per 1000: 'may reduce'."""
+    imprecision serious (important benefit to less than the threshold): low certainty; the point
+    estimate is beyond the threshold of 20 per 1000: 'may reduce'."""
     e = binary(
         measure="OR",
         estimate=0.864,
@@ -171,7 +220,8 @@ def test_rate_end_to_end_two_large_trials():
     )
     r = rate(
         e,
-        {
+        intervention="Tα1",
+        judgements={
             "indirectness": {"rating": "not serious", "rationale": "", "line": 3, "criterion": ""},
             "publication_bias": {
                 "rating": "not serious",

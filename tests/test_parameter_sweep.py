@@ -158,11 +158,17 @@ def test_every_alternative_renders_and_readers_keep_every_row(sweep):
     assert set(done[0]) >= {"03_meta_analyses", "04_tests", "05_subgroups", "trial_report"}
     # 09 after 03 at RR and 90% intervals: every outcome still has its row, the pooled row is a
     # risk ratio named at 90%, the published rows keep their own (95%) level
-    sof = readers["sof"].splitlines()
-    assert len(sof) == 1 + 7, sof
-    header, pooled = sof[0], sof[1]
-    assert "relative effect (CI)" in header
-    assert pooled.split(",")[1].startswith("RR ") and "90% CI" in pooled
-    assert "95% CI" in sof[2]
+    import csv
+    import io
+
+    sof = list(csv.DictReader(io.StringIO(readers["sof"])))
+    # pooled, largest trial alone, all trials, two secondary outcomes, harms, marker, 2 subgroups
+    assert len(sof) == 9, sof
+    assert "relative effect (CI)" in sof[0]
+    pooled, largest, published = sof[0], sof[1], sof[2]
+    assert pooled["relative effect (CI)"].startswith("RR ")
+    assert "90% CI" in pooled["relative effect (CI)"]
+    assert "90% CI" in largest["relative effect (CI)"]  # the trial report's RR, at 90%
+    assert "95% CI" in published["relative effect (CI)"]
     # 01 words the pooled estimate of 03 as what it now is
     assert "risk ratio of" in readers["01"] and "90% CI" in readers["01"]

@@ -178,8 +178,18 @@ def test_dependencies_are_exact(project):
         assert planned(f"src/ta1sepsis/{code}") == set(), code
     assert planned("data/study_facts.csv") == everything - {"05_subgroups"}
     assert planned("data/subgroup_credibility.csv") == {"05_subgroups", "08_claims", "09_synthesis"}
-    assert planned("data/claim_facts.csv") == {"08_claims"}
-    assert planned("data/method_facts.csv") == {"03_meta_analyses", "09_synthesis"}
+    # 03 checks the small trials' explanations against a review's eligibility facts; 09 reads
+    # the statements on adverse events
+    assert planned("data/claim_facts.csv") == {"03_meta_analyses", "08_claims", "09_synthesis"}
+    # the sourced alternative decision thresholds and the heterogeneity prior
+    assert planned("data/method_facts.csv") == {
+        "03_meta_analyses",
+        "04_tests",
+        "09_synthesis",
+        *trial_reports,
+    }
+    assert planned("data/outcome_importance.csv") == {"09_synthesis"}
+    assert planned("data/small_trial_explanations.csv") == {"03_meta_analyses"}
     assert planned("data/risk_of_bias.csv") == {"09_synthesis"}
     assert planned("params/trials.yaml") == trial_reports
     assert planned("notebooks/trial_report.py") == trial_reports
@@ -192,6 +202,8 @@ def test_dependencies_are_exact(project):
         "09_synthesis",
     }
     assert planned("results/05_subgroups.json") == {"07_next_trial", "08_claims", "09_synthesis"}
+    # 07's assurance draws the overall effect from 04's posterior
+    assert planned("results/04_tests.json") == {"07_next_trial", "08_claims", "09_synthesis"}
     assert planned("results/08_claims.json") == {"09_synthesis"}
     assert planned("params/shared.yaml") == {
         "03_meta_analyses",

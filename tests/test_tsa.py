@@ -251,3 +251,65 @@ def test_boundary_curves_before_the_first_look_by_hand():
     # at the real looks the curves are the design's boundaries
     np.testing.assert_allclose(efficacy_curve([0.5, 1.0], [0.5, 1.0], alpha), design.efficacy)
     np.testing.assert_allclose(futility_curve(design, [0.5, 1.0]), design.futility, atol=1e-7)
+
+
+def test_an_early_crossing_left_again_is_history_not_the_conclusion():
+    """Z-curve constructed by hand: at 40% of a 1000-patient information size the Lan-DeMets
+    O'Brien-Fleming boundary is z = 2 * (1 - Phi(...)) inverted, about 3.36; a z of -4 crosses
+    it, and a large null trial then brings the curve back to -1 at 100% (inside every boundary,
+    past the information size). The old rule stopped at the first crossing and said 'benefit';
+    the conclusion is now the status at the last trial, with the crossing kept as history."""
+    boundaries = efficacy_boundaries(np.array([0.4, 1.0]), 0.025)
+    assert 3.3 < boundaries[0] < 3.4  # so -4 crosses and -1 does not
+    result = monitor(_table([400, 1000], [-4.0, -1.0]), "fixed", RIS, futility=False)
+    assert result.conclusion == "ris_reached"
+    assert result.crossed_at is None
+    assert result.history == [{"study": "t0", "event": "benefit"}]
+    assert result.earlier == result.history
+    assert "earlier the Z-curve crossed the boundary for benefit at t0" in result.conclusion_text
+    # a crossing the curve stays beyond is the conclusion, dated from its first trial
+    kept = monitor(_table([400, 700, 1000], [-1.0, -4.0, -4.5]), "fixed", RIS, futility=False)
+    assert (kept.conclusion, kept.crossed_at, kept.earlier) == ("benefit", "t1", [])
+
+
+def test_a_small_trial_crossing_then_a_large_null_trial_from_counts():
+    """Counts constructed so that two small trials cross the benefit boundary and a large null
+    trial then pulls the pooled estimate back to an interval that includes the null value: the
+    conclusion cannot be 'benefit shown'."""
+    studies = pd.DataFrame(
+        {
+            "study": ["small A", "small B", "large null"],
+            "year": [2001, 2002, 2010],
+            "ai": [20, 22, 640],
+            "n1i": [150, 150, 2000],
+            "ci": [55, 58, 600],
+            "n2i": [150, 150, 2000],
+        }
+    )
+    result = trial_sequential_analysis(studies, 0.35, 0.20, "RR", model="fixed", futility=False)
+    assert [h["event"] for h in result.history][:1] == ["benefit"]
+    assert result.looks["z"].iloc[1] < -result.looks["efficacy_boundary"].iloc[1]
+    assert result.conclusion != "benefit"
+    assert result.adjusted["naive_lower"] < 1 < result.adjusted["naive_upper"]
+    assert "earlier the Z-curve crossed the boundary for benefit" in result.conclusion_text
+
+
+@pytest.mark.parametrize("name", ["lau1992_trials.csv", "cannon2006_trials.csv"])
+def test_external_data_sets_report_status_and_history_consistently(name):
+    """On metadat data sets: the conclusion is the status at the last trial, every event of
+    the history is a crossing at one of the trials, and a 'benefit' conclusion has its z beyond
+    the last boundary."""
+    trials = pd.read_csv(REFERENCE / "datasets" / name)
+    studies = trials.rename(
+        columns={"events_trt": "ai", "n_trt": "n1i", "events_ctl": "ci", "n_ctl": "n2i"}
+    )
+    if studies["year"].isna().any():
+        studies["year"] = range(len(studies))
+    p_control = float(studies["ci"].sum() / studies["n2i"].sum())
+    result = trial_sequential_analysis(studies, p_control, 0.15, "RR", model="fixed")
+    assert {h["study"] for h in result.history} <= set(result.looks["study"])
+    if result.conclusion in ("benefit", "harm"):
+        assert result.history and result.history[-1]["event"] == result.conclusion
+        assert result.crossed_at is not None
+    else:
+        assert result.crossed_at is None

@@ -126,3 +126,36 @@ def source_short(source: str) -> str:
     if "et al" in text and year:
         return f"{text.split()[0]} {year.group(0)}"
     return text.split(",")[0].strip()
+
+
+def thresholds_for(parameters, method_facts, outcome_class: str, *, file: str) -> list:
+    """The decision thresholds an answer uses, then the sourced alternatives.
+
+    Parameters
+    ----------
+    parameters : namespace
+        With ``decision_thresholds`` and, for mortality, ``threshold_alternatives``.
+    method_facts : pandas.DataFrame
+        ``data/method_facts.csv`` (the alternatives' values, per 1000, and sources).
+    outcome_class : str
+        The class of the outcome (mortality, serious_events).
+    file : str
+        The method facts file, for the error message.
+
+    Returns
+    -------
+    list of (str, float, float)
+        (label, benefit, harm) in events per 1000, the one used first.
+    """
+    chosen = parameters.decision_thresholds[outcome_class]
+    out = [("the default, params/shared.yaml", chosen["benefit"], chosen["harm"])]
+    if outcome_class == "mortality":
+        for fact_id in parameters.threshold_alternatives:
+            row = row_by_id(
+                method_facts, "fact_id", fact_id, file=file, parameter="threshold_alternatives"
+            )
+            value = float(row["value"])
+            kind = row["item"].rpartition(": ")[2] if ": " in row["item"] else ""
+            label = source_short(row["source"]) + (f"; {kind}" if kind else "")
+            out.append((label, value, value))
+    return out

@@ -8,6 +8,7 @@ from IPython.display import HTML, display
 
 from ta1sepsis.chapters.base import Chapter, row_by_id
 from ta1sepsis.data.claims_tables import (
+    COPIED,
     load_claim_facts,
     load_claims_ledger,
     load_not_claims,
@@ -45,6 +46,7 @@ from ta1sepsis.report.outputs import save_table, show_figure
 VERDICT_COLOURS = {
     "holds": "#1b6ca8",
     "within rounding": "#7fb3d5",
+    "source copied correctly; recomputation differs": "#c9d9a5",
     "differs": "#f4a261",
     "contradicted by the primary source": "#b2182b",
     "conflicting sources": "#e9c46a",
@@ -182,7 +184,10 @@ class ClaimsLedger(Chapter):
             f"transcription, not the analysis; {m['not checkable']} cannot be checked with the "
             f"sources. Of the {beyond} claims checked beyond transcription, {self.ok_beyond} hold "
             f"or hold within rounding. Across all {checked} checked claims: {v['holds']} hold, "
-            f"{v['within rounding']} hold within rounding, {v['differs']} "
+            f"{v['within rounding']} hold within rounding, "
+            f"{v[COPIED]} {verb(v[COPIED], 'copies', 'copy')} its source correctly where the "
+            "source's own number differs from this project's recomputation (a finding about the "
+            f"source, not an error of the article), {v['differs']} "
             f"{verb(v['differs'], 'differs', 'differ')}, "
             f"{v['contradicted by the primary source']} "
             f"{verb(v['contradicted by the primary source'], 'is', 'are')} contradicted by the "

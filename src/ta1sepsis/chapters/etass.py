@@ -204,7 +204,7 @@ class Etass(Chapter):
             "regression to the mean (quantified in 01_mechanism).",
             "The planned relative reduction was itself optimistic (the effect "
             f"{self.name} hoped for, not an estimate), so the power computed for it flatters the "
-            "trial; the power for the project's MCID is in the trial report.",
+            "trial; the power for the project's design effect is in the trial report.",
             [
                 f"significance level α = {p.alpha} and target power {p.power:.0%} for the "
                 f"recomputations (the trial's own plan used α = {plan['alpha']:g}, power "

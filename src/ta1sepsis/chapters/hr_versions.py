@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ta1sepsis.chapters.base import Chapter, row_by_id, short_name
+from ta1sepsis.chapters.base import Chapter, row_by_id, short_name, thresholds_for
+from ta1sepsis.data.evidence_tables import load_method_facts, method_fact
 from ta1sepsis.data.loader import fact_value, load_estimates, load_facts, load_trials, select_one
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
@@ -46,13 +47,15 @@ def bayes_rows(
     likelihoods : dict
         Name -> object with ``log_estimate`` and ``se``.
     mcid : float
-        The ratio of the MCID (assumption): P(HR < mcid) is reported.
+        The ratio of the design effect (assumption): P(HR < mcid) is reported.
     baseline : float
         Control risk at which absolute effects are evaluated (proportion).
     absolute_benefits : sequence of float
-        Absolute risk reductions whose probabilities are reported (proportions).
+        Absolute risk reductions whose probabilities are reported (proportions): the decision
+        thresholds for benefit.
     absolute_harm : float
-        Absolute risk increase whose probability is reported (proportion).
+        Absolute risk increase whose probability is reported (proportion): the decision
+        threshold for harm.
     level : float
         Level of the credible intervals.
 
@@ -103,6 +106,11 @@ class HazardRatioVersions(Chapter):
         self.trials = trials
         estimates = load_estimates(self.path(p.estimates_file))
         self.facts = load_facts(self.path(p.facts_file))
+        self.method_facts = load_method_facts(self.path(p.method_facts_file))
+        self.thresholds = thresholds_for(
+            p, self.method_facts, "mortality", file=p.method_facts_file
+        )
+        self.benefit, self.harm = self.thresholds[0][1], self.thresholds[0][2]
         self.published = estimates.set_index("estimate_id")
         row28 = select_one(trials, "trials", study_id=p.study_id, outcome="mortality_28d")
         self.name = short_name(row28.study)
@@ -147,10 +155,25 @@ class HazardRatioVersions(Chapter):
     def bayes_setup(self) -> None:
         """Each published HR version and the count-based HR as likelihoods, under named priors."""
         p = self.p
-        self.mcid = mcid = bayes.mcid_ratio(p.mcid_relative_reduction)
-        prior_row = self.published.loc[p.meta_prior]
-        i2_fact = self.facts[self.facts.fact_id == f"{p.meta_prior}.i2"]
-        meta_tau2 = 0.0 if len(i2_fact) and float(i2_fact.iloc[0].value) == 0 else None
+        self.mcid = mcid = bayes.mcid_ratio(p.design_relative_reduction)
+        prior_row = row_by_id(
+            self.published.reset_index(),
+            "estimate_id",
+            p.meta_prior,
+            file=p.estimates_file,
+            parameter="meta_prior",
+        )
+        # a published I² of 0 is not evidence that tau = 0: the predictive prior integrates over
+        # the stated heterogeneity prior (log tau² normal), when one is given
+        meta_tau2 = (
+            tuple(
+                method_fact(self.method_facts, f"{p.heterogeneity_prior}.{part}_log_tau2")
+                for part in ("mean", "sd")
+            )
+            if p.heterogeneity_prior
+            else None
+        )
+        self.meta_tau2 = meta_tau2
         priors = {
             "sceptical": bayes.sceptical_prior(mcid),
             "neutral": bayes.Normal(0.0, p.neutral_sd),
@@ -194,10 +217,8 @@ class HazardRatioVersions(Chapter):
             likelihoods,
             mcid=mcid,
             baseline=self.baseline,
-            absolute_benefits=tuple(
-                dict.fromkeys([*p.absolute_benefits, p.mcid_absolute_reduction])
-            ),
-            absolute_harm=p.absolute_harm,
+            absolute_benefits=tuple(dict.fromkeys(b / 1000 for _, b, _ in self.thresholds)),
+            absolute_harm=self.harm / 1000,
             level=p.confidence,
         )
         self.version_names = [n for n in likelihoods if n.startswith("published")]
@@ -205,7 +226,7 @@ class HazardRatioVersions(Chapter):
     def ci(self, estimate, lower, upper, digits: int = 2, *, level: float | None = None) -> str:
         return fmt_ci(estimate, lower, upper, digits, level=level or self.p.confidence)
 
-    def bottom_line(self) -> None:
+    def answer_parts(self) -> tuple[str, str, list[str]]:
         p, criteria, mcid = self.p, self.criteria, self.mcid
         count_rows = criteria[criteria.evidence == "28-day counts"]
         sub_rows = criteria[criteria.evidence != "28-day counts"]
@@ -213,8 +234,14 @@ class HazardRatioVersions(Chapter):
         count_side = count_rows.closer.mode().iloc[0] if len(count_rows) else "neither version"
         sub_side = sub_rows.closer.mode().iloc[0] if len(sub_rows) else "neither version"
         first, last = self.version_names[0], self.version_names[-1]
-        arr = f"p_arr_ge_{100 * p.mcid_absolute_reduction:g}pp"
+        arr, ari = (
+            bayes.absolute_column("arr", self.benefit / 1000),
+            bayes.absolute_column("ari", self.harm / 1000),
+        )
         levels = self.versions_rows.ci_level
+        sens = self.bayes_table.pivot(index="prior", columns="likelihood", values="p_benefit")
+        spread = (sens[self.version_names].max(axis=1) - sens[self.version_names].min(axis=1)).max()
+        readers = ("sceptical", "neutral", "enthusiastic")
         answer = (
             "The two published versions of the primary hazard ratio, "
             + " and ".join(
@@ -222,14 +249,14 @@ class HazardRatioVersions(Chapter):
                 for (n, v), lv in zip(self.versions.items(), levels, strict=True)
             )
             + (
-                ": both intervals include no effect, so neither shows an effect on 28-day "
+                ": both intervals include the null value, so neither shows an effect on 28-day "
                 "mortality; "
                 + (
                     "this is not evidence of no effect, since both also include a reduction as "
-                    "large as the MCID. "
+                    f"large as the design effect (ratio {mcid:.2f}). "
                     if all(v["lower"] <= mcid for v in self.versions.values())
                     else f"{sum(v['lower'] > mcid for v in self.versions.values())} of them "
-                    f"exclude a reduction as large as the MCID (ratio {mcid:.2f}). "
+                    f"exclude a reduction as large as the design effect (ratio {mcid:.2f}). "
                 )
                 if all(v["lower"] <= 1 <= v["upper"] for v in self.versions.values())
                 else ": their intervals do not agree on whether an effect is shown. "
@@ -238,48 +265,65 @@ class HazardRatioVersions(Chapter):
             f"{(count_rows.closer == count_side).sum()} of {len(count_rows)} count-based criteria "
             "(which all use the same counts, so they are one piece of evidence), while the "
             "publication's own subgroup hazard ratios, pooled within each subgroup variable, sit "
-            f"closer to {sub_side} on {(sub_rows.closer == sub_side).sum()} of {len(sub_rows)}; "
+            f"closer to {sub_side} on {(sub_rows.closer == sub_side).sum()} of {len(sub_rows)}"
             + (
-                "neither version can be preferred from these data. "
+                "; these data do not identify the corrected version, but the choice matters "
+                "little: it moves the probability of any benefit by at most "
+                f"{spread:.2f} under any prior. "
                 if count_side != sub_side
-                else f"both point to {count_side}, which is still not proof of which version the "
-                "erratum corrected. "
+                else f"; both point to {count_side}, which is still not proof of which version "
+                f"the erratum corrected, and the choice moves the probability of any benefit by "
+                f"at most {spread:.2f} under any prior. "
             )
             + f"After {self.name}, a sceptic, a neutral reader and an enthusiast put the "
-            f"probability that {p.treatment_label} lowers 28-day mortality by at least "
-            f"{100 * p.mcid_relative_reduction:.0f}% (the MCID) at "
-            + ", ".join(
-                f"{pb.loc[(first, x), f'p_below_{mcid:g}']:.0%}"
-                for x in ("sceptical", "neutral", "enthusiastic")
-            )
+            f"probability that {p.treatment_label} prevents at least {self.benefit:g} deaths per "
+            f"1000 (the decision threshold for benefit, an assumption) at "
+            + ", ".join(f"{pb.loc[(first, x), arr]:.0%}" for x in readers)
+            + f", and that it causes at least {self.harm:g} more (the threshold for harm) at "
+            + ", ".join(f"{pb.loc[(first, x), ari]:.0%}" for x in readers)
             + f" ({first.removeprefix('published ')} likelihood; "
             f"{last.removeprefix('published ')}: "
+            + ", ".join(f"{pb.loc[(last, x), arr]:.0%}" for x in readers)
+            + " and "
+            + ", ".join(f"{pb.loc[(last, x), ari]:.0%}" for x in readers)
+            + "). If only larger reductions matter, the neutral reader's probability falls: "
             + ", ".join(
-                f"{pb.loc[(last, x), f'p_below_{mcid:g}']:.0%}"
-                for x in ("sceptical", "neutral", "enthusiastic")
+                f"at least {b:g} fewer per 1000 ({label}): "
+                f"{pb.loc[(first, 'neutral'), bayes.absolute_column('arr', b / 1000)]:.0%}"
+                for label, b, _ in self.thresholds[1:]
             )
-            + "), and the probability of an absolute reduction of at least "
-            f"{100 * p.mcid_absolute_reduction:g} percentage points at "
-            f"{pb.loc[(first, 'neutral'), arr]:.0%} (neutral prior)."
+            + "."
         )
-        bottom_line(
-            answer,
+        caveat = (
             "Which hazard ratio the erratum corrected is not in the available sources, and the "
             "hazard ratios themselves cannot be recomputed without the death times; every "
-            "count-based comparison is an approximation.",
-            [
-                f"MCID: relative reduction {100 * p.mcid_relative_reduction:.0f}% (ratio "
-                f"{mcid:.2f}, applied to the hazard ratio as an approximation) and absolute "
-                f"reduction {100 * p.mcid_absolute_reduction:g} points (assumptions, "
-                "params/shared.yaml)",
-                f"baseline risk for absolute effects: the {self.name} {self.control_word} 28-day "
-                f"mortality, {self.baseline:.1%} (from the counts)",
-                f"neutral prior SD {p.neutral_sd:g}, minimally informative SD {p.vague_sd:g}, "
-                f"robust mixture: weight {p.robust_weight:g} on the predictive component and a "
-                f"unit-information vague component, SD {p.robust_vague_sd:g} (assumptions; "
-                "Schmidli et al. 2014)",
-            ],
+            "count-based comparison is an approximation."
         )
+        assumptions = [
+            f"decision thresholds: {self.benefit:g} fewer and {self.harm:g} more deaths per 1000 "
+            "(assumptions, params/shared.yaml; the alternatives are sourced in "
+            f"{p.method_facts_file}, topic threshold)",
+            f"design effect: relative reduction {100 * p.design_relative_reduction:.0f}% (ratio "
+            f"{mcid:.2f}, applied to the hazard ratio as an approximation; the sceptical and "
+            "enthusiastic priors are built on it), an assumption (params/shared.yaml)",
+            f"baseline risk for absolute effects: the {self.name} {self.control_word} 28-day "
+            f"mortality, {self.baseline:.1%} (from the counts)",
+            f"neutral prior SD {p.neutral_sd:g}, minimally informative SD {p.vague_sd:g}, "
+            f"robust mixture: weight {p.robust_weight:g} on the predictive component and a "
+            f"unit-information vague component, SD {p.robust_vague_sd:g} (assumptions; "
+            "Schmidli et al. 2014)",
+        ]
+        if self.meta_tau2 is not None:
+            assumptions.append(
+                "between-trial heterogeneity of the meta-analytic predictive prior: log τ² ~ "
+                f"N({self.meta_tau2[0]:g}, {self.meta_tau2[1]:g}²) ({p.heterogeneity_prior}, "
+                f"{p.method_facts_file}; derived for log odds ratios, applied to the log hazard "
+                "ratio as an approximation)"
+            )
+        return answer, caveat, assumptions
+
+    def bottom_line(self) -> None:
+        bottom_line(*self.answer_parts())
 
     def section_versions(self) -> None:
         p, criteria, t = self.p, self.criteria, self.t
@@ -438,7 +482,7 @@ class HazardRatioVersions(Chapter):
             + (
                 "the exclusions cannot turn the null result into a clear benefit or harm. "
                 if crosses
-                else "in at least one extreme case the interval excludes no effect, so the "
+                else "in at least one extreme case the interval excludes the null value, so the "
                 "exclusions could matter. "
             )
             + "The added outcomes are assumptions (the extreme-case analysis), not data."
@@ -480,7 +524,7 @@ class HazardRatioVersions(Chapter):
                 and hr.ci_lower <= 1 <= hr.ci_upper
                 and const2.lower <= 1 <= const2.upper
                 else "The two differ beyond what the constant-hazards approximation readily "
-                "explains, or one of them excludes no effect; see the numbers."
+                "explains, or one of them excludes the null value; see the numbers."
             )
         )
         self.results.add_interval(
@@ -496,7 +540,10 @@ class HazardRatioVersions(Chapter):
         show(table)
         save_table(table, "04_tests_bayes")
         p_col = f"p_below_{mcid:g}"
-        arr = f"p_arr_ge_{100 * p.mcid_absolute_reduction:g}pp"
+        arr, ari = (
+            bayes.absolute_column("arr", self.benefit / 1000),
+            bayes.absolute_column("ari", self.harm / 1000),
+        )
         sens = table.pivot(index="prior", columns="likelihood", values="p_benefit").reindex(
             list(self.priors)
         )
@@ -510,13 +557,13 @@ class HazardRatioVersions(Chapter):
         pb = table.set_index(["likelihood", "prior"])
         first = names[0]
         say(
-            f"Probability of any benefit (HR < 1), of a reduction at least as large as the MCID "
-            f"(HR < {mcid:.2f}) and of an absolute reduction of at least "
-            f"{100 * p.mcid_absolute_reduction:g} points at the {self.control_word} risk of "
-            f"{self.baseline:.1%}, {first.removeprefix('published ')} likelihood: "
+            f"Probability of any benefit (HR < 1), of a reduction at least as large as the design "
+            f"effect (HR < {mcid:.2f}), of at least {self.benefit:g} fewer deaths per 1000 and of "
+            f"at least {self.harm:g} more (the decision thresholds) at the {self.control_word} "
+            f"risk of {self.baseline:.1%}, {first.removeprefix('published ')} likelihood: "
             + "; ".join(
                 f"{x}: {pb.loc[(first, x), 'p_benefit']:.0%}, {pb.loc[(first, x), p_col]:.0%}, "
-                f"{pb.loc[(first, x), arr]:.0%}"
+                f"{pb.loc[(first, x), arr]:.0%}, {pb.loc[(first, x), ari]:.0%}"
                 for x in self.priors
             )
             + ". The choice between the published versions moves the probability of any benefit "
@@ -528,13 +575,19 @@ class HazardRatioVersions(Chapter):
                 f"posterior weight to its vague component (from {p.robust_weight:.0%} to "
                 f"{pb.loc[(first, [x for x in self.priors if x.startswith('robust')][0]), 'posterior weight of the vague component']:.0%} "
                 f"with the {first.removeprefix('published ')} likelihood), which discounts the "
-                "earlier reviews only partly, because the predictive prior (built on a review "
-                "reporting no heterogeneity) is so narrow. "
+                "earlier reviews only partly. "
                 if conflict is not None and conflict["value"] < 0.05 and meta_names
                 else ""
             )
             + "The pooled risk ratio of the earlier review serves as a prior for a hazard ratio, "
-            "an approximation."
+            "an approximation"
+            + (
+                "; the review reports no between-trial variance (an I² of 0 is not evidence that "
+                "it is 0), so the predictive prior integrates over the stated heterogeneity prior."
+                if self.meta_tau2 is not None
+                else "; no heterogeneity prior is given (parameter heterogeneity_prior), so no "
+                "meta-analytic prior is used."
+            )
         )
         fig = plots.prior_likelihood_posterior(
             self.priors,
@@ -674,11 +727,19 @@ class HazardRatioVersions(Chapter):
                     description=f"{col}: {r['prior']} prior, {r['likelihood']}",
                 )
         add(
-            f"{s}.bayes.mcid_ratio",
+            f"{s}.bayes.design_ratio",
             self.mcid,
             unit="ratio",
-            description="1 - MCID relative reduction (assumption), applied to the HR",
+            description="1 - the design effect's relative reduction (assumption), applied to the "
+            "HR",
         )
+        for side, value in (("benefit", self.benefit), ("harm", self.harm)):
+            add(
+                f"{s}.bayes.{side}_threshold",
+                value,
+                unit="per 1000",
+                description=f"decision threshold for {side} (assumption, params/shared.yaml)",
+            )
         add(
             f"{s}.bayes.baseline_risk",
             self.baseline,

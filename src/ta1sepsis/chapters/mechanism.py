@@ -131,6 +131,39 @@ def marker_table(
     return markers.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
 
+def marker_sources(markers: pd.DataFrame) -> pd.DataFrame:
+    """The independent sources behind marker results: one row per study or review, with how
+    many results it gives and whether it tested a combination ('+' in its label).
+
+    Parameters
+    ----------
+    markers : pandas.DataFrame
+        Marker results with a ``label`` column 'Name (context)'.
+
+    Returns
+    -------
+    pandas.DataFrame
+        source, results, combination; in order of first appearance.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"label": ["A (trial)", "A (trial)", "B (trial, X + Y)"]})
+    >>> marker_sources(m).to_dict("records")
+    [{'source': 'A', 'results': 2, 'combination': False}, {'source': 'B', 'results': 1, 'combination': True}]
+    """
+    names = markers["label"].map(short_name)
+    combo = markers["label"].str.contains(" + ", regex=False)
+    rows = [
+        {
+            "source": name,
+            "results": int((names == name).sum()),
+            "combination": bool(combo[names == name].any()),
+        }
+        for name in dict.fromkeys(names)
+    ]
+    return pd.DataFrame(rows, columns=["source", "results", "combination"])
+
+
 class Mechanism(Chapter):
     """The pathway, the marker results beside mortality, regression to the mean, the peptide,
     and immunoparalysis by age (notebook 01_mechanism)."""
@@ -295,24 +328,57 @@ class Mechanism(Chapter):
             )
         pooled = self.meta.optional("meta.pooled.mh")
         null = null_value(self.meta["meta.pooled.measure"]["value"]) if pooled else 1.0
+        sources = marker_sources(sepsis_markers)
+        alone = sources[~sources.combination]
+        combined = sources[sources.combination]
+        self.results.add(
+            "mechanism.markers.sources",
+            len(sources),
+            description="independent sources of the sepsis marker results (a study or review "
+            "counts once however many time points or markers it reports)",
+        )
+        self.results.add(
+            "mechanism.markers.sources_alone",
+            len(alone),
+            description="of those, sources of the drug alone (not combined with another drug)",
+        )
         bottom_line(
             f"The review's mechanism is a chain of preclinical statements ({len(self.steps)} links, "
             f"none with an effect size in the sources). In septic patients, {favour} of the "
-            f"{len(sepsis_markers)} marker results available (HLA-DR, T cells, cytokines; some "
-            f"from trials combining {p.treatment_label} with ulinastatin) have intervals excluding "
-            "no difference; "
+            f"{len(sepsis_markers)} marker results available (HLA-DR, T cells, cytokines) have "
+            f"intervals excluding the null value, but they are not {len(sepsis_markers)} "
+            f"independent replications: they come from {len(sources)} sources, "
             + (
-                f"the trials with mortality counts pool to a common-effect (Mantel-Haenszel) "
+                f"{len(alone)} of {p.treatment_label} alone ("
+                + ", ".join(
+                    f"{r.source} with {r.results} result{'s' if r.results > 1 else ''}"
+                    for r in alone.itertuples()
+                )
+                + ")"
+                if len(alone)
+                else f"none of {p.treatment_label} alone"
+            )
+            + (
+                f" and {len(combined)} of {p.treatment_label} combined with another drug ("
+                + ", ".join(f"{r.source}" for r in combined.itertuples())
+                + ")"
+                if len(combined)
+                else ""
+            )
+            + "; results from the same patients at several time points or on several markers "
+            "count as one source. The "
+            + (
+                f"trials with mortality counts pool to a common-effect (Mantel-Haenszel) "
                 f"{self.meta['meta.pooled.measure_words']['value']} of "
                 f"{fmt_ci(pooled['value'], pooled['lower'], pooled['upper'], level=pooled['level'])}, "
-                "an interval that "
                 + (
-                    "includes no effect on mortality."
+                    "an interval that includes the null value: these trials neither show nor "
+                    "exclude an effect on mortality."
                     if pooled["lower"] <= null <= pooled["upper"]
-                    else "excludes no effect on mortality."
+                    else "an interval that excludes the null value."
                 )
                 if pooled is not None
-                else "mortality is summarised in 03_meta_analyses."
+                else "mortality evidence is summarised in 03_meta_analyses."
             )
             + rtm_text,
             "A marker that moves is not evidence that patients live longer: mHLA-DR is a marker of "
@@ -356,16 +422,16 @@ class Mechanism(Chapter):
         null_markers = markers[~markers["ci excludes 0"]]
         say(
             f"{len(markers)} marker results: {markers['ci excludes 0'].sum()} with intervals "
-            "excluding no difference; "
+            "excluding the null value; "
             + (
-                "the others, whose intervals include no difference, are: "
+                "the others, whose intervals include the null value, are: "
                 + "; ".join(
                     f"{r.label} ({outcome_words(r.source.split('.')[1])})"
                     for r in null_markers.itertuples()
                 )
                 + ". "
                 if len(null_markers)
-                else "none include no difference. "
+                else "none include the null value. "
             )
             + "A non-significant marker result is not evidence that the marker does not change; "
             "it is an imprecise estimate."

@@ -12,15 +12,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ta1sepsis.chapters.base import Chapter, row_by_id, short_name
-from ta1sepsis.data.evidence_tables import load_method_facts, method_fact
+from ta1sepsis.chapters.base import Chapter, row_by_id, short_name, thresholds_for
+from ta1sepsis.data.claims_tables import load_claim_facts
+from ta1sepsis.data.evidence_tables import load_explanations, load_method_facts, method_fact
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
+from ta1sepsis.evidence.decisions import probability_at_least, threshold_sentences
+from ta1sepsis.evidence.explanations import check_explanations, explanation_words
 from ta1sepsis.evidence.verdicts import comparison
 from ta1sepsis.report import meta_plots, plots
-from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.meta_plots import Diamond
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.stats.absolute import per_1000
 from ta1sepsis.stats.bayes_meta import bayes_random_effects
 from ta1sepsis.stats.binary import z_critical
 from ta1sepsis.stats.meta_effects import study_effects
@@ -102,13 +106,13 @@ def excluded_words(low: float, high: float, mcid_ratio: float, measure: str) -> 
     if high < 1:
         text = (
             f"Independently of the TSA, the conventional common-effect interval ({low:.2f} to "
-            f"{high:.2f}) excludes no effect and any increase, and excludes relative reductions "
+            f"{high:.2f}) excludes the null value and any increase, and excludes relative reductions "
             f"larger than {excluded['rrr_excluded_above']:.0%}"
         )
     elif low > 1:
         text = (
             f"Independently of the TSA, the conventional common-effect interval ({low:.2f} to "
-            f"{high:.2f}) excludes no effect and any reduction, and excludes relative increases "
+            f"{high:.2f}) excludes the null value and any reduction, and excludes relative increases "
             f"larger than {excluded['rri_excluded_above']:.0%}"
         )
     else:
@@ -174,6 +178,7 @@ class MetaAnalyses(Chapter):
         self.s_common, self.s_current = self.common.summary(), self.current.summary()
         self.bayes_setup()
         self.tsa_setup()
+        self.absolute_setup()
 
     # ------------------------------------------------------------------ computations
 
@@ -191,11 +196,13 @@ class MetaAnalyses(Chapter):
             for scale in p.tau_scales
         }
         self.turner_note = ""
+        self.turner = None
         if p.heterogeneity_prior:
             turner = tuple(
                 method_fact(self.method_facts, f"{p.heterogeneity_prior}.{part}_log_tau2")
                 for part in ("mean", "sd")
             )
+            self.turner = turner
             if p.measure == "OR":
                 priors["turner"] = (
                     f"log-normal prior on τ², log τ² ~ N({turner[0]:g}, {turner[1]:g}²) "
@@ -258,7 +265,7 @@ class MetaAnalyses(Chapter):
         self.tsa = tsa_bundle(
             studies,
             self.control_risk,
-            p.mcid_relative_reduction,
+            p.design_relative_reduction,
             self.tsa_measure,
             alpha=p.tsa_alpha,
             beta=p.tsa_beta,
@@ -280,15 +287,68 @@ class MetaAnalyses(Chapter):
             f"{s['upper']:.2f})"
         )
 
+    def absolute_setup(self) -> None:
+        """The pooled effect against the decision thresholds, at the pooled control risk."""
+        p = self.p
+        self.thresholds = thresholds_for(
+            p, self.method_facts, p.outcome_class, file=p.method_facts_file
+        )
+        self.benefit, self.harm = self.thresholds[0][1], self.thresholds[0][2]
+        s = self.s_common
+        self.absolute = (
+            per_1000(self.control_risk, s["estimate"], s["lower"], s["upper"], scale=p.measure)
+            if self.ratio or p.measure == "RD"
+            else None
+        )
+        self.decision = {}
+        for name, fit in self.bayes.items():
+            self.decision[name] = {
+                "benefit": probability_at_least(
+                    fit.prob_below, self.control_risk, p.measure, -self.benefit
+                ),
+                "harm": probability_at_least(
+                    fit.prob_below, self.control_risk, p.measure, self.harm
+                ),
+            }
+
+    def threshold_text(self) -> str:
+        """What the pooled interval means per 1000, under each sourced threshold."""
+        if self.absolute is None:
+            return ""
+        a, s = self.absolute, self.s_common
+        return (
+            f"At the pooled control risk ({1000 * self.control_risk:.0f} per 1000) that is "
+            f"{fmt_per_1000(a['difference'], a['difference_lower'], a['difference_upper'], 'events')}"
+            f" ({self.p.outcome_label}). "
+            + threshold_sentences(
+                s["estimate"],
+                s["lower"],
+                s["upper"],
+                control=self.control_risk,
+                measure=self.p.measure,
+                thresholds=self.thresholds,
+                outcome="events",
+            )
+        )
+
+    def decision_probabilities_text(self) -> str:
+        if not self.decision:
+            return ""
+        d = self.decision[self.first_prior]
+        return (
+            f"; under the {self.short_label[self.first_prior]} the probability of a reduction of "
+            f"at least {self.benefit:g} per 1000 is {d['benefit']:.0%} and of an increase of at "
+            f"least {self.harm:g} per 1000 is {d['harm']:.0%} (decision thresholds, assumptions)"
+        )
+
     # --------------------------------------------------------------------- sections
 
     def bottom_line(self) -> None:
         p, k, s = self.p, self.k, self.s_common
         fixed, random = self.fixed_tsa, self.random_tsa
         mcid_text = (
-            f"a {100 * p.mcid_relative_reduction:.0f}% relative reduction in {p.outcome_label} "
-            "(the minimal clinically important difference, an assumption set in "
-            "params/shared.yaml)"
+            f"a {100 * p.design_relative_reduction:.0f}% relative reduction in {p.outcome_label} "
+            "(the design effect, an assumption set in params/shared.yaml)"
         )
         spread = self.bayes_spread
         answer = (
@@ -312,18 +372,23 @@ class MetaAnalyses(Chapter):
                     if len(self.bayes) > 1
                     else ""
                 )
+                + self.decision_probabilities_text()
                 if self.bayes
                 else ""
             )
-            + f". The trials hold {fixed.adjusted['fraction']:.0%} (common-effect model) and "
+            + ". "
+            + self.threshold_text()
+            + f" The trials hold {fixed.adjusted['fraction']:.0%} (common-effect model) and "
             f"{random.adjusted['fraction']:.0%} (random-effects model) of the information needed "
             f"to detect {mcid_text}; "
             + (
                 f"the trial sequential analysis concludes: {SHORT[fixed.conclusion]}, under both "
                 "models."
                 if fixed.conclusion == random.conclusion
-                else f"the trial sequential analysis gives {fixed.conclusion_text} (common effect) "
-                f"but {random.conclusion_text} (random effects)."
+                and not fixed.earlier
+                and not random.earlier
+                else f"at the last trial the trial sequential analysis gives {fixed.conclusion_text} "
+                f"(common effect) and {random.conclusion_text} (random effects)."
             )
             + (
                 " An inconclusive TSA is not evidence of no effect: it says the data are too few "
@@ -353,8 +418,11 @@ class MetaAnalyses(Chapter):
             answer,
             caveat + ".",
             [
-                f"MCID: relative risk reduction {100 * p.mcid_relative_reduction:.0f}% "
+                f"design effect: relative risk reduction {100 * p.design_relative_reduction:.0f}% "
                 "(assumption; drives the required information size)",
+                f"decision thresholds: {self.benefit:g} fewer and {self.harm:g} more events per "
+                "1000 (assumptions, params/shared.yaml; the alternatives are sourced in "
+                f"{p.method_facts_file})",
                 f"control risk for the information size: {self.control_risk:.3f} "
                 f"({'parameter' if p.tsa_control_risk is not None else 'pooled control arms of these trials'})",
                 f"α = {p.tsa_alpha}, β = {p.tsa_beta} (power {1 - p.tsa_beta:.0%}); upper D² for "
@@ -666,14 +734,57 @@ class MetaAnalyses(Chapter):
             f"({large.ci_lower_text} to {large.ci_upper_text}) for the subset: a ratio of "
             f"{p.measure}s of {self.ci(diff.estimate, diff.lower, diff.upper)}, "
             f"{fmt_p(contrast.p_value)}. They carry {rest.weight_share:.0%} of the review's "
-            "statistical information. Several explanations fit a larger benefit confined to the "
-            "smaller trials, and these data cannot choose between them: small-study effects "
-            "(selective publication or weaker design; the reviews judged many included trials "
-            f"small and of low quality), differences in what was tested (some small trials "
-            f"combined {p.treatment_label} with ulinastatin; some may not have been randomised), "
-            "different mortality time points, and a different era of sepsis care."
+            "statistical information."
+        )
+        checked = check_explanations(
+            load_explanations(self.path(p.explanations_file)),
+            load_claim_facts(self.path(p.claim_facts_file)),
+            self.estimates,
+            total_id=p.small_trials_total,
+            large_id=p.small_trials_large,
+        )
+        self.explanations = checked
+        show(
+            checked.assign(
+                **{
+                    "share of the gap": [
+                        "" if math.isnan(x) else f"{x:.0%} ({lo:.0%} to {hi:.0%})"
+                        for x, lo, hi in zip(
+                            checked.share, checked.share_low, checked.share_high, strict=True
+                        )
+                    ]
+                }
+            )[["explanation", "status", "share of the gap", "why"]]
+        )
+        save_table(checked, "03_meta_analyses_small_trial_explanations")
+        say(
+            "Why would the smaller trials show more benefit? Each candidate explanation "
+            f"(`{p.explanations_file}`) is checked against what the review itself records: an "
+            "explanation its eligibility rules exclude is dropped, and one that a published subset "
+            "of the same review measures is ranked by how much of the gap between all trials and "
+            "the large trials the subset closes (on the log scale). " + explanation_words(checked)
         )
         add = self.results.add
+        measured = checked[checked.status == "measured"]
+        add(
+            "meta.small_trials.explanation",
+            explanation_words(checked),
+            description="the candidate explanations of the small trials' larger benefit, checked "
+            "against the review's eligibility and ranked by the evidence in the data",
+        )
+        if len(measured):
+            first = measured.iloc[0]
+            add(
+                "meta.small_trials.explained_share",
+                float(first.share),
+                lower=float(first.share_low),
+                upper=float(first.share_high),
+                kind="range",
+                unit="proportion",
+                description=f"share of the gap between all trials and the large trials closed by "
+                f"the best-supported explanation ({first.explanation}); range: from the ends of "
+                "its subset's interval",
+            )
         self.results.add_interval(
             "meta.small_trials.backcalculated",
             rest.interval,
@@ -727,8 +838,9 @@ class MetaAnalyses(Chapter):
                 not pd.isna(r.year) and not pd.isna(newest.year) and r.year >= newest.year
             ) or not self.ratio:
                 continue
-            i2_fact = self.facts[self.facts.fact_id == f"{estimate_id}.i2"]
-            tau2 = 0.0 if len(i2_fact) and float(i2_fact.iloc[0].value) == 0 else math.nan
+            # a reported I² of 0 is not evidence that tau² = 0: no review here reports tau², so
+            # the prediction integrates over the heterogeneity prior
+            tau2 = math.nan
             k_text = "k = " + str(int(r.k_studies)) if not pd.isna(r.k_studies) else "k not stated"
             earlier_rows.append(
                 {
@@ -759,6 +871,7 @@ class MetaAnalyses(Chapter):
             f"{newest.study} RR",
             pd.DataFrame(earlier_rows),
             self.level,
+            tau2_prior=self.turner,
         )
         show(conflict.table)
         save_table(conflict.table, "03_meta_analyses_conflict")
@@ -783,7 +896,7 @@ class MetaAnalyses(Chapter):
                     f"meta.conflict.{key}.p_prediction",
                     r["P vs prediction"],
                     description=f"conflict test against the {key} prediction for a new trial "
-                    "(tau2 from its reported I2)",
+                    f"({r['heterogeneity used']})",
                 )
         known = conflict.table.dropna(subset=["P vs prediction"])
 
@@ -798,19 +911,21 @@ class MetaAnalyses(Chapter):
             )
             + ". "
             + (
-                "Against the prediction for a new trial, where the review's heterogeneity is "
-                "known: "
+                "Against the prediction for a new trial, which allows the true effects to differ "
+                "between trials: "
                 + "; ".join(f"{name(r)} {fmt_p(r['P vs prediction'])}" for _, r in known.iterrows())
-                + ". "
+                + ". None of the reviews reports its between-trial variance, and a reported I² of "
+                "0 is not evidence that it is 0, so the prediction uses the empirical "
+                "heterogeneity prior for all-cause mortality (Turner et al. 2015; derived for the "
+                "log odds ratio and applied to the log risk ratio, an approximation). "
                 if len(known)
-                else ""
+                else "No heterogeneity prior is given (parameter `heterogeneity_prior`), so only "
+                "the test against the pooled mean is possible, and it overstates the conflict if "
+                "the reviewed trials differed among themselves. "
             )
-            + f"For {len(conflict.table) - len(known)} review(s) the between-trial variance is not "
-            "reported, so only the test against the pooled mean is possible, and it overstates the "
-            "conflict if the reviewed trials differed among themselves. An incompatibility says the "
-            "newest trial and the earlier pooled estimate are unlikely to estimate one common "
-            "effect; it does not say which is wrong or why (see the explanations listed in section "
-            "4)."
+            + "An incompatibility says the newest trial and the earlier pooled estimate are "
+            "unlikely to estimate one common effect; it does not say which is wrong or why (see "
+            "the explanations checked in section 4)."
         )
 
     def section_tsa(self) -> None:
@@ -849,21 +964,22 @@ class MetaAnalyses(Chapter):
                 "random-effects (DL) Z-curve, D²-adjusted information size": self.random_tsa,
             },
             f"Trial sequential analysis of {p.outcome_label} ({self.tsa_measure}); effect to "
-            f"detect: {100 * p.mcid_relative_reduction:.0f}% relative reduction (MCID, assumption)",
+            f"detect: {100 * p.design_relative_reduction:.0f}% relative reduction (design effect, "
+            "assumption)",
             p.tsa_alpha,
         )
         show_figure(fig, "03_meta_analyses_tsa")
         s = self.s_common
         self.excluded = excluded_effects(s["lower"], s["upper"]) if self.ratio else None
         excluded_text = (
-            excluded_words(s["lower"], s["upper"], 1 - p.mcid_relative_reduction, p.measure)
+            excluded_words(s["lower"], s["upper"], 1 - p.design_relative_reduction, p.measure)
             if self.excluded
             else ""
         )
         say(
             f"Assumptions: control risk {self.control_risk:.3f} "
             f"({'parameter' if p.tsa_control_risk is not None else 'pooled control arms'}), "
-            f"relative risk reduction {100 * p.mcid_relative_reduction:.0f}% (the MCID, an "
+            f"relative risk reduction {100 * p.design_relative_reduction:.0f}% (the design effect, an "
             f"assumption), α = {p.tsa_alpha}, β = {p.tsa_beta}. "
             + " ".join(
                 f"{MODEL_LABELS[m][0].upper() + MODEL_LABELS[m][1:]}: RIS {r.ris['ris']:,} "
@@ -1099,10 +1215,56 @@ class MetaAnalyses(Chapter):
                     unit="probability",
                     description=f"P({p.measure} < 1), {what}",
                 )
+            for side, words in (("benefit", "a reduction"), ("harm", "an increase")):
+                threshold = self.benefit if side == "benefit" else self.harm
+                add(
+                    f"meta.bayes.{name}.mean.p_{side}_threshold",
+                    self.decision[name][side],
+                    unit="probability",
+                    description=f"posterior probability of {words} of at least {threshold:g} "
+                    f"events per 1000 at the pooled control risk (decision threshold, an "
+                    f"assumption), {self.prior_label[name]}",
+                )
             add(
                 f"meta.bayes.{name}.tau_median",
                 fit.tau_median,
                 description=f"posterior median of tau, {self.prior_label[name]}",
+            )
+        if self.decision:
+            add(
+                "meta.decision.prior",
+                self.prior_label[self.first_prior],
+                description="the prior of the Bayesian random-effects model whose decision "
+                "probabilities the bottom line quotes",
+            )
+            for side in ("benefit", "harm"):
+                add(
+                    f"meta.decision.p_{side}",
+                    self.decision[self.first_prior][side],
+                    unit="probability",
+                    description=f"posterior probability of {side} of at least the decision "
+                    f"threshold per 1000 at the pooled control risk "
+                    f"({self.prior_label[self.first_prior]})",
+                )
+        for side, value in (("benefit", self.benefit), ("harm", self.harm)):
+            add(
+                f"meta.decision.{side}_threshold",
+                value,
+                unit="per 1000",
+                description=f"decision threshold for {side} ({p.outcome_class}; an assumption, "
+                "params/shared.yaml)",
+            )
+        if self.absolute is not None:
+            a = self.absolute
+            add(
+                "meta.pooled.difference_per_1000",
+                a["difference"],
+                lower=a["difference_lower"],
+                upper=a["difference_upper"],
+                level=self.level,
+                unit="per 1000",
+                description="common-effect pooled estimate as a difference in events per 1000 at "
+                "the pooled control risk",
             )
         self.pair_results()
         self.tsa_results()
@@ -1164,7 +1326,22 @@ class MetaAnalyses(Chapter):
                 unit="proportion",
                 description="accrued information / information size",
             )
-            add(f"{base}.conclusion", res.conclusion, description=CONCLUSIONS[res.conclusion])
+            add(
+                f"{base}.conclusion",
+                res.conclusion,
+                description=f"{CONCLUSIONS[res.conclusion]} (status at the last trial)",
+            )
+            add(
+                f"{base}.history",
+                [f"{h['event']} at {h['study']}" for h in res.history],
+                description="every look at which the Z-curve crossed a boundary or entered the "
+                "futility wedge, in order (the conclusion is the status at the last trial)",
+            )
+            add(
+                f"{base}.conclusion_text",
+                res.conclusion_text,
+                description="the status in words, with any earlier crossing the Z-curve has left",
+            )
             a = res.adjusted
             finite = all(0 < a[x] < math.inf for x in ("adjusted_lower", "adjusted_upper"))
             add(
@@ -1193,9 +1370,9 @@ class MetaAnalyses(Chapter):
         )
         add(
             "meta.tsa.rrr",
-            p.mcid_relative_reduction,
+            p.design_relative_reduction,
             unit="proportion",
-            description="relative risk reduction to detect: the MCID (assumption, "
+            description="relative risk reduction to detect: the design effect (assumption, "
             "params/shared.yaml)",
         )
         add(

@@ -13,9 +13,10 @@ from ta1sepsis.report.answers import bottom_line
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.report.results import read_results
-from ta1sepsis.stats.enrichment import design_trial, power_at, screened_per_enrolled
+from ta1sepsis.stats.binary import z_critical
+from ta1sepsis.stats.enrichment import assurance, design_trial, power_at, screened_per_enrolled
 
-RAW, SHRUNKEN, MCID = "raw estimate", "shrunken estimate", "MCID (assumption)"
+RAW, SHRUNKEN, DESIGN = "raw estimate", "shrunken estimate", "design effect (assumption)"
 
 
 def design_table(
@@ -27,6 +28,7 @@ def design_table(
     looks,
     futility: bool,
     eligible_share: float,
+    control_range: tuple[float, float] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fixed and group-sequential designs for every population and effect, and the same with
     each population's sensitivity control risk.
@@ -35,7 +37,9 @@ def design_table(
     ----------
     populations : dict
         Name -> ``effects`` (effect kind -> hazard ratio), ``prevalence`` (proportion, or nan
-        when unknown), ``sensitivity risk`` (proportion or nan) and ``sensitivity source``.
+        when unknown), ``sensitivity risk`` (proportion or nan) and ``sensitivity source``,
+        ``posterior`` (mean and SD of the log hazard ratio the assurance draws the effect from,
+        and its words) and ``risk known`` (whether the control risk is this population's own).
     control_risk : float
         The 28-day control risk every design uses (proportion).
     alpha, power : float
@@ -46,12 +50,26 @@ def design_table(
         Non-binding beta-spending futility boundaries.
     eligible_share : float
         Share of marker-positive patients who are eligible and consent (proportion).
+    control_range : (float, float), optional
+        A sourced range of control risks (proportions): every design whose population's own
+        control risk is unknown gets its fixed size at both ends.
 
     Returns
     -------
     designs, sensitivity : pandas.DataFrame
         One row per population and effect: hazard ratio, risks, fixed and maximum sizes,
-        expected sizes, screening; and the sizes at the sensitivity control risks.
+        expected sizes, screening, nominal power and assurance (fixed design, effect drawn from
+        the population's posterior); and the sizes at the sensitivity control risks.
+
+    Examples
+    --------
+    >>> pops = {"all": {"effects": {"design": 0.85}, "prevalence": 1.0,
+    ...                 "sensitivity risk": float("nan"), "sensitivity source": "",
+    ...                 "posterior": (-0.03, 0.1, "a posterior"), "risk known": True}}
+    >>> d, _ = design_table(pops, 0.24, alpha=0.05, power=0.8, looks=[0.5, 1.0],
+    ...                     futility=False, eligible_share=1.0)
+    >>> int(d.loc[0, "N fixed"]), round(float(d.loc[0, "assurance"]), 2)
+    (5344, 0.24)
     """
     rows, sensitivity_rows = [], []
     for name, pop in populations.items():
@@ -75,8 +93,35 @@ def design_table(
                     "E[N] at the design effect": d.expected_n_alternative,
                     "screened per enrolled": screen,
                     "screened for N max": screen * d.n_max if not np.isnan(screen) else np.nan,
+                    "nominal power": power,
+                    "assurance": assurance(
+                        control_risk,
+                        d.n_fixed,
+                        log_hr_mean=pop["posterior"][0],
+                        log_hr_sd=pop["posterior"][1],
+                        alpha=alpha,
+                    ),
+                    "effect drawn from": pop["posterior"][2],
+                    "control risk is": "this population's own"
+                    if pop["risk known"]
+                    else "the overall risk (this population's is not published)",
                 }
             )
+            if control_range is not None and not pop["risk known"]:
+                for end, risk in zip(("low", "high"), control_range, strict=True):
+                    dr = design_trial(risk, hr, alpha, power, fractions=looks, futility=futility)
+                    sensitivity_rows.append(
+                        {
+                            "population": name,
+                            "effect used": effect_kind,
+                            "HR": hr,
+                            "control risk (sensitivity)": risk,
+                            "source of that risk": f"{end} end of the sourced range of "
+                            "control risks",
+                            "N fixed": dr.n_fixed,
+                            "N max (sequential)": dr.n_max,
+                        }
+                    )
             if not np.isnan(pop["sensitivity risk"]):
                 ds = design_trial(
                     pop["sensitivity risk"], hr, alpha, power, fractions=looks, futility=futility
@@ -119,7 +164,20 @@ class NextTrial(Chapter):
                 f"{self.control_name} {arm} arm, 28-day mortality {row.events_ctl}/{row.n_ctl} "
                 "(subgroup-specific placebo risks not published)"
             )
-        self.mcid_hr = 1 - p.mcid_relative_reduction
+        self.design_hr = 1 - p.design_relative_reduction
+        self.overall = read_results("04_tests")
+        self.overall_posterior = self.posterior(
+            self.overall[p.overall_posterior], f"{p.overall_posterior} (04_tests)"
+        )
+        ends = [
+            select_one(trials, "trials", study_id=s, outcome="mortality_28d")
+            for s in p.control_risk_range
+        ]
+        self.control_range = tuple(sorted(r.events_ctl / r.n_ctl for r in ends))
+        self.control_range_text = " and ".join(
+            f"{short_name(r.study)} {r.events_ctl}/{r.n_ctl} = {r.events_ctl / r.n_ctl:.1%}"
+            for r in sorted(ends, key=lambda r: r.events_ctl / r.n_ctl)
+        )
         self.populations = {
             name: self.population(name, spec) for name, spec in p.populations.items()
         }
@@ -131,12 +189,20 @@ class NextTrial(Chapter):
             looks=p.looks,
             futility=p.futility,
             eligible_share=p.eligible_share,
+            control_range=self.control_range,
         )
         self.designs = self.designs.rename(columns={"treatment risk": f"{p.treatment_label} risk"})
         self.trial_n = self.value(p.trial_size_fact, "trial_size_fact")
         size_study = self.facts.loc[self.facts.fact_id == p.trial_size_fact, "study_id"].iloc[0]
         labels = trials.loc[trials.study_id == size_study, "study"]
         self.trial_name = short_name(labels.iloc[0]) if len(labels) else size_study
+
+    @staticmethod
+    def posterior(entry: dict, name: str) -> tuple[float, float, str]:
+        """(mean, SD, words) of a log hazard ratio from a result entry with a credible interval
+        (normal on the log scale: SD = (ln upper - ln lower) / (2 z))."""
+        sd = (np.log(entry["upper"]) - np.log(entry["lower"])) / (2 * z_critical(entry["level"]))
+        return float(np.log(entry["value"])), float(sd), f"{entry['description']} [{name}]"
 
     def value(self, ref, parameter: str) -> float:
         """A number, a fact's value or an estimate's (percentages as proportions)."""
@@ -176,9 +242,13 @@ class NextTrial(Chapter):
                     parameter=f"{where}.estimate",
                 ).estimate
             )
+        posterior = self.overall_posterior
         if spec["shrunken"]:
             effects[SHRUNKEN] = self.subgroups[spec["shrunken"]]["value"]
-        effects[MCID] = self.mcid_hr
+            posterior = self.posterior(
+                self.subgroups[spec["shrunken"]], f"{spec['shrunken']} (05_subgroups)"
+            )
+        effects[DESIGN] = self.design_hr
         groups = [
             (
                 self.lookup(s, f"{where}.prevalence_groups"),
@@ -223,10 +293,25 @@ class NextTrial(Chapter):
             "prevalence source": prevalence_source,
             "sensitivity risk": risk,
             "sensitivity source": source,
+            "posterior": posterior,
+            "risk known": prevalence == 1,
         }
 
     def by_effect(self, name: str) -> pd.DataFrame:
         return self.designs[self.designs.population == name].set_index("effect used")
+
+    def range_sizes(self, name: str, effect: str) -> tuple[int, int] | None:
+        """Fixed sizes at the two ends of the sourced control-risk range (None when the
+        population's own risk is used)."""
+        s = self.sensitivity
+        if not len(s):
+            return None
+        rows = s[
+            (s.population == name)
+            & (s["effect used"] == effect)
+            & s["source of that risk"].str.contains("sourced range")
+        ]
+        return (int(rows["N fixed"].max()), int(rows["N fixed"].min())) if len(rows) else None
 
     def bottom_line(self) -> None:
         p = self.p
@@ -234,6 +319,7 @@ class NextTrial(Chapter):
         text = f"At the {self.control_name} placebo risk of {self.control_risk:.1%}, "
         if lead is not None:
             age = self.by_effect(lead)
+            main = SHRUNKEN if SHRUNKEN in age.index else DESIGN
             text += (
                 f"a trial in the population '{lead}' would need {age.loc[RAW, 'N fixed']:,.0f} patients if "
                 f"the raw subgroup hazard ratio ({age.loc[RAW, 'HR']:.2f}) were true"
@@ -244,39 +330,65 @@ class NextTrial(Chapter):
                     if SHRUNKEN in age.index
                     else ""
                 )
-                + f" and {age.loc[MCID, 'N fixed']:,.0f} for the MCID ({self.mcid_hr:.2f}); the "
-                f"largest is {age['N fixed'].max() / self.trial_n:.1f} times the whole of "
-                f"{self.trial_name} ({self.trial_n:.0f}). With O'Brien-Fleming interim analyses"
+                + f" and {age.loc[DESIGN, 'N fixed']:,.0f} for the design effect "
+                f"({self.design_hr:.2f}); the largest is {age['N fixed'].max() / self.trial_n:.1f} "
+                f"times the whole of {self.trial_name} ({self.trial_n:.0f}). Each is planned for "
+                f"{p.power:.0%} power at its own hazard ratio; if the true effect is instead drawn "
+                "from what is now known (the posterior: "
+                + age.loc[main, "effect drawn from"].split(" [")[0]
+                + f"), the design planned on the {main} would show a significant benefit with "
+                f"probability {age.loc[main, 'assurance']:.0%} (its assurance)"
+                + (
+                    f", and the largest design (planned on the {age['N fixed'].idxmax()}) with "
+                    f"{age.loc[age['N fixed'].idxmax(), 'assurance']:.0%}. "
+                    if age["N fixed"].idxmax() != main
+                    else ". "
+                )
+            )
+            ends = self.range_sizes(lead, main)
+            if ends:
+                text += (
+                    f"No placebo risk is published for this population: over the sourced range of "
+                    f"control risks ({self.control_range[0]:.1%} to {self.control_range[1]:.1%}) "
+                    f"the design planned on the {main} needs {ends[1]:,} to {ends[0]:,} patients. "
+                )
+            text += (
+                f"With O'Brien-Fleming interim analyses"
                 f"{' and non-binding futility stopping' if p.futility else ''}, a trial stopped "
                 f"early when {p.treatment_label} does nothing would enrol on average "
-                f"{age.loc[SHRUNKEN if SHRUNKEN in age.index else MCID, 'E[N] if no effect']:,.0f} "
-                "patients in the "
-                + ("shrunken-effect" if SHRUNKEN in age.index else "MCID")
-                + " design. "
+                f"{age.loc[main, 'E[N] if no effect']:,.0f} patients in the design planned on the "
+                f"{main}. "
             )
-        only_mcid = [n for n, pop in self.populations.items() if list(pop["effects"]) == [MCID]]
-        only_mcid = [n for n in only_mcid if self.populations[n]["prevalence"] != 1]
-        if only_mcid:
+        only_design = [n for n, pop in self.populations.items() if list(pop["effects"]) == [DESIGN]]
+        only_design = [n for n in only_design if self.populations[n]["prevalence"] != 1]
+        if only_design:
             text += (
-                f"No estimate exists for {', '.join(only_mcid)}: "
-                + ("its designs rest" if len(only_mcid) == 1 else "their designs rest")
-                + " on the MCID alone."
+                f"No estimate exists for {', '.join(only_design)}: "
+                + ("its designs rest" if len(only_design) == 1 else "their designs rest")
+                + " on the design effect alone, and their assurance assumes the overall effect "
+                "applies to them."
             )
         bottom_line(
             text.strip(),
             "The subgroup effects are of low credibility (05_subgroups), and no subgroup-specific "
             f"placebo risk is published, so every design here uses the overall {self.control_name} "
-            "placebo risk."
+            "placebo risk, with the sizes over a sourced range of control risks beside it; "
+            "assurance treats a normal approximation of each posterior as the truth's distribution."
             if p.control_risk_override is None
             else "The subgroup effects are of low credibility (05_subgroups), and every design "
             "uses one control risk set in the parameters.",
             [
-                f"MCID: relative reduction {100 * p.mcid_relative_reduction:.0f}% (hazard ratio "
-                f"{self.mcid_hr:.2f}), an assumption (params/shared.yaml)",
+                f"design effect: relative reduction {100 * p.design_relative_reduction:.0f}% "
+                f"(hazard ratio {self.design_hr:.2f}), an assumption (params/shared.yaml); at the "
+                f"control risk that is "
+                f"{1000 * (self.control_risk - (1 - (1 - self.control_risk) ** self.design_hr)):.0f} "
+                "fewer deaths per 1000, against a decision threshold of "
+                f"{p.decision_thresholds['mortality']['benefit']:g} per 1000 (assumption)",
                 f"two-sided α = {p.alpha}, power {p.power:.0%}, looks at "
                 f"{', '.join(f'{x:.0%}' for x in p.looks)} of the information"
                 + (", non-binding futility" if p.futility else "")
                 + " (design choices)",
+                f"sourced range of control risks: {self.control_range_text} (28-day control arms)",
                 f"share of marker-positive patients who are eligible and consent: "
                 f"{p.eligible_share:g} (assumption)",
             ],
@@ -345,6 +457,33 @@ class NextTrial(Chapter):
                 unit="patients",
                 description=f"{r['population']}, {effect}: expected size at the design effect",
             )
+            add(
+                f"{key}.nominal_power",
+                float(r["nominal power"]),
+                unit="probability",
+                description=f"{r['population']}, {effect}: the power the design is planned for "
+                "(at its own hazard ratio)",
+            )
+            add(
+                f"{key}.assurance",
+                float(r["assurance"]),
+                unit="probability",
+                description=f"{r['population']}, {effect}: probability of a significant benefit "
+                f"with the fixed-design size when the true HR is drawn from "
+                f"{r['effect drawn from']} (normal approximation on the log scale)",
+            )
+            ends = self.range_sizes(r["population"], effect)
+            if ends:
+                add(
+                    f"{key}.n_fixed_over_control_range",
+                    ends[1],
+                    lower=ends[1],
+                    upper=ends[0],
+                    kind="range",
+                    unit="patients",
+                    description=f"{r['population']}, {effect}: fixed-design totals at the high "
+                    f"and low ends of the sourced control-risk range ({self.control_range_text})",
+                )
             if not np.isnan(r["screened for N max"]):
                 add(
                     f"{key}.screened",
@@ -388,7 +527,7 @@ class NextTrial(Chapter):
         fig, axes = plots.plt.subplots(
             1, len(panels), figsize=(5.2 * len(panels), 4.2), sharey=True, squeeze=False
         )
-        styles = {RAW: ("-", "o"), SHRUNKEN: ("--", "s"), MCID: (":", "^")}
+        styles = {RAW: ("-", "o"), SHRUNKEN: ("--", "s"), DESIGN: (":", "^")}
         for ax, name in zip(axes[0], panels, strict=True):
             part = d[d.population == name]
             for (_, row), colour in zip(part.iterrows(), plots.CATEGORY, strict=False):
@@ -459,8 +598,8 @@ class NextTrial(Chapter):
             description=f"control risk used for every design: {self.control_source}",
         )
         self.results.add(
-            "next_trial.mcid_hazard_ratio",
-            self.mcid_hr,
+            "next_trial.design_hazard_ratio",
+            self.design_hr,
             unit="ratio",
-            description="design hazard ratio for the MCID (assumption)",
+            description="hazard ratio of the design effect (assumption)",
         )

@@ -1,16 +1,24 @@
 """09_synthesis: the collection's answers on one page, with GRADE certainty, RoB 2, absolute
-effects per 1000 and how the statements depend on the MCID."""
+effects per 1000 judged against explicit decision thresholds, and how the answers depend on them."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ta1sepsis.chapters.base import Chapter, row_by_id, short_name
+from ta1sepsis.chapters.base import (
+    Chapter,
+    MissingDataId,
+    row_by_id,
+    short_name,
+    source_short,
+    thresholds_for,
+)
+from ta1sepsis.data.claims_tables import load_claim_facts
 from ta1sepsis.data.evidence_tables import (
     load_grade_judgements,
     load_method_facts,
+    load_outcome_importance,
     load_risk_of_bias,
-    method_fact,
 )
 from ta1sepsis.data.labels import outcome_words
 from ta1sepsis.data.loader import (
@@ -21,28 +29,38 @@ from ta1sepsis.data.loader import (
     select_one,
 )
 from ta1sepsis.evidence.claims import method_verdict_frame
+from ta1sepsis.evidence.decisions import threshold_sentences
 from ta1sepsis.evidence.grade import rate
 from ta1sepsis.evidence.rob import assessments
 from ta1sepsis.evidence.synthesis import (
+    LOW_CREDIBILITY,
     downgrade_table,
+    harm_evidence,
+    level_words,
     marker_evidence,
+    narrative_row,
     pooled_evidence,
     published_evidence,
+    rated_row,
     rob_weights,
     sof_table,
-    subgroup_evidence,
+    subgroup_row,
     trial_outcome_evidence,
 )
 from ta1sepsis.report import plots
-from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
+from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.report.results import read_results
 from ta1sepsis.stats.absolute import per_1000
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
+from ta1sepsis.stats.meta_workflow import per_study_intervals
 
-POOLED, ALL_RCTS = "mortality_28d_large_trials", "mortality_28d_all_rcts"
+POOLED = "mortality_28d_large_trials"
+LARGEST = "mortality_28d_largest_trial"
+ALL_RCTS = "mortality_28d_all_rcts"
+HARMS = "adverse_events"
 RATIOS = ("OR", "RR")
 READS = (
     "01_mechanism",
@@ -56,6 +74,43 @@ READS = (
 )
 
 
+def dependence_words(table: pd.DataFrame) -> dict[str, str]:
+    """What changes with the decision threshold, outcome by outcome: 'the wording', 'the
+    certainty', 'the certainty and the wording' or 'nothing'.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per threshold and outcome, with columns outcome, certainty and statement.
+
+    Returns
+    -------
+    dict
+        outcome -> what changes across the thresholds.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "certainty": ["low", "low", "low",
+    ...                   "moderate"], "statement": ["x", "y", "z", "z"]})
+    >>> dependence_words(t)
+    {'a': 'the wording', 'b': 'the certainty'}
+    """
+    out = {}
+    for outcome, rows in table.groupby("outcome", sort=False):
+        certainty = rows["certainty"].nunique() > 1
+        wording = rows["statement"].nunique() > 1
+        out[outcome] = (
+            "the certainty and the wording"
+            if certainty and wording
+            else "the certainty"
+            if certainty
+            else "the wording"
+            if wording
+            else "nothing"
+        )
+    return out
+
+
 class Synthesis(Chapter):
     """The answers, the summary of findings and its certainty (notebook 09_synthesis)."""
 
@@ -65,14 +120,16 @@ class Synthesis(Chapter):
         super().__init__(**parameters)
         p = self.p
         self.trials = load_trials(self.path(p.trials_file))
-        estimates = load_estimates(self.path(p.estimates_file))
-        self.estimates = estimates
+        self.estimates = load_estimates(self.path(p.estimates_file))
         self.facts = load_facts(self.path(p.facts_file))
         self.method_facts = load_method_facts(self.path(p.method_facts_file))
         self.rob_table = load_risk_of_bias(self.path(p.risk_of_bias_file))
         judgement_rows = load_grade_judgements(self.path(p.grade_judgements_file))
         credibility = load_credibility(self.path(p.credibility_file))
-        self.published = estimates.set_index("estimate_id")
+        self.importance = load_outcome_importance(self.path(p.importance_file)).set_index(
+            "outcome_id"
+        )
+        self.claim_facts = load_claim_facts(self.path(p.claim_facts_file))
         self.R = {name: read_results(name) for name in READS}
         self.meta = self.R["03_meta_analyses"]
         measure = self.meta["meta.pooled.measure"]["value"]
@@ -101,6 +158,12 @@ class Synthesis(Chapter):
         self.iceman = credibility[credibility["item"] == "overall"].set_index("claim_id")[
             "response"
         ]
+        # decision thresholds per outcome class: the one used first, then the sourced alternatives
+        self.thresholds = {
+            cls: thresholds_for(p, self.method_facts, cls, file=p.method_facts_file)
+            for cls in p.decision_thresholds
+        }
+        self.chosen = {cls: (t[0][1], t[0][2]) for cls, t in self.thresholds.items()}
         # the assumed control risk: the control arm of the baseline study, from its counts
         self.base_row = select_one(
             self.trials, "trials", study_id=p.baseline_study, outcome="mortality_28d"
@@ -108,7 +171,17 @@ class Synthesis(Chapter):
         b = self.base_row
         self.baseline = b.events_ctl / b.n_ctl
         self.baseline_text = f"{b.study} control arm, 28-day mortality {b.events_ctl}/{b.n_ctl} = {self.baseline:.1%}"
-        self.rated = self.rate_all(p.mcid_absolute_reduction)
+        self.second = None
+        if p.second_baseline_study:
+            r = select_one(
+                self.trials, "trials", study_id=p.second_baseline_study, outcome="mortality_28d"
+            )
+            self.second = (
+                r.events_ctl / r.n_ctl,
+                f"{short_name(r.study)} control arm {r.events_ctl}/{r.n_ctl}",
+            )
+        self.outcome28 = self.trials[self.trials.outcome == "mortality_28d"]
+        self.rated = self.rate_all(self.chosen)
         self.by_id = {r.evidence.outcome_id: r for r in self.rated}
 
     # ---------------------------------------------------------------- the evidence rows
@@ -122,32 +195,87 @@ class Synthesis(Chapter):
             parameter=parameter,
         )
 
-    def evidence_rows(self, mcid_absolute: float) -> list:
-        """Every summary-of-findings outcome, built from the results and the data."""
+    def outcome_info(self, outcome_id: str):
+        """The importance row of an outcome (importance, class, words)."""
+        if outcome_id not in self.importance.index:
+            raise MissingDataId(
+                f"{self.p.importance_file} has no outcome_id {outcome_id!r} (every outcome of the "
+                "summary of findings needs its importance and class)"
+            )
+        return self.importance.loc[outcome_id]
+
+    def thresholds_of(
+        self, outcome_id: str, chosen: dict
+    ) -> tuple[float, float] | tuple[None, None]:
+        """Decision thresholds (proportions) of an outcome's class, or (None, None)."""
+        cls = self.outcome_info(outcome_id)["outcome_class"]
+        if cls not in chosen:
+            return None, None
+        benefit, harm = chosen[cls]
+        return benefit / 1000, harm / 1000
+
+    def largest_trial(self):
+        """The counts row of the largest trial of the pool, when the pool has two or three."""
+        k = int(self.meta["meta.pooled.k"]["value"])
+        if not 2 <= k <= 3:
+            return None
+        return (
+            self.outcome28.assign(n=self.outcome28.n_trt + self.outcome28.n_ctl)
+            .sort_values("n", ascending=False, kind="stable")
+            .iloc[0]
+        )
+
+    def evidence_rows(self, chosen: dict) -> list:
+        """Every rated outcome of the summary of findings, built from the results and the data."""
         p, meta, rows = self.p, self.meta, []
-        base = {
-            "baseline": self.baseline,
-            "baseline_text": self.baseline_text,
-            "mcid_absolute": mcid_absolute,
-        }
-        outcome28 = self.trials[self.trials.outcome == "mortality_28d"]
-        # each trial's share of the information (inverse variance of its log OR, the constant
-        # continuity correction where a cell is zero) and its RoB 2 judgement
-        variances = study_effects(
-            trials_to_studies(self.trials, "mortality_28d"), "OR", correction="constant"
-        ).vi
+        base = {"baseline": self.baseline, "baseline_text": self.baseline_text}
+        pooled = meta["meta.pooled.mh"]
+        effects = study_effects(
+            trials_to_studies(self.trials, "mortality_28d"),
+            meta["meta.pooled.measure"]["value"],
+            correction="constant",
+        )
+        k = int(meta["meta.pooled.k"]["value"])
+        per_trial = per_study_intervals(effects, pooled["level"])
         rows.append(
             pooled_evidence(
                 meta,
                 outcome_id=POOLED,
                 label="28-day mortality",
-                trial_names=list(outcome28.study),
+                trial_names=list(self.outcome28.study),
                 trial_rob=rob_weights(
-                    list(outcome28.study_id), variances, "mortality_28d", self.rob
+                    list(effects.table.study_id), effects.vi, "mortality_28d", self.rob
                 ),
+                trial_estimates=[
+                    (short_name(r.study), r.estimate, r.lower, r.upper)
+                    for r in per_trial.itertuples()
+                ]
+                if 2 <= k <= 3
+                else [],
+                thresholds=self.thresholds_of(POOLED, chosen),
                 **base,
             )
         )
+        largest = self.largest_trial()
+        if largest is not None:
+            t = largest.study_id
+            if t not in self.T:
+                raise FileNotFoundError(
+                    f"results/trials/{t}.json does not exist: render the trial reports first "
+                    "(make all); the summary of findings shows the largest trial alone"
+                )
+            rows.append(
+                trial_outcome_evidence(
+                    self.T[t][f"{t}.mortality_28d.rr"],
+                    largest,
+                    outcome_id=LARGEST,
+                    label=f"28-day mortality ({short_name(largest.study)} alone, the largest "
+                    "trial)",
+                    thresholds=self.thresholds_of(LARGEST, chosen),
+                    control=self.baseline,
+                    control_text=self.baseline_text,
+                )
+            )
         rows.append(
             published_evidence(
                 self.estimate(p.all_rcts_estimate, "all_rcts_estimate"),
@@ -157,6 +285,7 @@ class Synthesis(Chapter):
                 if "meta.small_vs_large.p" in meta
                 else None,
                 information_size=meta["meta.tsa.fixed.information_size"]["value"],
+                thresholds=self.thresholds_of(ALL_RCTS, chosen),
                 **base,
             )
         )
@@ -169,7 +298,7 @@ class Synthesis(Chapter):
                     row,
                     outcome_id=outcome_id,
                     label=outcome_words(outcome_id),
-                    mcid_absolute=mcid_absolute,
+                    thresholds=self.thresholds_of(outcome_id, chosen),
                 )
             )
         m = p.marker_outcome
@@ -192,17 +321,32 @@ class Synthesis(Chapter):
                 )
             )
         for outcome_id, (estimate_id, claim_id) in p.subgroup_claims.items():
-            rows.append(
-                subgroup_evidence(
-                    self.estimate(estimate_id, "subgroup_claims"),
-                    outcome_id=outcome_id,
-                    credibility=self.iceman.get(claim_id),
-                    **base,
-                )
-            )
+            e = self.subgroup_evidence(outcome_id, estimate_id, claim_id, chosen)
+            if e.credibility not in LOW_CREDIBILITY:
+                rows.append(e)
         return rows
 
-    def rate_all(self, mcid_absolute: float) -> list:
+    def subgroup_evidence(self, outcome_id: str, estimate_id: str, claim_id: str, chosen: dict):
+        """A subgroup's published estimate with the ICEMAN rating of its claim."""
+        if claim_id not in self.iceman.index:
+            raise MissingDataId(
+                f"{self.p.credibility_file} has no overall ICEMAN rating for claim_id "
+                f"{claim_id!r} (named by the parameter 'subgroup_claims')"
+            )
+        row = self.estimate(estimate_id, "subgroup_claims")
+        e = published_evidence(
+            row,
+            outcome_id=outcome_id,
+            label=f"{outcome_words(row.outcome)}, {row.population}",
+            baseline=self.baseline,
+            baseline_text=self.baseline_text,
+            thresholds=self.thresholds_of(outcome_id, chosen),
+        )
+        e.credibility = self.iceman[claim_id]
+        e.source = f"{row.study}, published subgroup estimate"
+        return e
+
+    def rate_all(self, chosen: dict) -> list:
         return [
             rate(
                 e,
@@ -210,31 +354,182 @@ class Synthesis(Chapter):
                 self.p.intervention_label,
                 self.p.ois_continuous,
             )
-            for e in self.evidence_rows(mcid_absolute)
+            for e in self.evidence_rows(chosen)
         ]
+
+    def interaction_words(self, claim_id: str) -> str:
+        """The interaction P as published, the recomputed one beside it, and why they differ."""
+        sub, name = self.R["05_subgroups"], claim_id.split(".")[-1]
+        published = sub[f"subgroups.{name}.interaction_p_published"]["value"]
+        recomputed = sub[f"subgroups.{name}.interaction_p_recomputed"]
+        return (
+            f"{fmt_p(published)} as published; {fmt_p(recomputed['value'])} recomputed from the "
+            f"printed subgroup hazard ratios (rounding allows {recomputed['lower']:.2g} to "
+            f"{recomputed['upper']:.2g}); the recomputation uses only the two printed subgroup "
+            "estimates (Altman-Bland test), so it can differ from the trial's own analysis in "
+            "method as well as by rounding"
+        )
+
+    def sof_rows(self, rated: list) -> list[dict]:
+        """The rows a reader sees, in order: mortality, other outcomes, harms, markers,
+        subgroups."""
+        p, by_id = self.p, {r.evidence.outcome_id: r for r in rated}
+        own = len({r.evidence.level for r in rated}) > 1
+        rows = []
+        for r in rated:
+            o = r.evidence.outcome_id
+            if o in p.subgroup_claims:
+                continue
+            info = self.outcome_info(o)
+            rows.append(
+                rated_row(
+                    r,
+                    importance=info["importance"],
+                    # the higher risk is a 28-day control risk: it applies to the rows judged at
+                    # the assumed 28-day control risk, not to other outcomes or time points
+                    second_baseline=self.second
+                    if r.evidence.control_risk == self.baseline
+                    and info["outcome_class"] == "mortality"
+                    else None,
+                    own_level=own,
+                )
+            )
+            if o == (p.secondary_outcomes[-1] if p.secondary_outcomes else ALL_RCTS):
+                rows.extend(self.harm_rows())
+        for outcome_id, (estimate_id, claim_id) in p.subgroup_claims.items():
+            info = self.outcome_info(outcome_id)
+            if outcome_id in by_id:
+                rows.append(
+                    rated_row(by_id[outcome_id], importance=info["importance"], own_level=own)
+                )
+                continue
+            e = self.subgroup_evidence(outcome_id, estimate_id, claim_id, self.chosen)
+            rows.append(
+                subgroup_row(
+                    e,
+                    by_id[POOLED],
+                    interaction=self.interaction_words(claim_id),
+                    importance=info["importance"],
+                    own_level=own,
+                )
+            )
+        return rows
+
+    def harm_statements(self) -> list[tuple[str, str]]:
+        out = []
+        for fact_id in self.p.harms_facts:
+            r = row_by_id(
+                self.claim_facts,
+                "fact_id",
+                fact_id,
+                file=self.p.claim_facts_file,
+                parameter="harms_facts",
+            )
+            study = self.trials.loc[self.trials.study_id == r["subject"], "study"]
+            who = short_name(study.iloc[0]) if len(study) else r["subject"]
+            out.append((f"{who}: {r['item']}, {r['value']}", source_short(r["source"])))
+        return out
+
+    def harm_rows(self) -> list[dict]:
+        if not self.p.harms_facts:
+            return []
+        info = self.outcome_info(HARMS)
+        return [
+            narrative_row(
+                harm_evidence(
+                    info["outcome"], self.harm_statements(), importance=info["importance"]
+                )
+            )
+        ]
+
+    def threshold_table(self) -> pd.DataFrame:
+        """Certainty and wording of every mortality outcome under each sourced threshold."""
+        rows = []
+        mortality = self.thresholds["mortality"]
+        for label, benefit, harm in mortality:
+            chosen = {**self.chosen, "mortality": (benefit, harm)}
+            for r in self.rate_all(chosen):
+                info = self.outcome_info(r.evidence.outcome_id)
+                if info["outcome_class"] != "mortality" or r.absolute is None:
+                    continue
+                rows.append(
+                    {
+                        "threshold": label,
+                        "benefit (fewer per 1000)": benefit,
+                        "harm (more per 1000)": harm,
+                        "outcome": r.evidence.label,
+                        "certainty": r.certainty,
+                        "statement": r.statement,
+                    }
+                )
+        return pd.DataFrame(rows)
 
     # ---------------------------------------------------------------------- sections
 
-    def bottom_line(self) -> None:
+    def answer_parts(self) -> tuple[str, str, list[str]]:
+        """The bottom line: its answer, its caveat and its assumptions (built from results)."""
         p, meta, by_id = self.p, self.meta, self.by_id
         big, allr = by_id[POOLED], by_id[ALL_RCTS]
-        tsa_fixed, tsa_random = meta["meta.tsa.fixed.fraction"], meta["meta.tsa.random_dl.fraction"]
-        block = meta.optional("meta.small_trials.backcalculated")
+        benefit, harm = self.chosen["mortality"]
+        self.dependence = dependence_words(self.threshold_table())
         answer = []
         a, ev = big.absolute, big.evidence
         words = meta["meta.pooled.measure_words"]["value"]
-        answer.append(
+        second = ""
+        if self.second is not None:
+            b = per_1000(self.second[0], ev.estimate, ev.lower, ev.upper, scale=ev.measure)
+            second = (
+                f", and {fmt_per_1000(b['difference'], b['difference_lower'], b['difference_upper'])}"
+                f" at the higher control risk of {self.second[0]:.0%} ({self.second[1]})"
+            )
+        decision = ""
+        if "meta.decision.p_benefit" in meta:
+            decision = (
+                f" Under a Bayesian random-effects model ({meta['meta.decision.prior']['value']}), "
+                f"the probability that {p.intervention_label} prevents at least {benefit:g} deaths "
+                f"per 1000 is {meta['meta.decision.p_benefit']['value']:.0%}, and the probability "
+                f"that it causes at least {harm:g} more is "
+                f"{meta['meta.decision.p_harm']['value']:.0%}."
+            )
+        tsa_fixed, tsa_random = meta["meta.tsa.fixed.fraction"], meta["meta.tsa.random_dl.fraction"]
+        text = (
             "**Mortality in unselected sepsis.** The trials with counts pool to "
             f"{'an' if words[0] in 'aeiou' else 'a'} {words} of "
             f"{fmt_ci(ev.estimate, ev.lower, ev.upper, level=ev.level)}: "
-            f"{a['difference']:+.0f} deaths per 1000 ({a['difference_lower']:+.0f} to "
-            f"{a['difference_upper']:+.0f}) at a control risk of {self.baseline:.0%}. Certainty "
-            f"**{big.certainty}**: {big.statement} They hold "
-            f"{min(tsa_fixed['value'], tsa_random['value']):.0%} to "
-            f"{max(tsa_fixed['value'], tsa_random['value']):.0%} of the information needed to "
-            f"detect the MCID (trial sequential analysis: {meta['meta.tsa.fixed.conclusion']['value']})."
+            f"{fmt_per_1000(a['difference'], a['difference_lower'], a['difference_upper'])} at a "
+            f"control risk of {self.baseline:.0%}{second}. "
+            f"Certainty **{big.certainty}**: {big.statement[:-1]}, judged against a decision "
+            f"threshold of {benefit:g} fewer deaths per 1000 (an assumption). "
+            + threshold_sentences(
+                ev.estimate,
+                ev.lower,
+                ev.upper,
+                control=self.baseline,
+                measure=ev.measure,
+                thresholds=self.thresholds["mortality"],
+            )
+            + decision
         )
+        if LARGEST in by_id:
+            r = by_id[LARGEST]
+            e, la = r.evidence, r.absolute
+            text += (
+                f" The largest trial alone ({short_name(self.largest_trial().study)}, "
+                f"{e.participants:,} patients) gives {e.measure} "
+                f"{fmt_ci(e.estimate, e.lower, e.upper, level=e.level)}, "
+                f"{fmt_per_1000(la['difference'], la['difference_lower'], la['difference_upper'])}"
+                f"; certainty **{r.certainty}**: {r.statement}"
+            )
+        text += (
+            f" The trials with counts hold {min(tsa_fixed['value'], tsa_random['value']):.0%} to "
+            f"{max(tsa_fixed['value'], tsa_random['value']):.0%} of the information needed to "
+            f"detect the design effect ({100 * p.design_relative_reduction:.0f}% relative "
+            "reduction, an assumption); the trial sequential analysis, at the last trial: "
+            f"{meta['meta.tsa.fixed.conclusion_text']['value']}."
+        )
+        answer.append(text)
         pooled = meta["meta.pooled.mh"]
+        block = meta.optional("meta.small_trials.backcalculated")
         if block:
             e = allr.evidence
             review = self.estimate(p.all_rcts_estimate, "all_rcts_estimate")
@@ -246,25 +541,36 @@ class Synthesis(Chapter):
                 f", against {fmt_ci(pooled['value'], pooled['lower'], pooled['upper'], level=pooled['level'])} "
                 "for the trials with counts"
                 + (
-                    ": without them, the pooled interval includes no effect. "
+                    ": without them, the pooled interval includes the null value. "
                     if pooled["lower"] <= 1 <= pooled["upper"] and e.upper < 1
                     else ". "
                 )
-                + "Small-study bias, weaker design, combination therapy, non-randomised trials, "
-                "other time points and a different era are all possible explanations; these data "
-                "cannot choose between them."
+                + meta["meta.small_trials.explanation"]["value"]
             )
-        sub = self.R["05_subgroups"]
-        for outcome_id, (_, claim_id) in p.subgroup_claims.items():
-            r = by_id[outcome_id]
-            name = claim_id.split(".")[-1]
-            e = r.evidence
+        if p.harms_facts:
             answer.append(
-                f"**Subgroup, {e.label.split(', ')[1]}.** HR "
-                f"{fmt_ci(e.estimate, e.lower, e.upper, level=e.level)} as published; interaction "
-                f"{fmt_p(sub[f'subgroups.{name}.interaction_p_recomputed']['value'])} recomputed; "
-                f"ICEMAN credibility {e.credibility}; certainty **{r.certainty}**. A hypothesis "
-                "for an enriched trial, not an established effect."
+                "**Harms.** The sources give no adverse-event counts per arm: "
+                + "; ".join(f"{text} ({source})" for text, source in self.harm_statements())
+                + ". The size of any harm cannot be estimated from them, and this is not evidence "
+                "of no harm."
+            )
+        for outcome_id, (estimate_id, claim_id) in p.subgroup_claims.items():
+            e = self.subgroup_evidence(outcome_id, estimate_id, claim_id, self.chosen)
+            if e.credibility in LOW_CREDIBILITY:
+                applies = (
+                    f"ICEMAN credibility {e.credibility}, so the overall effect and its certainty "
+                    f"(**{big.certainty}**) apply to this subgroup. A hypothesis for an enriched "
+                    "trial, not an established effect."
+                )
+            else:
+                applies = (
+                    f"ICEMAN credibility {e.credibility}; certainty of the subgroup effect "
+                    f"**{by_id[outcome_id].certainty}**."
+                )
+            answer.append(
+                f"**Subgroup, {e.label.split(', ', 1)[1]}.** {e.measure} "
+                f"{fmt_ci(e.estimate, e.lower, e.upper, level=e.level)} as published; "
+                f"interaction {self.interaction_words(claim_id)}; {applies}"
             )
         if p.marker_outcome:
             mh = by_id["mhla_dr_change"]
@@ -291,11 +597,15 @@ class Synthesis(Chapter):
             n_next = nxt[f"{key}.shrunken.n_fixed"]["value"]
             n_base = int(self.base_row.n_trt + self.base_row.n_ctl)
             answer.append(
-                f"**The next trial.** Testing the "
-                f"{p.next_trial_population.replace('_', ' ')} signal at the shrunken effect needs "
-                f"{n_next:,.0f} patients ({nxt[f'{key}.mcid.n_fixed']['value']:,.0f} for the "
-                f"MCID), {n_next / n_base:.1f} times the {n_base:,} patients of "
-                f"{short_name(self.base_row.study)}."
+                f"**What a next trial would need.** A trial testing the "
+                f"{p.next_trial_population.replace('_', ' ')} signal at its shrunken effect would "
+                f"need {n_next:,.0f} patients ({nxt[f'{key}.design.n_fixed']['value']:,.0f} for "
+                f"the design effect), {n_next / n_base:.1f} times the {n_base:,} patients of "
+                f"{short_name(self.base_row.study)}; planned for "
+                f"{nxt[f'{key}.shrunken.nominal_power']['value']:.0%} power, it would show a "
+                f"significant benefit with probability "
+                f"{nxt[f'{key}.shrunken.assurance']['value']:.0%} if the true effect is drawn "
+                "from what is now known (its assurance)."
             )
         q_p, i2, k = meta["meta.pooled.q_p"], meta["meta.pooled.i2"], meta["meta.pooled.k"]
         if k["value"] >= 2:
@@ -310,23 +620,40 @@ class Synthesis(Chapter):
             )
         else:
             spread = "a single trial with counts carries the pooled analysis"
-        bottom_line(
-            "\n\n".join(answer),
+        changes = "; ".join(f"{o}: {what}" for o, what in self.dependence.items())
+        caveat = (
             f"{spread[0].upper()}{spread[1:]}; the small trials behind the published benefit are "
-            "not available to re-analyse; and every certainty rating depends on the MCID, an "
-            "assumption.",
-            [
-                f"MCID for mortality: {100 * p.mcid_relative_reduction:.0f}% relative or "
-                f"{100 * p.mcid_absolute_reduction:g} percentage points absolute (assumption; "
-                "params/shared.yaml; rationale in data/method_facts.csv, topic mcid)",
-                f"assumed control risk: {self.baseline_text}",
-                "judgements not made by rule: data/grade_judgements.csv and "
-                "data/risk_of_bias.csv, each with its source",
-            ],
+            "not available to re-analyse. What changes across the sourced decision thresholds "
+            f"({', '.join(f'{b:g}' for _, b, _ in self.thresholds['mortality'])} fewer deaths per "
+            f"1000), as computed in section 4: {changes}."
         )
+        assumptions = [
+            f"decision thresholds for mortality: {benefit:g} fewer (benefit) and {harm:g} more "
+            "(harm) deaths per 1000; for serious events: "
+            f"{self.chosen['serious_events'][0]:g} and {self.chosen['serious_events'][1]:g} per "
+            "1000 (assumptions; params/shared.yaml; sources and alternatives in "
+            f"{p.method_facts_file}, topic threshold)",
+            f"design effect: {100 * p.design_relative_reduction:.0f}% relative or "
+            f"{100 * p.design_absolute_reduction:g} percentage points absolute (assumption; what "
+            "the information size and sample sizes are computed for, not a threshold of "
+            "importance)",
+            f"assumed control risk: {self.baseline_text}"
+            + (f"; higher control risk: {self.second[1]}" if self.second else ""),
+            "judgements not made by rule: data/grade_judgements.csv and "
+            "data/risk_of_bias.csv, each with its source",
+        ]
+        return "\n\n".join(answer), caveat, assumptions
+
+    def bottom_line(self) -> None:
+        bottom_line(*self.answer_parts())
 
     def section_sof(self) -> None:
-        sof = sof_table(self.rated, self.p.intervention_label)
+        rows = self.sof_rows(self.rated)
+        sof = sof_table(
+            rows,
+            ci=level_words(r.evidence.level for r in self.rated),
+            intervention=self.p.intervention_label,
+        )
         show(sof, index="outcome")
         save_table(sof, "09_synthesis_summary_of_findings")
 
@@ -435,48 +762,16 @@ class Synthesis(Chapter):
         show_figure(fig, "09_synthesis_mortality_overview")
         save_table(overview, "09_synthesis_mortality_overview")
 
-    def section_mcid(self) -> None:
-        p, rows = self.p, []
-        alternatives = []
-        for fact_id in p.mcid_alternatives:
-            row = row_by_id(
-                self.method_facts,
-                "fact_id",
-                fact_id,
-                file=p.method_facts_file,
-                parameter="mcid_alternatives",
-            )
-            value = method_fact(self.method_facts, fact_id)
-            proportion = value / 1000 if "1000" in row["unit"] else value / 100
-            alternatives.append((f"{row['item']} ({row['source'].split('.')[0]})", proportion))
-        for label, value in [
-            ("project MCID (assumption)", p.mcid_absolute_reduction),
-            *alternatives,
-        ]:
-            for r in self.rate_all(value):
-                if r.evidence.outcome_id.startswith("mortality_28d"):
-                    rows.append(
-                        {
-                            "MCID": label,
-                            "absolute MCID (points)": 100 * value,
-                            "outcome": r.evidence.label,
-                            "certainty": r.certainty,
-                            "what it means": r.statement,
-                        }
-                    )
-        sensitivity = pd.DataFrame(rows)
-        show(sensitivity)
-        save_table(sensitivity, "09_synthesis_mcid_sensitivity")
-        changes = sensitivity.groupby("outcome")[["certainty", "what it means"]].nunique()
+    def section_thresholds(self) -> None:
+        table = self.threshold_table()
+        show(table)
+        save_table(table, "09_synthesis_threshold_sensitivity")
+        dependence = dependence_words(table)
         say(
-            "Across these MCIDs, "
-            + "; ".join(
-                f"{o}: "
-                f"{'the certainty changes' if c['certainty'] > 1 else 'the certainty stays the same'} "
-                f"and {'the wording changes' if c['what it means'] > 1 else 'the wording stays the same'}"
-                for o, c in changes.iterrows()
-            )
-            + "."
+            "Across these decision thresholds, what changes is: "
+            + "; ".join(f"{o}: {what}" for o, what in dependence.items())
+            + ". The first threshold is the one the summary of findings uses; the others are "
+            f"sourced alternatives ({self.p.method_facts_file}, topic threshold)."
         )
 
     def section_ledger(self) -> None:
@@ -530,16 +825,71 @@ class Synthesis(Chapter):
             unit="proportion",
             description=f"assumed control risk: {self.baseline_text}",
         )
+        if self.second is not None:
+            add(
+                "synthesis.second_baseline_risk",
+                self.second[0],
+                unit="proportion",
+                description=f"higher control risk of the summary of findings: {self.second[1]}",
+            )
+            ev = self.by_id[POOLED].evidence
+            b = per_1000(self.second[0], ev.estimate, ev.lower, ev.upper, scale=ev.measure)
+            add(
+                f"synthesis.{POOLED}.difference_per_1000_higher_risk",
+                b["difference"],
+                lower=b["difference_lower"],
+                upper=b["difference_upper"],
+                level=ev.level,
+                unit="per 1000",
+                description=f"difference in deaths per 1000 at the higher control risk "
+                f"({self.second[1]})",
+            )
+        for cls, (benefit, harm) in self.chosen.items():
+            add(
+                f"synthesis.threshold.{cls}",
+                {"benefit": benefit, "harm": harm},
+                unit="per 1000",
+                description=f"decision thresholds for {cls.replace('_', ' ')} (assumptions, "
+                "params/shared.yaml)",
+            )
+        table = self.threshold_table()
+        for outcome, what in dependence_words(table).items():
+            oid = next(r.evidence.outcome_id for r in self.rated if r.evidence.label == outcome)
+            add(
+                f"synthesis.{oid}.depends_on_threshold",
+                what,
+                description="what changes across the sourced decision thresholds",
+            )
+            add(
+                f"synthesis.{oid}.statement_by_threshold",
+                {
+                    f"{r['benefit (fewer per 1000)']:g}": r["statement"]
+                    for _, r in table[table.outcome == outcome].iterrows()
+                },
+                description="GRADE statement under each sourced decision threshold (per 1000)",
+            )
+        for r in self.rated:
+            add(
+                f"synthesis.{r.evidence.outcome_id}.importance",
+                self.outcome_info(r.evidence.outcome_id)["importance"],
+                description=f"importance of the outcome (a judgement, {p.importance_file})",
+            )
+        if p.harms_facts:
+            add(
+                f"synthesis.{HARMS}.statement",
+                "; ".join(f"{t} ({s})" for t, s in self.harm_statements()),
+                description="what the sources say about adverse events (no counts per arm)",
+            )
         add(
-            "synthesis.mcid_absolute",
-            p.mcid_absolute_reduction,
+            "synthesis.design_effect_absolute",
+            p.design_absolute_reduction,
             unit="proportion",
-            description="MCID, absolute (assumption)",
+            description="design effect, absolute (assumption)",
         )
         add(
-            "synthesis.mcid_relative",
-            p.mcid_relative_reduction,
+            "synthesis.design_effect_relative",
+            p.design_relative_reduction,
             unit="proportion",
-            description="MCID, relative (assumption)",
+            description="design effect, relative (assumption)",
         )
         self.write_results()

@@ -1,5 +1,5 @@
 """trial_report: one trial, every outcome recomputed from its counts beside its published
-numbers, fragility, power for the MCID, a Bayesian reading and its effect on the pooled
+numbers, fragility, power for the design effect, a Bayesian reading and its effect on the pooled
 evidence. A template: rendered once per trial of ``params/trials.yaml``."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import math
 import pandas as pd
 from scipy import optimize
 
-from ta1sepsis.chapters.base import Chapter
+from ta1sepsis.chapters.base import Chapter, thresholds_for
+from ta1sepsis.data.evidence_tables import load_method_facts
 from ta1sepsis.data.labels import outcome_words
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
 from ta1sepsis.evidence.trial_checks import (
@@ -148,6 +149,13 @@ class TrialReport(Chapter):
             )
         self.numbers = pd.concat(numbers.values(), ignore_index=True)
         self.alternatives = pd.concat(alternatives.values(), ignore_index=True)
+        self.thresholds = thresholds_for(
+            p,
+            load_method_facts(self.path(p.method_facts_file)),
+            "mortality",
+            file=p.method_facts_file,
+        )
+        self.benefit, self.harm = self.thresholds[0][1], self.thresholds[0][2]
         self.bayes_setup()
         self.meta_setup()
 
@@ -155,7 +163,7 @@ class TrialReport(Chapter):
         """The risk ratio of the primary outcome (normal likelihood on the log scale, its SE
         from the interval at that interval's own level) under named priors."""
         p, t = self.p, self.t
-        self.mcid = mcid = bayes.mcid_ratio(p.mcid_relative_reduction)
+        self.mcid = mcid = bayes.mcid_ratio(p.design_relative_reduction)
         self.priors = {
             "sceptical": bayes.sceptical_prior(mcid),
             "neutral": bayes.Normal(0.0, p.neutral_sd),
@@ -174,10 +182,8 @@ class TrialReport(Chapter):
                     (mcid,),
                     1.0,
                     t.risk_ctl if 0 < t.risk_ctl < 1 else None,
-                    absolute_benefits=tuple(
-                        dict.fromkeys([*p.absolute_benefits, p.mcid_absolute_reduction])
-                    ),
-                    absolute_harm=p.absolute_harm,
+                    absolute_benefits=tuple(dict.fromkeys(b / 1000 for _, b, _ in self.thresholds)),
+                    absolute_harm=self.harm / 1000,
                     scale="RR",
                     level=p.confidence,
                 )
@@ -218,7 +224,7 @@ class TrialReport(Chapter):
                 model: trial_sequential_analysis(
                     part,
                     control_risk,
-                    p.mcid_relative_reduction,
+                    p.design_relative_reduction,
                     p.meta_measure,
                     model=model,
                     alpha=p.tsa_alpha,
@@ -234,6 +240,21 @@ class TrialReport(Chapter):
 
     def ci(self, interval: Interval) -> str:
         return fmt_ci(interval.estimate, interval.lower, interval.upper, level=interval.level)
+
+    @property
+    def events_word(self) -> str:
+        return "deaths" if "mortality" in self.primary_outcome else "events"
+
+    def tsa_sentence(self) -> str:
+        """The TSA with this trial, status at the last trial and any earlier crossing."""
+        w = self.meta.get("with")
+        if not w or "tsa" not in w or "fixed" not in w["tsa"]:
+            return ""
+        res = w["tsa"]["fixed"]
+        return (
+            f" With this trial, the common-effect trial sequential analysis of the pooled "
+            f"trials, at the last trial: {res.conclusion_text}."
+        )
 
     def bottom_line(self) -> None:
         p, t, primary = self.p, self.t, self.primary
@@ -274,13 +295,17 @@ class TrialReport(Chapter):
             )
             + (
                 "A sceptic (prior centred on no effect, 5% probability of a "
-                f"{100 * p.mcid_relative_reduction:.0f}% reduction or more) would put the "
-                f"probability of any benefit at {sceptic['p_benefit']:.0%} and of a reduction of "
-                f"at least {100 * p.mcid_relative_reduction:.0f}% at "
-                f"{sceptic[f'p_below_{self.mcid:g}']:.0%}."
+                f"{100 * p.design_relative_reduction:.0f}% reduction or more) would put the "
+                f"probability of any benefit at {sceptic['p_benefit']:.0%}, of at least "
+                f"{self.benefit:g} fewer {self.events_word} per 1000 at "
+                f"{sceptic[bayes.absolute_column('arr', self.benefit / 1000)]:.0%} and of at least {self.harm:g} "
+                f"more at {sceptic[bayes.absolute_column('ari', self.harm / 1000)]:.0%} (decision thresholds, "
+                "assumptions)."
                 if sceptic is not None
+                and bayes.absolute_column("arr", self.benefit / 1000) in sceptic
                 else ""
             )
+            + self.tsa_sentence()
         )
         bottom_line(
             answer,
@@ -288,10 +313,13 @@ class TrialReport(Chapter):
             "values need the times to event, which are not available: those numbers are shown but "
             "cannot be recomputed.",
             [
-                f"MCID: relative risk reduction {100 * p.mcid_relative_reduction:.0f}% and absolute "
-                f"reduction {100 * p.mcid_absolute_reduction:g} percentage points (assumptions, "
-                "params/shared.yaml); they shape the sceptical and enthusiastic priors, the power "
-                "and the TSA",
+                f"design effect: relative risk reduction {100 * p.design_relative_reduction:.0f}% "
+                f"and absolute reduction {100 * p.design_absolute_reduction:g} percentage points "
+                "(assumptions, params/shared.yaml); they shape the sceptical and enthusiastic "
+                "priors, the power and the TSA",
+                f"decision thresholds: {self.benefit:g} fewer and {self.harm:g} more per 1000 "
+                "(assumptions, params/shared.yaml; alternatives sourced in "
+                f"{p.method_facts_file})",
                 f"neutral prior SD {p.neutral_sd:g} and minimally informative prior SD "
                 f"{p.vague_sd:g} on the log scale (assumptions)",
                 f"significance level α = {p.alpha} for the fragility index (assumption)",
@@ -444,10 +472,10 @@ class TrialReport(Chapter):
             return
         p_c = t.risk_ctl
         power_rel = power_two_proportions(
-            p_c, p_c * (1 - p.mcid_relative_reduction), t.n_trt, t.n_ctl, alpha=p.alpha
+            p_c, p_c * (1 - p.design_relative_reduction), t.n_trt, t.n_ctl, alpha=p.alpha
         )
         power_abs = power_two_proportions(
-            p_c, max(p_c - p.mcid_absolute_reduction, 1e-6), t.n_trt, t.n_ctl, alpha=p.alpha
+            p_c, max(p_c - p.design_absolute_reduction, 1e-6), t.n_trt, t.n_ctl, alpha=p.alpha
         )
 
         def power_gap(r):
@@ -461,9 +489,9 @@ class TrialReport(Chapter):
         say(
             f"At the observed {self.control} risk of {p_c:.1%} ({words}), the {t.n_trt + t.n_ctl} "
             f"patients gave a power of {power_rel:.0%} to detect a "
-            f"{100 * p.mcid_relative_reduction:.0f}% relative reduction and {power_abs:.0%} to "
-            f"detect an absolute reduction of {100 * p.mcid_absolute_reduction:g} percentage "
-            f"points (the MCID, assumptions; two-sided α = {p.alpha}, two-proportion test). "
+            f"{100 * p.design_relative_reduction:.0f}% relative reduction and {power_abs:.0%} to "
+            f"detect an absolute reduction of {100 * p.design_absolute_reduction:g} percentage "
+            f"points (the design effect, assumptions; two-sided α = {p.alpha}, two-proportion test). "
             + (
                 f"With {p.power:.0%} power it could detect a relative reduction of "
                 f"{detectable:.0%} or more."
@@ -474,17 +502,17 @@ class TrialReport(Chapter):
         )
         add = self.results.add
         add(
-            f"{p.study_id}.power.mcid_relative",
+            f"{p.study_id}.power.design_relative",
             power_rel,
             unit="probability",
-            description="power for the MCID relative reduction at the observed control risk "
+            description="power for the design effect's relative reduction at the observed control risk "
             f"({words})",
         )
         add(
-            f"{p.study_id}.power.mcid_absolute",
+            f"{p.study_id}.power.design_absolute",
             power_abs,
             unit="probability",
-            description="power for the MCID absolute reduction at the observed control risk",
+            description="power for the design effect's absolute reduction at the observed control risk",
         )
         if detectable is not None:
             add(
@@ -515,21 +543,30 @@ class TrialReport(Chapter):
         )
         show_figure(fig, f"{self.name}_bayes")
         b = table.set_index("prior")
-        arr = f"p_arr_ge_{100 * p.mcid_absolute_reduction:g}pp"
-        ari = f"p_ari_ge_{100 * p.absolute_harm:g}pp"
-        say(
-            "Posterior probability of any benefit (RR < 1), of a reduction of at least the MCID, "
-            f"and of an absolute reduction of at least {100 * p.mcid_absolute_reduction:g} "
-            "percentage points: "
-            + "; ".join(
-                f"{x}: {b.loc[x, 'p_benefit']:.0%}, {b.loc[x, f'p_below_{self.mcid:g}']:.0%} and "
-                f"{b.loc[x, arr]:.0%}"
-                for x in b.index
-            )
-            + f". Probability of an absolute harm of at least {100 * p.absolute_harm:g} points: "
-            + "; ".join(f"{x}: {b.loc[x, ari]:.0%}" for x in b.index)
-            + "."
+        arr, ari = (
+            bayes.absolute_column("arr", self.benefit / 1000),
+            bayes.absolute_column("ari", self.harm / 1000),
         )
+        if arr not in b.columns:
+            say(
+                "The control risk is 0 or 1, so absolute effects (and the decision thresholds) "
+                "do not apply; posterior probability of any benefit (RR < 1): "
+                + "; ".join(f"{x}: {b.loc[x, 'p_benefit']:.0%}" for x in b.index)
+                + "."
+            )
+        else:
+            say(
+                "Posterior probability of any benefit (RR < 1), of a reduction at least as large "
+                f"as the design effect, of at least {self.benefit:g} fewer {self.events_word} per "
+                f"1000 and of at least {self.harm:g} more (the decision thresholds, at the "
+                f"{self.control} risk of {self.t.risk_ctl:.1%}): "
+                + "; ".join(
+                    f"{x}: {b.loc[x, 'p_benefit']:.0%}, {b.loc[x, f'p_below_{self.mcid:g}']:.0%}, "
+                    f"{b.loc[x, arr]:.0%} and {b.loc[x, ari]:.0%}"
+                    for x in b.index
+                )
+                + "."
+            )
         for x, r in b.iterrows():
             key = f"{p.study_id}.bayes.{x.replace(' ', '_')}"
             self.results.add(
@@ -568,7 +605,7 @@ class TrialReport(Chapter):
             }
             for model, res in entry["tsa"].items():
                 row[f"TSA {model}: fraction of information size"] = res.adjusted["fraction"]
-                row[f"TSA {model}: conclusion"] = SHORT[res.conclusion]
+                row[f"TSA {model}: status at the last trial"] = res.conclusion_text
             rows.append(row)
             if pooled:
                 self.results.add_interval(
@@ -588,7 +625,7 @@ class TrialReport(Chapter):
                 self.results.add(
                     f"{p.study_id}.meta.{which}.tsa_{model}.conclusion",
                     res.conclusion,
-                    description=f"TSA ({model}) conclusion {which} this trial",
+                    description=f"TSA ({model}) status at the last trial, {which} this trial",
                 )
         table = pd.DataFrame(rows)
         show(table)
@@ -680,9 +717,10 @@ class TrialReport(Chapter):
             description="published numbers by verdict (each once, under its best method)",
         )
         self.results.add(
-            f"{p.study_id}.mcid_ratio",
+            f"{p.study_id}.design_ratio",
             self.mcid,
             unit="ratio",
-            description="ratio 1 - MCID relative reduction anchoring the priors (assumption)",
+            description="ratio 1 - the design effect's relative reduction, anchoring the "
+            "priors (assumption)",
         )
         self.write_results()

@@ -40,7 +40,8 @@ HOLDS, ROUNDING, DIFFERS = "holds", "within rounding", "differs"
 CONTRADICTED = "contradicted by the primary source"
 CONFLICT = "conflicting sources"
 NOT_ASSESSED = "not assessed"
-VERDICTS = (HOLDS, ROUNDING, DIFFERS, CONTRADICTED, CONFLICT, NOT_ASSESSED)
+COPIED = "source copied correctly; recomputation differs"
+VERDICTS = (HOLDS, ROUNDING, COPIED, DIFFERS, CONTRADICTED, CONFLICT, NOT_ASSESSED)
 RULES = ("rounding", "bound", "p_range", "count", "category", "significance", "within", "none")
 SIGNIFICANCE = ("significant", "not significant")
 

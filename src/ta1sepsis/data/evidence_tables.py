@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ta1sepsis.data.loader import GRADE_JUDGEMENTS, METHOD_FACTS, RISK_OF_BIAS, _default, load_table
+from ta1sepsis.data.loader import (
+    EXPLANATIONS,
+    GRADE_JUDGEMENTS,
+    METHOD_FACTS,
+    OUTCOME_IMPORTANCE,
+    RISK_OF_BIAS,
+    _default,
+    load_table,
+)
 
 
 def load_method_facts(path: str | Path | None = None) -> pd.DataFrame:
@@ -35,6 +43,16 @@ def load_risk_of_bias(path: str | Path | None = None) -> pd.DataFrame:
 def load_grade_judgements(path: str | Path | None = None) -> pd.DataFrame:
     """``data/grade_judgements.csv``, validated."""
     return load_table(path or _default("grade_judgements"), GRADE_JUDGEMENTS)
+
+
+def load_outcome_importance(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/outcome_importance.csv``, validated."""
+    return load_table(path or _default("outcome_importance"), OUTCOME_IMPORTANCE)
+
+
+def load_explanations(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/small_trial_explanations.csv``, validated."""
+    return load_table(path or _default("small_trial_explanations"), EXPLANATIONS)
 
 
 def method_fact(facts: pd.DataFrame, fact_id: str) -> float:

@@ -285,6 +285,8 @@ METHOD_FACTS = TableSchema(
                 "regression_to_mean",
                 "pharmacology",
                 "tsa",
+                "threshold",
+                "bias",
             ),
         ),
         Column("item"),
@@ -358,6 +360,52 @@ GRADE_JUDGEMENTS = TableSchema(
 )
 
 
+OUTCOME_IMPORTANCE = TableSchema(
+    name="outcome_importance",
+    columns=(
+        Column("outcome_id", pattern=IDENTIFIER),
+        Column("outcome"),
+        Column("importance", choices=("critical", "important", "of limited importance")),
+        Column("outcome_class", choices=("mortality", "serious_events", "marker")),
+        Column("rationale"),
+        Column("value_flag", choices=("judgement",)),
+        Column("criterion"),
+        *SOURCED,
+    ),
+    key=("outcome_id",),
+    description="The importance of each summary-of-findings outcome for a decision (a "
+    "judgement applying GRADE's categories) and its class, which selects its decision "
+    "threshold in params/shared.yaml.",
+)
+
+
+def _explanation_rule(row: dict) -> list[tuple[str, str]]:
+    if bool(row["ruled_out_if"]) != bool(row["ruled_out_by"]):
+        return [("ruled_out_if", "ruled_out_by and ruled_out_if go together")]
+    return []
+
+
+EXPLANATIONS = TableSchema(
+    name="small_trial_explanations",
+    columns=(
+        Column("explanation_id", pattern=IDENTIFIER),
+        Column("explanation"),
+        Column("ruled_out_by", required=False),
+        Column("ruled_out_if", required=False),
+        Column("evidence", required=False),
+        Column("value_flag", choices=("judgement",)),
+        Column("criterion"),
+        *SOURCED,
+    ),
+    key=("explanation_id",),
+    row_checks=(_explanation_rule,),
+    description="Candidate explanations of a larger benefit in the small trials of a review than "
+    "in its large trials. ruled_out_by names a claim fact about the review's eligibility and "
+    "ruled_out_if the value that excludes the explanation; evidence names the published "
+    "estimate (a subset of the review) that measures it, where one exists.",
+)
+
+
 SCHEMAS = {
     s.name: s
     for s in (
@@ -370,6 +418,8 @@ SCHEMAS = {
         METHOD_FACTS,
         RISK_OF_BIAS,
         GRADE_JUDGEMENTS,
+        OUTCOME_IMPORTANCE,
+        EXPLANATIONS,
     )
 }
 

@@ -15,8 +15,11 @@ Two axes describe every claim:
   ``looked up`` (compared with the primary source as recorded in ``data/``), ``not checkable``
   (the sources lack it; the ``missing:`` reference says what is missing);
 * **verdict** (never typed: computed here from the values and the rule): ``holds``,
-  ``within rounding``, ``differs``, ``contradicted by the primary source``, ``conflicting
-  sources``, or ``not assessed`` for a claim that could not be checked.
+  ``within rounding``, ``source copied correctly; recomputation differs`` (a recomputed or
+  derived claim that differs from the recomputation while the article printed its primary source
+  correctly: a finding about the source, not an error of the article), ``differs``,
+  ``contradicted by the primary source``, ``conflicting sources``, or ``not assessed`` for a
+  claim that could not be checked.
 
 References (several are separated by ``" ; "``):
 
@@ -68,6 +71,7 @@ import pandas as pd
 from ta1sepsis.data.claims_tables import (
     CONFLICT,
     CONTRADICTED,
+    COPIED,
     DIFFERS,
     HOLDS,
     METHODS,
@@ -504,6 +508,10 @@ def judge(claim: dict, resolver: Resolver, alpha: float = 0.05) -> dict:
             for s, r in zip(stated, primary, strict=True)
         )
         out["primary_verdict"] = combine(p_details, "looked up")
+        # the article printed its source correctly and the source's own analysis differs from
+        # the recomputation: a finding about the source, not an error of the article
+        if result == DIFFERS and _ok(out["primary_verdict"]):
+            out["verdict"] = COPIED
     if context:
         out["context_values"] = "; ".join(
             f"{r.reference.partition(':')[2]} = {format_resolved(r)}" for r in context
@@ -590,6 +598,7 @@ table.ta1-ledger th {background: #eee;}
 table.ta1-ledger tr.ta1-section td {background: #dde6f0; font-weight: bold;}
 table.ta1-ledger td.v-holds, table.ta1-ledger td.v-within-rounding {background: #e3f1e3;}
 table.ta1-ledger td.v-differs {background: #fbe3d6;}
+table.ta1-ledger td.v-source-copied-correctly-recomputation-differs {background: #eef3e0;}
 table.ta1-ledger td.v-contradicted-by-the-primary-source {background: #f4c2c2;}
 table.ta1-ledger td.v-conflicting-sources {background: #fff0b3;}
 table.ta1-ledger td.v-not-assessed {background: #eeeeee;}

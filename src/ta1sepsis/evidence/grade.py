@@ -13,32 +13,40 @@ Rules (each downgrade records the rule or the data row it came from):
   high risk (GRADE Handbook 5.2.1; Cochrane Handbook v5.1 Table 12.2.d). When most of it comes
   from trials with "some concerns" (unclear), the Handbook allows zero or one level: that is a
   judgement, taken from its sourced row. Without trial-level assessments, the sourced row.
-* **Inconsistency** (rule, two or more trials): rate down one level when I² >= 50% or the
-  heterogeneity test gives P < 0.10, two levels when I² >= 75% and P < 0.05 (the Handbook's
-  rough guide: 50-90% substantial, 75-100% considerable); when a published pooled estimate comes
-  without I², one level when its trials split into subsets whose estimates differ (contrast
-  P < 0.05). A single trial: not applicable.
-* **Imprecision** (rule): against the minimal clinically important difference (MCID, an
-  assumption) on the absolute scale, at the assumed control risk: rate down two levels when the
-  interval of the risk difference includes both an important benefit (<= -MCID) and an important
-  harm (>= +MCID); one level when it includes an important effect in one direction and also
-  values on the other side of that threshold, or when the patients fall short of the optimal
-  information size (the TSA's required information size) even though the interval does not cross
-  a threshold (GRADE guidelines 6, Guyatt et al., J Clin Epidemiol 2011;64:1283; GRADE 34/35).
-  A continuous outcome without an MCID: one level when its interval includes no effect or when
+* **Inconsistency**. With two or three trials it is a judgement (Core GRADE 3; GRADE 36): how
+  far the point estimates differ, how much the intervals overlap, where the estimates lie
+  against the decision threshold, and whether a hypothesis explains a difference. Two routes are
+  computed and shown (:func:`inconsistency_routes`): the I² rule below, and the criteria route
+  (rate down one level when the estimates fall on opposite sides of the threshold and their
+  intervals overlap over less than half of the shorter one, an operationalisation stated as an
+  assumption); the rating is the sourced judgement row, and the reason says when the routes
+  disagree (the rating is then fragile between two levels). With four or more trials (rule):
+  rate down one level when I² >= 50% or the heterogeneity test gives P < 0.10, two levels when
+  I² >= 75% and P < 0.05 (the Handbook's rough guide: 50-90% substantial, 75-100% considerable);
+  when a published pooled estimate comes without I², one level when its trials split into
+  subsets whose estimates differ (contrast P < 0.05). A single trial: not applicable.
+* **Imprecision** (rule): against the decision thresholds for benefit and harm (assumptions, in
+  events per 1000) on the absolute scale, at the assumed control risk (GRADE 34; Core GRADE 2):
+  rate down two levels when the interval of the risk difference includes both an important
+  benefit (<= -benefit threshold) and an important harm (>= +harm threshold); one level when it
+  includes an important effect in one direction and also values on the other side of that
+  threshold, or when the patients fall short of the optimal information size (the TSA's required
+  information size) even though the interval does not cross a threshold.
+  A continuous outcome without a decision threshold: one level when its interval includes the null value or when
   fewer than ``ois_continuous`` patients contributed (the Handbook's rule of thumb).
 * **Publication bias** (rule, ten or more trials): one level when Egger's test gives P < 0.10;
   with fewer trials, the sourced judgement row.
 * **Indirectness**: always the sourced judgement row.
-* **Credibility of a claimed subgroup effect** (our rule, an assumption, stated): the certainty
-  of an effect claimed for a subgroup cannot exceed the credibility of the effect modification
-  (ICEMAN, Schandelmaier et al., CMAJ 2020;192:E901): rate down two levels for low or very low
-  credibility, one for moderate.
+* **A claimed subgroup effect** is not rated through an extra domain: when the credibility of
+  the effect modification is low (ICEMAN, Schandelmaier et al., CMAJ 2020;192:E901), the
+  summary of findings gives the subgroup the overall effect and its certainty, with the reason
+  (GRADE guidance 36; :func:`ta1sepsis.evidence.synthesis.subgroup_row`).
 
 Plain-language statements follow GRADE's informative statements (Santesso et al., J Clin
 Epidemiol 2020;119:126-135): the verb carries the certainty (high: "reduces"; moderate: "probably
 reduces"; low: "may reduce"; very low: "the evidence is very uncertain"), the size the effect
-relative to the MCID ("little to no difference" when the point estimate is smaller than it).
+relative to the decision threshold ("little to no difference" when the point estimate is
+smaller than it).
 """
 
 from __future__ import annotations
@@ -91,8 +99,14 @@ class Evidence:
     egger_p: float | None = None
     subset_difference_counted_elsewhere: bool = False
     credibility: str | None = None  # ICEMAN overall rating of a subgroup claim
-    mcid_absolute: float | None = None  # proportion (binary) or in the outcome's units
+    threshold_benefit: float | None = None  # decision threshold, proportion (binary outcomes)
+    threshold_harm: float | None = None  # decision threshold for harm, proportion
     level: float = 0.95  # level of the interval lower..upper, a proportion
+    trial_estimates: list[tuple[str, float, float, float]] = field(default_factory=list)
+    # (label, estimate, lower, upper) of each trial of a pool of two or three, on the measure's
+    # scale, for the inconsistency criteria
+    importance: str = ""  # critical / important / not important (a judgement)
+    participants_analysed: bool = True  # False: ``participants`` counts those randomised
 
 
 def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
@@ -126,39 +140,151 @@ def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
     return _from_judgement("risk_of_bias", judgement)
 
 
+def _i2_rule(e: Evidence) -> tuple[int, str]:
+    if e.i2 >= 0.75 and e.q_p < 0.05:
+        levels = 2
+    elif e.i2 >= 0.5 or e.q_p < 0.10:
+        levels = 1
+    else:
+        levels = 0
+    return levels, f"I² = {100 * e.i2:.0f}%, heterogeneity P = {e.q_p:.2g}"
+
+
+def _absolute(e: Evidence, ratio: float) -> float:
+    """A ratio of the evidence's measure as a difference per 1000 at its control risk."""
+    return per_1000(e.control_risk, ratio, ratio, ratio, scale=e.measure)["difference"]
+
+
+def inconsistency_routes(e: Evidence, overlap_needed: float = 0.5) -> dict:
+    """The two routes to an inconsistency rating for a pool of two or three trials.
+
+    Parameters
+    ----------
+    e : Evidence
+        With ``trial_estimates`` (each trial's estimate and interval on the ratio scale),
+        ``control_risk``, the decision thresholds, and ``i2`` and ``q_p``.
+    overlap_needed : float
+        Share of the shorter interval (log scale) over which the intervals must overlap for
+        the overlap not to count as minimal (an assumption of this collection).
+
+    Returns
+    -------
+    dict
+        ``i2``: (levels, reason) by the I² rule; ``criteria``: (levels, reason) by the Core
+        GRADE 3 criteria; ``overlap`` (share of the shorter interval), ``opposite`` (point
+        estimates on opposite sides of the benefit threshold), ``per_1000`` (each trial's
+        point estimate as a difference per 1000) and ``fragile`` (the routes disagree).
+
+    References
+    ----------
+    Guyatt G, Eachempati P. Core GRADE 3: assessing inconsistency. BMJ 2025; Guyatt G, et al.
+    GRADE guidance 36. J Clin Epidemiol 2023 (data/method_facts.csv, topic grade).
+
+    Examples
+    --------
+    >>> e = Evidence("x", "death", "RR", 0.86, 0.7, 1.05, 1450, 2, 0.24,
+    ...              threshold_benefit=0.01, threshold_harm=0.01, i2=0.52, q_p=0.15,
+    ...              trial_estimates=[("A", 0.74, 0.54, 1.02), ("B", 0.97, 0.78, 1.20)])
+    >>> r = inconsistency_routes(e)
+    >>> r["i2"][0], r["criteria"][0], round(r["overlap"], 2), r["opposite"], r["fragile"]
+    (1, 0, 0.62, True, True)
+    """
+    import math
+
+    logs = [(math.log(lo), math.log(hi)) for _, _, lo, hi in e.trial_estimates]
+    common = min(h for _, h in logs) - max(lo for lo, _ in logs)
+    shortest = min(h - lo for lo, h in logs)
+    overlap = max(common, 0.0) / shortest
+    thr = 1000 * (e.threshold_benefit or 0)
+    per_trial = [_absolute(e, est) for _, est, _, _ in e.trial_estimates]
+    beyond = [d <= -thr for d in per_trial]
+    opposite = any(beyond) and not all(beyond)
+    words = "; ".join(
+        f"{label} {d:+.0f} per 1000"
+        for (label, *_), d in zip(e.trial_estimates, per_trial, strict=True)
+    )
+    if opposite and overlap < overlap_needed:
+        criteria = (
+            1,
+            f"the point estimates ({words}) fall on opposite sides of the threshold of {thr:g} "
+            f"per 1000 and their intervals overlap over {overlap:.0%} of the shorter one",
+        )
+    else:
+        criteria = (
+            0,
+            f"the point estimates ({words}) "
+            + ("fall on opposite sides of" if opposite else "lie on the same side of")
+            + f" the threshold of {thr:g} per 1000, and their intervals overlap over "
+            f"{overlap:.0%} of the shorter one",
+        )
+    i2 = _i2_rule(e) if e.i2 is not None and e.q_p is not None else None
+    return {
+        "i2": i2,
+        "criteria": criteria,
+        "overlap": overlap,
+        "opposite": opposite,
+        "per_1000": per_trial,
+        "fragile": i2 is not None and i2[0] != criteria[0],
+    }
+
+
 def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
+    """Inconsistency: judged with two or three trials, by rule with more (module docstring)."""
     if e.trials is not None and e.trials < 2:
         return Downgrade(
             "inconsistency", 0, "a single trial: not applicable", "rule: needs two or more trials"
         )
+    if e.trial_estimates and 2 <= len(e.trial_estimates) <= 3 and e.control_risk is not None:
+        routes = inconsistency_routes(e)
+        i2 = routes["i2"]
+        shown = (
+            f"Criteria (Core GRADE 3): {routes['criteria'][1]} ({RATINGS[routes['criteria'][0]]})"
+            + (f"; I² rule: {i2[1]} ({RATINGS[i2[0]]})" if i2 else "")
+            + (
+                "; the two routes disagree, so the rating is fragile between "
+                f"{RATINGS[min(i2[0], routes['criteria'][0])]} and "
+                f"{RATINGS[max(i2[0], routes['criteria'][0])]}"
+                if routes["fragile"]
+                else ""
+            )
+        )
+        if judgement is not None:
+            d = _from_judgement("inconsistency", judgement)
+            return Downgrade(d.domain, d.levels, f"{d.reason} {shown}.", d.basis)
+        return Downgrade(
+            "inconsistency",
+            routes["criteria"][0],
+            shown,
+            "rule: with two or three trials, the Core GRADE 3 criteria (opposite sides of the "
+            "threshold and less than half of the shorter interval overlapping: one level)",
+        )
     if e.i2 is not None and e.q_p is not None:
-        if e.i2 >= 0.75 and e.q_p < 0.05:
-            levels = 2
-        elif e.i2 >= 0.5 or e.q_p < 0.10:
-            levels = 1
-        else:
-            levels = 0
+        levels, reason = _i2_rule(e)
         return Downgrade(
             "inconsistency",
             levels,
-            f"I² = {100 * e.i2:.0f}%, heterogeneity P = {e.q_p:.2g}",
+            reason,
             "rule: one level when I² >= 50% or P < 0.10; two when I² >= 75% and P < 0.05",
         )
     if e.subset_contrast_p is not None and e.subset_difference_counted_elsewhere:
         return Downgrade(
             "inconsistency",
             0,
-            f"I² not reported; the trials outside the large-trial subset differ from it (P = {e.subset_contrast_p:.2g}), "
-            "but that pattern is already counted under risk of bias and publication bias and is not counted twice",
-            "rule: a difference between subsets explained by study limitations is rated once (GRADE Handbook 5.2.2)",
+            f"I² not reported; the trials outside the large-trial subset differ from it "
+            f"(P = {e.subset_contrast_p:.2g}), but that pattern is already counted under risk "
+            "of bias and publication bias and is not counted twice",
+            "rule: a difference between subsets explained by study limitations is rated once "
+            "(GRADE Handbook 5.2.2)",
         )
     if e.subset_contrast_p is not None:
         levels = 1 if e.subset_contrast_p < 0.05 else 0
         return Downgrade(
             "inconsistency",
             levels,
-            f"I² not reported; the trials outside the large-trial subset differ from it (P = {e.subset_contrast_p:.2g})",
-            "rule: when I² is not reported, one level when subsets of the trials differ (contrast P < 0.05)",
+            "I² not reported; the trials outside the large-trial subset differ from it "
+            f"(P = {e.subset_contrast_p:.2g})",
+            "rule: when I² is not reported, one level when subsets of the trials differ "
+            "(contrast P < 0.05)",
         )
     return _from_judgement("inconsistency", judgement)
 
@@ -170,7 +296,7 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
         levels = 1 if includes_null or short else 0
         why = []
         if includes_null:
-            why.append("the interval includes no effect")
+            why.append("the interval includes the null value")
         if short:
             why.append(
                 f"{e.participants} patients, fewer than the {ois_continuous} of the rule of thumb"
@@ -178,32 +304,35 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
         return Downgrade(
             "imprecision",
             levels,
-            "; ".join(why) or "the interval excludes no effect and the sample is large enough",
-            f"rule (no MCID for this outcome): one level when the CI includes no effect or fewer than {ois_continuous} patients",
+            "; ".join(why) or "the interval excludes the null value and the sample is large enough",
+            "rule (no decision threshold for this outcome): one level when the CI includes no "
+            f"effect or fewer than {ois_continuous} patients",
         )
-    mcid = e.mcid_absolute
     absolute = per_1000(e.control_risk, e.estimate, e.lower, e.upper, scale=e.measure)
     lo, hi = sorted((absolute["difference_lower"], absolute["difference_upper"]))
-    thr = 1000 * mcid
-    benefit = lo <= -thr
-    harm = hi >= thr
+    benefit_thr, harm_thr = 1000 * e.threshold_benefit, 1000 * e.threshold_harm
+    benefit = lo <= -benefit_thr
+    harm = hi >= harm_thr
     if benefit and harm:
         levels, why = (
             2,
-            f"the interval ({lo:.0f} to {hi:.0f} per 1000) includes both an important benefit and an important harm",
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) includes both an important benefit "
+            "and an important harm",
         )
-    elif benefit and hi > -thr:
+    elif benefit and hi > -benefit_thr:
         levels, why = (
             1,
-            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important benefit to less than the MCID",
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important benefit to "
+            "less than the threshold",
         )
-    elif harm and lo < thr:
+    elif harm and lo < harm_thr:
         levels, why = (
             1,
-            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important harm to less than the MCID",
+            f"the interval ({lo:.0f} to {hi:.0f} per 1000) runs from an important harm to less "
+            "than the threshold",
         )
     else:
-        levels, why = 0, f"the interval ({lo:.0f} to {hi:.0f} per 1000) does not cross the MCID"
+        levels, why = 0, f"the interval ({lo:.0f} to {hi:.0f} per 1000) does not cross a threshold"
     if (
         levels == 0
         and e.information_size
@@ -211,12 +340,17 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
         and e.participants < e.information_size
     ):
         levels = 1
-        why += f", but {e.participants} patients fall short of the optimal information size ({e.information_size:,.0f})"
+        why += (
+            f", but {e.participants} patients fall short of the optimal information size "
+            f"({e.information_size:,.0f})"
+        )
     return Downgrade(
         "imprecision",
         levels,
         why,
-        f"rule: against the MCID of {thr:g} per 1000 (an assumption) at the assumed control risk, and the optimal information size",
+        f"rule: against the decision thresholds of {benefit_thr:g} per 1000 for benefit and "
+        f"{harm_thr:g} for harm (assumptions) at the assumed control risk, and the optimal "
+        "information size",
     )
 
 
@@ -232,19 +366,6 @@ def publication_bias(e: Evidence, judgement: dict | None, min_trials: int = 10) 
     return _from_judgement("publication_bias", judgement)
 
 
-def credibility_downgrade(e: Evidence) -> Downgrade | None:
-    if e.credibility is None:
-        return None
-    levels = {"very low": 2, "low": 2, "moderate": 1, "high": 0}[e.credibility]
-    return Downgrade(
-        "subgroup_credibility",
-        levels,
-        f"the effect modification has {e.credibility} credibility (ICEMAN)",
-        "rule (an assumption of this collection): a subgroup effect is rated down two levels for low or "
-        "very low ICEMAN credibility, one for moderate",
-    )
-
-
 def _from_judgement(domain: str, judgement: dict | None) -> Downgrade:
     if judgement is None:
         return Downgrade(domain, 0, "no judgement recorded", "no information")
@@ -255,6 +376,15 @@ def _from_judgement(domain: str, judgement: dict | None) -> Downgrade:
         judgement["rationale"],
         f"judgement: data/grade_judgements.csv, line {judgement['line']} ({judgement['criterion']})",
     )
+
+
+def effect_size(difference_per_1000: float, e: Evidence) -> str:
+    """'decrease', 'increase' or 'trivial': a difference per 1000 against the thresholds."""
+    if difference_per_1000 <= -1000 * e.threshold_benefit:
+        return "decrease"
+    if difference_per_1000 >= 1000 * e.threshold_harm:
+        return "increase"
+    return "trivial"
 
 
 @dataclass
@@ -299,7 +429,10 @@ def statement(label: str, intervention: str, level: str, size: str) -> str:
 
 
 def rate(
-    e: Evidence, judgements: dict[str, dict], intervention: str = "Tα1", ois_continuous: int = 400
+    e: Evidence,
+    judgements: dict[str, dict],
+    intervention: str = "the intervention",
+    ois_continuous: int = 400,
 ) -> Rating:
     """Every domain for one outcome, the certainty and the plain-language statement."""
     downgrades = [
@@ -309,24 +442,15 @@ def rate(
         imprecision(e, ois_continuous),
         publication_bias(e, judgements.get("publication_bias")),
     ]
-    extra = credibility_downgrade(e)
-    if extra is not None:
-        downgrades.append(extra)
     level = certainty(downgrades)
     absolute = None
     if e.measure != "MD" and e.control_risk is not None:
         absolute = per_1000(e.control_risk, e.estimate, e.lower, e.upper, scale=e.measure)
-        diff = absolute["difference"]
-        thr = 1000 * (e.mcid_absolute or 0)
-        size = "decrease" if diff <= -thr else "increase" if diff >= thr else "trivial"
+        size = effect_size(absolute["difference"], e)
     else:
-        thr = e.mcid_absolute
-        if thr is None:  # no MCID: the direction of an interval that excludes no effect
-            size = "increase" if e.lower > 0 else "decrease" if e.upper < 0 else "trivial"
-        else:
-            size = (
-                "increase" if e.estimate >= thr else "decrease" if e.estimate <= -thr else "trivial"
-            )
+        # no threshold for a continuous outcome: the direction of an interval that excludes no
+        # effect
+        size = "increase" if e.lower > 0 else "decrease" if e.upper < 0 else "trivial"
     if math.isnan(e.estimate):
         raise ValueError(f"{e.outcome_id}: no estimate")
     return Rating(e, downgrades, level, absolute, statement(e.label, intervention, level, size))

@@ -35,6 +35,8 @@ FILES = {
     "method_facts": "method_facts.csv",
     "risk_of_bias": "risk_of_bias.csv",
     "grade_judgements": "grade_judgements.csv",
+    "outcome_importance": "outcome_importance.csv",
+    "small_trial_explanations": "small_trial_explanations.csv",
     "claims": "claims.csv",
     "claim_facts": "claim_facts.csv",
     "claims_not_claims": "claims_not_claims.csv",

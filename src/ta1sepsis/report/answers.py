@@ -16,7 +16,7 @@ def bottom_line(answer: str, caveat: str, assumptions: list[str] | tuple[str, ..
     caveat : str
         The main reason the answer could be wrong or is uncertain.
     assumptions : sequence of str
-        The assumed inputs (MCID, thresholds, prior widths, ...) the answer depends on, each
+        The assumed inputs (design effect, decision thresholds, prior widths, ...) the answer depends on, each
         naming its value and that it is an assumption.
     """
     text = f"## Bottom line\n\n{answer}\n\n**Main caveat.** {caveat}"
@@ -37,3 +37,32 @@ def fmt_p(p: float) -> str:
     if p < 0.001:
         return "P < 0.001"
     return f"P = {p:.2g}" if p < 0.1 else f"P = {p:.2f}"
+
+
+def fmt_per_1000(difference: float, lower: float, upper: float, noun: str = "deaths") -> str:
+    """A difference per 1000 in words: '26 fewer deaths per 1000 (63 fewer to 17 more)'.
+
+    Parameters
+    ----------
+    difference, lower, upper : float
+        Treatment minus control, events per 1000 (negative: fewer events).
+    noun : str
+        What is counted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_per_1000(-25.7, -63.3, 16.8)
+    '26 fewer deaths per 1000 (63 fewer to 17 more)'
+    >>> fmt_per_1000(4.2, 0.4, 9.0, "infections")
+    '4 more infections per 1000 (0 more to 9 more)'
+    """
+
+    def one(x: float) -> str:
+        n = round(abs(x))
+        return f"{n:.0f} fewer" if x < 0 and n else f"{n:.0f} more"
+
+    return f"{one(difference)} {noun} per 1000 ({one(lower)} to {one(upper)})"

@@ -550,6 +550,33 @@ def meta_analytic_predictive_prior(
     return Mixture(tuple(w / total for w, _ in items), tuple(c for _, c in items))
 
 
+def absolute_column(kind: str, risk_difference: float) -> str:
+    """Name the column in which :func:`summarise` puts P(absolute reduction or increase >= x).
+
+    Parameters
+    ----------
+    kind : {"arr", "ari"}
+        Absolute risk reduction or increase.
+    risk_difference : float
+        x as a proportion (0.01 for 1 percentage point, 10 per 1000).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    The decision probabilities of :func:`summarise` (Spiegelhalter DJ, Abrams KR, Myles JP.
+    *Bayesian Approaches to Clinical Trials and Health-Care Evaluation*. Wiley 2004, ch. 3).
+
+    Examples
+    --------
+    >>> absolute_column("arr", 0.018), absolute_column("ari", 10 / 1000)
+    ('p_arr_ge_1.8pp', 'p_ari_ge_1pp')
+    """
+    return f"p_{kind}_ge_{100 * risk_difference:g}pp"
+
+
 def summarise(
     dist: Distribution,
     benefit_thresholds=(0.9, 0.8),
@@ -618,9 +645,9 @@ def summarise(
     if baseline_risk is not None:
         for x in absolute_benefits:
             r = ratio_for_risk_difference(baseline_risk, -x, scale)
-            out[f"p_arr_ge_{100 * x:g}pp"] = dist.prob_below(r)
+            out[absolute_column("arr", x)] = dist.prob_below(r)
         r = ratio_for_risk_difference(baseline_risk, absolute_harm, scale)
-        out[f"p_ari_ge_{100 * absolute_harm:g}pp"] = 1 - dist.prob_below(r)
+        out[absolute_column("ari", absolute_harm)] = 1 - dist.prob_below(r)
     return out
 
 

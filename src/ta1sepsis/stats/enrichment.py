@@ -9,6 +9,9 @@
   sample size under no effect and under the design effect follows from the stopping
   probabilities (:mod:`ta1sepsis.stats.group_sequential`).
 * Screening burden: patients screened per patient enrolled = 1 / (prevalence x eligible share).
+* Assurance: the probability of a significant result in favour of treatment when the true
+  hazard ratio is drawn from a distribution (the current posterior) rather than fixed at the
+  design value (O'Hagan, Stevens & Campbell 2005).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from scipy import stats
 
 from ta1sepsis.stats.absolute import treatment_risk
@@ -100,3 +104,94 @@ def screened_per_enrolled(prevalence: float, eligible_share: float = 1.0) -> flo
     if not 0 < prevalence <= 1 or not 0 < eligible_share <= 1:
         raise ValueError("prevalence and eligible share must lie in (0, 1]")
     return 1 / (prevalence * eligible_share)
+
+
+def power_for_benefit(
+    control_risk: float, hazard_ratio, n_total: int, alpha: float = 0.05
+) -> np.ndarray:
+    """Probability that a fixed 1:1 trial shows a significant benefit (two-sided level
+    ``alpha``, unpooled variance) if the true hazard ratio is ``hazard_ratio``.
+
+    Unlike :func:`power_at`, a significant result in the harmful direction does not count.
+
+    Parameters
+    ----------
+    control_risk : float
+        28-day risk in the control arm (proportion).
+    hazard_ratio : float or array-like
+        True hazard ratio(s) (treatment / control), turned into a treatment-arm risk under
+        proportional hazards.
+    n_total : int
+        Patients in both arms.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability per hazard ratio.
+
+    Examples
+    --------
+    >>> round(float(power_for_benefit(0.24, 0.85, 4000)), 3)
+    0.679
+    """
+    hr = np.asarray(hazard_ratio, float)
+    p_c = control_risk
+    p_t = 1 - (1 - p_c) ** hr
+    n = n_total / 2
+    sd = np.sqrt(p_c * (1 - p_c) / n + p_t * (1 - p_t) / n)
+    return stats.norm.cdf((p_c - p_t) / sd - stats.norm.ppf(1 - alpha / 2))
+
+
+def assurance(
+    control_risk: float,
+    n_total: int,
+    *,
+    log_hr_mean: float,
+    log_hr_sd: float,
+    alpha: float = 0.05,
+    nodes: int = 64,
+) -> float:
+    """Probability of a significant benefit when the true log hazard ratio is drawn from a
+    normal distribution (the current posterior), not fixed at the design value.
+
+    Parameters
+    ----------
+    control_risk : float
+        28-day control risk (proportion).
+    n_total : int
+        Patients in both arms.
+    log_hr_mean, log_hr_sd : float
+        Mean and SD of the distribution of the true log hazard ratio (natural log).
+    alpha : float
+        Two-sided significance level.
+    nodes : int
+        Gauss-Hermite quadrature nodes.
+
+    Returns
+    -------
+    float
+        E[power_for_benefit(exp(theta))], theta ~ N(mean, sd^2).
+
+    References
+    ----------
+    O'Hagan A, Stevens JW, Campbell MJ. Assurance in clinical trial design. Pharm Stat
+    2005;4(3):187-201 (doi 10.1002/pst.175): assurance is the power averaged over the prior
+    (here the posterior) of the effect.
+
+    Examples
+    --------
+    With a near-zero SD, assurance is the power at the mean:
+
+    >>> a = assurance(0.24, 4000, log_hr_mean=math.log(0.85), log_hr_sd=1e-9)
+    >>> round(a, 3)
+    0.679
+    """
+    if log_hr_sd < 0 or not math.isfinite(log_hr_sd):
+        raise ValueError(f"log_hr_sd must be a finite non-negative number, got {log_hr_sd}")
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    theta = log_hr_mean + log_hr_sd * x
+    return float(
+        np.sum(w * power_for_benefit(control_risk, np.exp(theta), n_total, alpha)) / np.sum(w)
+    )

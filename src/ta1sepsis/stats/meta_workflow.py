@@ -76,6 +76,8 @@ def conflict_tests(
     new_label: str,
     earlier: pd.DataFrame,
     level: float = 0.95,
+    *,
+    tau2_prior: tuple[float, float] | None = None,
 ) -> Conflict:
     """Is a new trial's effect compatible with each earlier pooled estimate?
 
@@ -83,10 +85,12 @@ def conflict_tests(
 
     * against the pooled **mean**: z = (y_new - y_MA) / sqrt(SE_new^2 + SE_MA^2) (Altman & Bland,
       BMJ 2003;326:219); this treats the new trial as estimating the same single effect;
-    * against the **prediction** for a new trial, when the review's between-trial variance is
-      known: z = (y_new - y_MA) / sqrt(SE_new^2 + SE_MA^2 + tau^2) (Higgins, Thompson &
-      Spiegelhalter, J R Stat Soc A 2009;172:137). A review reporting I^2 = 0 (hence
-      tau^2 = 0 by the moment estimator) gives the same test as the mean.
+    * against the **prediction** for a new trial: z = (y_new - y_MA) / sqrt(SE_new^2 + SE_MA^2 +
+      tau^2) (Higgins, Thompson & Spiegelhalter, J R Stat Soc A 2009;172:137). A reported I^2 of
+      0 is not evidence that tau^2 = 0, so when the review reports no tau^2 the prediction
+      integrates over a stated heterogeneity prior, tau^2 ~ log-normal (Turner et al., Stat Med
+      2015;34:984): the two-sided P of the observed difference under that scale mixture of
+      normals.
 
     Parameters
     ----------
@@ -97,6 +101,9 @@ def conflict_tests(
         Columns ``label``, ``estimate``, ``lower``, ``upper`` (ratio and CI), optionally
         ``ci_level`` (the level of that published CI; default ``level``), ``tau2`` (NaN when not
         reported) and ``source``.
+    tau2_prior : (float, float), optional
+        Mean and SD of ln tau^2 of a log-normal heterogeneity prior, used for the prediction
+        test of every review without a reported tau^2.
     level : float
         Level of the intervals of the ratios of ratios.
 
@@ -123,11 +130,24 @@ def conflict_tests(
             "P vs pooled mean": float(2 * stats.norm.sf(abs(diff / se_mean))),
             "tau2 of the review": r.tau2,
             "P vs prediction": math.nan,
+            "heterogeneity used": "",
             "source": r.source,
         }
         if not math.isnan(r.tau2):
             se_pred = math.sqrt(se_new**2 + rec.se**2 + r.tau2)
             row["P vs prediction"] = float(2 * stats.norm.sf(abs(diff / se_pred)))
+            row["heterogeneity used"] = f"tau2 = {r.tau2:g} (reported)"
+        elif tau2_prior is not None:
+            from ta1sepsis.stats.bayes import turner_tau2_nodes
+
+            nodes, weights = turner_tau2_nodes(*tau2_prior)
+            cdf = float(
+                np.sum(weights * stats.norm.cdf(diff / np.sqrt(se_new**2 + rec.se**2 + nodes)))
+            )
+            row["P vs prediction"] = 2 * min(cdf, 1 - cdf)
+            row["heterogeneity used"] = (
+                f"tau2 ~ log-normal, ln tau2 ~ N({tau2_prior[0]:g}, {tau2_prior[1]:g}^2) (prior)"
+            )
         rows.append(row)
     return Conflict(pd.DataFrame(rows))
 

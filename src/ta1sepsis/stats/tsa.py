@@ -75,6 +75,12 @@ CONCLUSIONS = {
     "reached",
 }
 
+HISTORY_WORDS = {
+    "benefit": "crossed the boundary for benefit",
+    "harm": "crossed the boundary for harm",
+    "futility": "entered the futility wedge",
+}
+
 SHORT = {
     "benefit": "benefit shown",
     "harm": "harm shown",
@@ -385,9 +391,14 @@ class TSAResult:
         TSA-adjusted (``adjusted_lower``, ``adjusted_upper``) limits, all on the ratio scale;
         ``critical_value`` (z) and ``fraction`` (of ``information_size``).
     conclusion : str
-        A key of :data:`CONCLUSIONS`.
+        A key of :data:`CONCLUSIONS`: the status at the last trial (a boundary crossed at an
+        earlier trial and left again is history, not the conclusion).
     crossed_at : str or None
-        The trial at which a boundary was crossed.
+        The trial at which the boundary of the current conclusion was first crossed without
+        the Z-curve leaving it again (None when the conclusion crosses no boundary).
+    history : list of dict
+        Every look at which the Z-curve crossed a boundary or entered the futility wedge
+        (``study``, ``event``: benefit, harm or futility), in order.
     notes : list of str
         The heterogeneity adjustment used and any correction or exclusion.
     """
@@ -400,15 +411,30 @@ class TSAResult:
     inflation: float
     futility: bool
     adjusted: dict  # final estimate with conventional and TSA-adjusted CI (reporting scale)
-    conclusion: str  # a key of CONCLUSIONS
+    conclusion: str  # a key of CONCLUSIONS: the status at the last trial
     crossed_at: str | None = None
     notes: list[str] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)
+
+    @property
+    def earlier(self) -> list[dict]:
+        """Crossings of the history that the current conclusion does not carry."""
+        return [h for h in self.history if h["event"] != self.conclusion]
 
     @property
     def conclusion_text(self) -> str:
-        """The conclusion in words, with the trial at which a boundary was crossed."""
-        where = f" (at {self.crossed_at})" if self.crossed_at else ""
-        return CONCLUSIONS[self.conclusion] + where
+        """The status at the last trial in words, then any earlier crossing it has left."""
+        where = f" (since {self.crossed_at})" if self.crossed_at else ""
+        text = CONCLUSIONS[self.conclusion] + where
+        if self.earlier:
+            text += (
+                "; earlier the Z-curve "
+                + ", then ".join(
+                    f"{HISTORY_WORDS[h['event']]} at {h['study']}" for h in self.earlier
+                )
+                + ", and later trials brought it back"
+            )
+        return text
 
 
 def _diversity_value(stats_table: pd.DataFrame, diversity) -> tuple[float, str]:
@@ -513,19 +539,30 @@ def monitor(
     else:  # no figure to draw: the boundaries at the looks are enough
         curve = pd.DataFrame(columns=["fraction", "patients", "efficacy"])
 
-    conclusion, crossed_at = "inconclusive", None
+    # each look's status; the conclusion is the status at the last look, the rest is history
+    status = []
     for i in range(len(z)):
-        if math.isnan(z[i]):
-            continue
-        if abs(z[i]) >= efficacy_at[i]:
-            conclusion, crossed_at = ("benefit" if z[i] < 0 else "harm"), looks.loc[i, "study"]
-            break
         b = looks["futility_boundary"].iloc[i] if design is not None else np.nan
-        if inside[i] and not math.isnan(b) and b > 0 and abs(z[i]) <= b:
-            conclusion, crossed_at = "futility", looks.loc[i, "study"]
-            break
-    if conclusion == "inconclusive" and not inside[-1]:
-        conclusion = "ris_reached"
+        if math.isnan(z[i]):
+            status.append(None)
+        elif abs(z[i]) >= efficacy_at[i]:
+            status.append("benefit" if z[i] < 0 else "harm")
+        elif inside[i] and not math.isnan(b) and b > 0 and abs(z[i]) <= b:
+            status.append("futility")
+        else:
+            status.append(None)
+    history = [
+        {"study": looks.loc[i, "study"], "event": s}
+        for i, s in enumerate(status)
+        if s is not None and (i == 0 or status[i - 1] != s)
+    ]
+    conclusion = status[-1] or ("ris_reached" if not inside[-1] else "inconclusive")
+    crossed_at = None
+    if status[-1] is not None:
+        i = len(status) - 1
+        while i > 0 and status[i - 1] == status[-1]:
+            i -= 1
+        crossed_at = looks.loc[i, "study"]
 
     last = stats_table.iloc[-1]
     est, se = float(last[f"log_{model}"]), float(last[f"se_{model}"])
@@ -541,7 +578,17 @@ def monitor(
         "fraction": float(n_cum[-1] / info),
     }
     return TSAResult(
-        model, looks, curve, ris, info, inflation, futility, adjusted, conclusion, crossed_at
+        model,
+        looks,
+        curve,
+        ris,
+        info,
+        inflation,
+        futility,
+        adjusted,
+        conclusion,
+        crossed_at,
+        history=history,
     )
 
 
