@@ -108,7 +108,7 @@ chapter.section_downgrades()
 # ## 2. Risk of bias (RoB 2)
 #
 # Domain judgements from `data/risk_of_bias.csv` (each signalling answer there carries its supporting
-# fact and source); the overall judgement follows the RoB 2 algorithm (`src/ta1sepsis/rob.py`). The
+# fact and source); the overall judgement follows the RoB 2 algorithm (`src/ta1sepsis/evidence/rob.py`). The
 # small trials of the published reviews have no trial-level assessment in the sources; what the
 # reviews say about them follows.
 

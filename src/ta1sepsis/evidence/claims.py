@@ -89,20 +89,59 @@ from ta1sepsis.stats.reported_estimates import p_value_range_from_printed, recov
 
 
 class ClaimError(ValueError):
-    """A claim's reference or rule cannot be applied; the message names the claim."""
+    """A claim's reference or rule cannot be applied; the message names the claim.
+
+    Attributes
+    ----------
+    args : tuple
+        The message (as for any exception).
+    """
 
 
 class MissingResult(ClaimError):
-    """A results file exists but lacks the key: the notebook ran with other parameters or data."""
+    """A results file exists but lacks the key: the notebook ran with other parameters or data.
+
+    Attributes
+    ----------
+    args : tuple
+        The message, naming the key and the file.
+    """
 
 
 def sentences() -> list[str]:
-    """Every sentence place of the article, ``intro:1`` ... ``bottom:5``, in article order."""
+    """Every sentence place of the article, ``intro:1`` ... ``bottom:5``, in article order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> sentences()[:2]
+    ['intro:1', 'intro:2']
+    """
     return [f"{code}:{n}" for code, (_, count) in SECTIONS.items() for n in range(1, count + 1)]
 
 
 def uncovered_sentences(claims: pd.DataFrame, not_claims: pd.DataFrame) -> list[str]:
-    """Sentences that neither a claim nor a not-a-claim row names (should be none)."""
+    """Sentences that neither a claim nor a not-a-claim row names (should be none).
+
+    Parameters
+    ----------
+    claims, not_claims : pandas.DataFrame
+        The ledger and the not-a-claim table, each with a ``places`` column ("intro:1 ; ...").
+
+    Returns
+    -------
+    list of str
+        The sentence places no row names.
+
+    Examples
+    --------
+    >>> every = pd.DataFrame({"places": [" ; ".join(sentences())]})
+    >>> uncovered_sentences(every, pd.DataFrame({"places": []}))
+    []
+    """
     named = {p for places in pd.concat([claims.places, not_claims.places]) for p in split(places)}
     return [s for s in sentences() if s not in named]
 
@@ -112,7 +151,18 @@ def uncovered_sentences(claims: pd.DataFrame, not_claims: pd.DataFrame) -> list[
 
 @dataclass(frozen=True)
 class Resolved:
-    """A referenced value: a number (with the range a result or a rounded CI allows) or text."""
+    """A referenced value: a number (with the range a result or a rounded CI allows) or text.
+
+    Attributes
+    ----------
+    reference : str
+        The reference as written in the ledger ("result:02_etass:etass.rr", ...).
+    value : float, str or None
+    lower, upper : float or None
+        The range a result or a rounded CI allows.
+    text : str or None
+        The number as printed in the data file, where there is one.
+    """
 
     reference: str
     value: float | str | None
@@ -122,6 +172,7 @@ class Resolved:
 
     @property
     def is_number(self) -> bool:
+        """Whether the value is a number."""
         return isinstance(self.value, float)
 
 
@@ -278,7 +329,23 @@ def _number(resolved: Resolved, claim_id: str) -> float:
 
 
 def count_of(resolved: Resolved, claim_id: str = "") -> int:
-    """The number of items of a listed fact (``"a ; b ; c"`` -> 3), or a number as an integer."""
+    """The number of items of a listed fact (``"a ; b ; c"`` -> 3), or a number as an integer.
+
+    Parameters
+    ----------
+    resolved : Resolved
+    claim_id : str
+        For the error message.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> count_of(Resolved("fact:x", "a ; b ; c")), count_of(Resolved("fact:y", 4.0))
+    (3, 4)
+    """
     if isinstance(resolved.value, str):
         return len(split(resolved.value))
     return int(round(_number(resolved, claim_id)))
@@ -305,6 +372,19 @@ def part_check(
         printed rounding allows).
     alpha : float
         Two-sided significance level of the ``significance`` rule (0-1 scale).
+    claim_id : str
+        For error messages.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> part_check("rounding", "0.74", Resolved("r", 0.742), 0.05)
+    'within rounding'
+    >>> part_check("significance", "not significant", Resolved("r", 0.06), 0.05)
+    'match'
     """
     if rule == "rounding":
         return verdict(stated, _number(resolved, claim_id))
@@ -335,6 +415,25 @@ def combine(details: list[str], method: str) -> str:
     Any difference makes the claim differ (``contradicted by the primary source`` when the
     claim was looked up in that source); otherwise any rounding makes it ``within rounding``;
     otherwise it ``holds``. :data:`NUMERIC_VERDICTS` gives the mapping of the numeric words.
+
+    Parameters
+    ----------
+    details : list of str
+        The part findings (:func:`part_check`).
+    method : str
+        How the claim was checked (``looked up``, ``recomputed``, ...).
+
+    Returns
+    -------
+    str
+        A verdict of :data:`VERDICTS`.
+
+    Examples
+    --------
+    >>> combine(["reproduced", "within rounding"], "recomputed")
+    'within rounding'
+    >>> combine(["not reproduced"], "looked up")
+    'contradicted by the primary source'
     """
     mapped = [NUMERIC_VERDICTS.get(d, HOLDS if d == "match" else DIFFERS) for d in details]
     if DIFFERS in mapped:
@@ -348,7 +447,27 @@ def _ok(v: str) -> bool:
 
 def format_resolved(resolved: Resolved, like: str | None = None, with_range: bool = False) -> str:
     """A resolved value for display: two digits more than the printed number it is set against
-    (``like``), and with ``with_range`` the range a rounded CI allows, in brackets."""
+    (``like``), and with ``with_range`` the range a rounded CI allows, in brackets.
+
+    Parameters
+    ----------
+    resolved : Resolved
+    like : str, optional
+        The printed number the value is compared with.
+    with_range : bool
+        Add the allowed range.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_resolved(Resolved("r", 0.74213), "0.74")
+    '0.7421'
+    >>> format_resolved(Resolved("r", 0.05, 0.04, 0.07), "0.05", with_range=True)
+    '0.05 [0.04 to 0.07]'
+    """
     value = resolved.value
     if value is None:
         return "—"
@@ -378,7 +497,25 @@ def format_resolved(resolved: Resolved, like: str | None = None, with_range: boo
 
 def resolve_softly(resolver: Resolver, reference: str) -> Resolved:
     """Resolve a reference shown for information only: a results key absent in this run (a
-    notebook ran on other data) gives a text value saying so instead of an error."""
+    notebook ran on other data) gives a text value saying so instead of an error.
+
+    Parameters
+    ----------
+    resolver : Resolver
+    reference : str
+
+    Returns
+    -------
+    Resolved
+
+    Examples
+    --------
+    >>> class Missing:
+    ...     def resolve(self, reference):
+    ...         raise MissingResult("no key x")
+    >>> resolve_softly(Missing(), "result:01:x").value
+    'not in this run (no key x)'
+    """
     try:
         return resolver.resolve(reference)
     except MissingResult as missing:
@@ -396,6 +533,30 @@ def judge(claim: dict, resolver: Resolver, alpha: float = 0.05) -> dict:
     ``result:`` key is absent in this run, with ``missing_result`` saying which), the checked
     ``values`` (raw) and their display text, the alternative version's, the ``detail`` findings
     per part, the ``verdict``, and the check against the primary source as printed.
+
+    Parameters
+    ----------
+    claim : dict
+        A ledger row: claim_id, rule, method, stated, references, scale, ...
+    resolver : Resolver
+        Looks the references up.
+    alpha : float
+        Two-sided significance level for significance claims.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> class One:
+    ...     def resolve(self, reference):
+    ...         return Resolved(reference, 0.742)
+    >>> claim = {"claim_id": "c", "rule": "rounding", "method": "recomputed",
+    ...          "stated": "0.74", "reference": "result:02:etass.rr", "scale": None,
+    ...          "primary": "", "alternative": "", "context": ""}
+    >>> judge(claim, One())["verdict"]
+    'within rounding'
     """
     cid, rule, method = claim["claim_id"], claim["rule"], claim["method"]
     if rule not in RULES:
@@ -541,6 +702,14 @@ def reductions_from_risk_ratios(
     -------
     DataFrame
         ``estimate_id``, ``study``, ``year``, ``rr`` (as printed) and ``reduction_percent``.
+
+    Examples
+    --------
+    >>> est = pd.DataFrame({"estimate_id": ["a.rr"], "study": ["A"], "study_id": ["a"],
+    ...                     "year": [2015], "measure": ["RR"], "outcome": ["mortality_28d"],
+    ...                     "population": ["all"], "estimate": [0.68]})
+    >>> round(float(reductions_from_risk_ratios(est, ["a"], 2025).reduction_percent.iloc[0]), 1)
+    32.0
     """
     rows = estimates[
         estimates.measure.eq("RR")
@@ -555,7 +724,24 @@ def reductions_from_risk_ratios(
 
 
 def trial_sizes(trials: pd.DataFrame) -> pd.Series:
-    """Patients analysed per trial (the largest n_trt + n_ctl over its outcomes), largest first."""
+    """Patients analysed per trial (the largest n_trt + n_ctl over its outcomes), largest first.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        A trials table (study_id, n_trt, n_ctl).
+
+    Returns
+    -------
+    pandas.Series
+        Patients by study_id.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"study_id": ["a", "a", "b"], "n_trt": [10, 12, 50], "n_ctl": [10, 12, 50]})
+    >>> trial_sizes(t).to_dict()
+    {'b': 100, 'a': 24}
+    """
     sizes = (trials.n_trt + trials.n_ctl).groupby(trials.study_id).max()
     return sizes.sort_values(ascending=False, kind="stable")
 
@@ -564,7 +750,25 @@ def trial_sizes(trials: pd.DataFrame) -> pd.Series:
 
 
 def method_verdict_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Claims counted by method (rows, in :data:`METHODS` order) and verdict (columns)."""
+    """Claims counted by method (rows, in :data:`METHODS` order) and verdict (columns).
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        The judged ledger (method, verdict).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`method_verdict_frame`.
+
+    Examples
+    --------
+    >>> ledger = pd.DataFrame({"method": ["recomputed", "looked up"],
+    ...                        "verdict": ["holds", "holds"]})
+    >>> int(method_verdict_table(ledger).loc["total", "total"])
+    2
+    """
     counts = pd.crosstab(ledger["method"], ledger["verdict"])
     counts = counts.reindex(index=list(METHODS), columns=list(VERDICTS), fill_value=0)
     return method_verdict_frame(counts.T.to_dict())
@@ -574,7 +778,26 @@ def method_verdict_frame(counts: dict, total: str = "total") -> pd.DataFrame:
     """The method-by-verdict table from counts ``{method: {verdict: n}}`` (as stored in
     ``results/08_claims.json`` under ``claims.method_by_verdict``): methods in
     :data:`METHODS` order and verdicts in :data:`VERDICTS` order (others after them,
-    sorted), verdicts no claim has left out, and a ``total`` row and column."""
+    sorted), verdicts no claim has left out, and a ``total`` row and column.
+
+    Parameters
+    ----------
+    counts : dict
+        ``{method: {verdict: n}}``.
+    total : str
+        Label of the total row and column.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> t = method_verdict_frame({"recomputed": {"holds": 3, "differs": 1},
+    ...                           "looked up": {"holds": 5}})
+    >>> t.loc["total"].to_dict()
+    {'holds': 8, 'differs': 1, 'total': 9}
+    """
     table = pd.DataFrame(counts).T.fillna(0).astype(int)
     methods = [m for m in METHODS if m in table.index] + sorted(set(table.index) - set(METHODS))
     verdicts = [v for v in VERDICTS if v in table.columns] + sorted(
@@ -639,6 +862,16 @@ def html_table(
         Column whose cells are coloured by value (``td class="v-<value>"``).
     filters : tuple of str
         Columns offered in ``<select>`` filters above the table (inline JavaScript, no network).
+
+    Returns
+    -------
+    str
+        The HTML.
+
+    Examples
+    --------
+    >>> "&lt;b&gt;" in html_table(pd.DataFrame({"a": ["<b>"]}))
+    True
     """
     widths = widths or {}
     shown = [c for c in frame.columns if c != group]

@@ -63,7 +63,24 @@ DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publ
 
 @dataclass(frozen=True)
 class Downgrade:
-    """One GRADE domain: levels rated down (0, 1 or 2), why, and where the decision came from."""
+    """One GRADE domain: levels rated down (0, 1 or 2), why, and where the decision came from.
+
+    Attributes
+    ----------
+    domain : str
+        One of :data:`DOMAINS`.
+    levels : int
+        0, 1 or 2.
+    reason : str
+        Why, in words (with the numbers).
+    basis : str
+        "rule: ..." or "judgement: data/grade_judgements.csv, line N (...)".
+
+    Examples
+    --------
+    >>> Downgrade("imprecision", 1, "wide", "rule: ...").rating
+    'serious'
+    """
 
     domain: str
     levels: int
@@ -72,12 +89,47 @@ class Downgrade:
 
     @property
     def rating(self) -> str:
+        """'not serious', 'serious' or 'very serious'."""
         return RATINGS[self.levels]
 
 
 @dataclass
 class Evidence:
-    """What one summary-of-findings row needs."""
+    """What one summary-of-findings row needs.
+
+    Attributes
+    ----------
+    outcome_id, label : str
+        The row's id and its words.
+    measure : str
+        'RR', 'OR', 'HR' (ratio of a binary outcome) or 'MD' (continuous).
+    estimate, lower, upper : float
+        The estimate and its interval at ``level``.
+    participants, trials : int or None
+        Patients (analysed, unless ``participants_analysed`` is False) and trials.
+    control_risk : float or None
+        Assumed control risk (binary outcomes), with ``control_risk_source``.
+    source, unit : str
+    trial_rob : list of (str, float)
+        RoB 2 overall judgement and information share of each trial.
+    i2, q_p, subset_contrast_p, information_size, egger_p : float or None
+        What the rules of inconsistency, imprecision and publication bias read.
+    subset_difference_counted_elsewhere : bool
+        A subset difference already counted under risk of bias and publication bias.
+    credibility : str or None
+        ICEMAN overall rating of a subgroup claim.
+    threshold_benefit, threshold_harm : float or None
+        Decision thresholds as risk differences (proportions; assumptions).
+    level : float
+        Level of the interval.
+    trial_estimates : list of (str, float, float, float)
+        Each trial of a pool of two or three (label, estimate, lower, upper), for the
+        inconsistency criteria.
+    importance : str
+        critical / important / of limited importance (a judgement).
+    participants_analysed : bool
+        False when ``participants`` counts those randomised.
+    """
 
     outcome_id: str
     label: str
@@ -110,6 +162,26 @@ class Evidence:
 
 
 def risk_of_bias(e: Evidence, judgement: dict | None) -> Downgrade:
+    """Risk of bias: by rule from the trials' RoB 2 judgements weighted by information, or from
+    the sourced judgement row (module docstring).
+
+    Parameters
+    ----------
+    e : Evidence
+    judgement : dict or None
+        The sourced row (rating, rationale, line, criterion) for this outcome and domain.
+
+    Returns
+    -------
+    Downgrade
+
+    Examples
+    --------
+    >>> e = Evidence("o", "death", "RR", 0.9, 0.8, 1.0, 1000, 2, 0.25,
+    ...              trial_rob=[("high", 0.6), ("low", 0.4)])
+    >>> risk_of_bias(e, None).levels
+    1
+    """
     if e.trial_rob:
         total = sum(w for _, w in e.trial_rob)
         concerned = sum(w for level, w in e.trial_rob if level in ("high", "some concerns")) / total
@@ -229,7 +301,24 @@ def inconsistency_routes(e: Evidence, overlap_needed: float = 0.5) -> dict:
 
 
 def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
-    """Inconsistency: judged with two or three trials, by rule with more (module docstring)."""
+    """Inconsistency: judged with two or three trials, by rule with more (module docstring).
+
+    Parameters
+    ----------
+    e : Evidence
+    judgement : dict, optional
+        The sourced row for this outcome and domain.
+
+    Returns
+    -------
+    Downgrade
+
+    Examples
+    --------
+    >>> e = Evidence("o", "death", "RR", 0.9, 0.8, 1.0, 5000, 8, 0.25, i2=0.8, q_p=0.01)
+    >>> inconsistency(e).levels
+    2
+    """
     if e.trials is not None and e.trials < 2:
         return Downgrade(
             "inconsistency", 0, "a single trial: not applicable", "rule: needs two or more trials"
@@ -290,6 +379,26 @@ def inconsistency(e: Evidence, judgement: dict | None = None) -> Downgrade:
 
 
 def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
+    """Imprecision against the decision thresholds on the absolute scale, or for a continuous
+    outcome by the rule of thumb (module docstring).
+
+    Parameters
+    ----------
+    e : Evidence
+    ois_continuous : int
+        Patients below which a continuous outcome is rated down (GRADE's rule of thumb).
+
+    Returns
+    -------
+    Downgrade
+
+    Examples
+    --------
+    >>> e = Evidence("o", "death", "RR", 0.9, 0.85, 1.10, 1000, 2, 0.25,
+    ...              threshold_benefit=0.02, threshold_harm=0.02)
+    >>> imprecision(e).levels  # -37.5 to +25 per 1000: important benefit and harm
+    2
+    """
     if e.measure == "MD" or e.control_risk is None:
         includes_null = e.lower <= 0 <= e.upper
         short = e.participants is not None and e.participants < ois_continuous
@@ -355,6 +464,25 @@ def imprecision(e: Evidence, ois_continuous: int = 400) -> Downgrade:
 
 
 def publication_bias(e: Evidence, judgement: dict | None, min_trials: int = 10) -> Downgrade:
+    """Publication bias: Egger's test with ten or more trials, else the sourced judgement row.
+
+    Parameters
+    ----------
+    e : Evidence
+    judgement : dict or None
+    min_trials : int
+        Fewest trials for a funnel-plot test.
+
+    Returns
+    -------
+    Downgrade
+
+    Examples
+    --------
+    >>> e = Evidence("o", "death", "RR", 0.9, 0.8, 1.0, 3000, 12, 0.25, egger_p=0.04)
+    >>> publication_bias(e, None).levels
+    1
+    """
     if e.trials is not None and e.trials >= min_trials and e.egger_p is not None:
         levels = 1 if e.egger_p < 0.10 else 0
         return Downgrade(
@@ -379,7 +507,26 @@ def _from_judgement(domain: str, judgement: dict | None) -> Downgrade:
 
 
 def effect_size(difference_per_1000: float, e: Evidence) -> str:
-    """'decrease', 'increase' or 'trivial': a difference per 1000 against the thresholds."""
+    """'decrease', 'increase' or 'trivial': a difference per 1000 against the thresholds.
+
+    Parameters
+    ----------
+    difference_per_1000 : float
+        Treatment minus control, events per 1000.
+    e : Evidence
+        With the decision thresholds (proportions).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> e = Evidence("o", "d", "RR", 1, 1, 1, 1, 1, 0.2, threshold_benefit=0.01,
+    ...              threshold_harm=0.02)
+    >>> effect_size(-12, e), effect_size(15, e)
+    ('decrease', 'trivial')
+    """
     if difference_per_1000 <= -1000 * e.threshold_benefit:
         return "decrease"
     if difference_per_1000 >= 1000 * e.threshold_harm:
@@ -389,6 +536,21 @@ def effect_size(difference_per_1000: float, e: Evidence) -> str:
 
 @dataclass
 class Rating:
+    """One rated outcome.
+
+    Attributes
+    ----------
+    evidence : Evidence
+    downgrades : list of Downgrade
+        One per domain.
+    certainty : str
+        high, moderate, low or very low.
+    absolute : dict or None
+        The effect per 1000 (:func:`ta1sepsis.stats.absolute.per_1000`).
+    statement : str
+        GRADE's informative statement.
+    """
+
     evidence: Evidence
     downgrades: list[Downgrade]
     certainty: str
@@ -397,7 +559,23 @@ class Rating:
 
 
 def certainty(downgrades: list[Downgrade], start: str = "high") -> str:
-    """Certainty after subtracting the levels of every downgrade from ``start`` (floor: very low)."""
+    """Certainty after subtracting the levels of every downgrade from ``start`` (floor: very low).
+
+    Parameters
+    ----------
+    downgrades : list of Downgrade
+    start : str
+        "high" for randomised evidence.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> certainty([Downgrade("a", 1, "", ""), Downgrade("b", 2, "", "")])
+    'very low'
+    """
     total = sum(d.levels for d in downgrades)
     return LEVELS[min(LEVELS.index(start) + total, len(LEVELS) - 1)]
 
@@ -405,7 +583,19 @@ def certainty(downgrades: list[Downgrade], start: str = "high") -> str:
 def statement(label: str, intervention: str, level: str, size: str) -> str:
     """GRADE informative statement (Santesso et al. 2020) for a certainty level and effect size.
 
-    ``size`` is 'decrease' or 'increase' (an important change in that direction) or 'trivial'.
+    Parameters
+    ----------
+    label : str
+        The outcome.
+    intervention : str
+    level : str
+        The certainty.
+    size : str
+        'decrease' or 'increase' (an important change in that direction) or 'trivial'.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -434,7 +624,30 @@ def rate(
     intervention: str = "the intervention",
     ois_continuous: int = 400,
 ) -> Rating:
-    """Every domain for one outcome, the certainty and the plain-language statement."""
+    """Every domain for one outcome, the certainty and the plain-language statement.
+
+    Parameters
+    ----------
+    e : Evidence
+    judgements : dict
+        Domain -> sourced judgement row, for this outcome.
+    intervention : str
+        The intervention's name in the statement.
+    ois_continuous : int
+        See :func:`imprecision`.
+
+    Returns
+    -------
+    Rating
+
+    Examples
+    --------
+    >>> e = Evidence("o", "28-day mortality", "RR", 0.8, 0.6, 1.1, 400, 1, 0.25,
+    ...              threshold_benefit=0.01, threshold_harm=0.01)
+    >>> r = rate(e, {}, "T")
+    >>> r.certainty, r.statement
+    ('low', 'T may reduce 28-day mortality.')
+    """
     downgrades = [
         risk_of_bias(e, judgements.get("risk_of_bias")),
         inconsistency(e, judgements.get("inconsistency")),

@@ -64,6 +64,15 @@ def assessments(table: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``assessment_id``, ``study_id``, ``outcome``, ``D1``..``D5``, ``overall``.
+
+    Examples
+    --------
+    >>> rows = [{"assessment_id": "t.death", "study_id": "t", "outcome": "death", "domain": d,
+    ...          "signalling_question": "domain judgement",
+    ...          "judgement": "some concerns" if d == "D2" else "low"}
+    ...         for d in ("D1", "D2", "D3", "D4", "D5")]
+    >>> assessments(pd.DataFrame(rows)).overall.tolist()
+    ['some concerns']
     """
     judged = table[
         (table["signalling_question"] == "domain judgement") & table["domain"].isin(DOMAINS)

@@ -39,7 +39,24 @@ RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 @dataclass(frozen=True)
 class BinaryAnalysis:
-    """Every standard summary of one 2x2 table; ``None`` where a quantity is undefined."""
+    """Every standard summary of one 2x2 table; ``None`` where a quantity is undefined.
+
+    Attributes
+    ----------
+    table : TwoByTwo
+    risk_trt, risk_ctl : Interval
+        Risks with Wilson intervals.
+    rr, odds : Interval or None
+        Risk and odds ratios (log CIs).
+    rd_wald, rd_newcombe : Interval
+        Risk difference with Wald and Newcombe hybrid score intervals.
+    nnt : NNT or None
+    pearson, yates : TestResult or None
+        Chi-square tests without and with Yates' correction.
+    fisher : TestResult
+    notes : tuple of str
+        Corrections applied and quantities left out, in words.
+    """
 
     table: TwoByTwo
     risk_trt: Interval
@@ -56,6 +73,7 @@ class BinaryAnalysis:
 
     @property
     def tests(self) -> tuple[TestResult, ...]:
+        """The tests that are defined for this table."""
         return tuple(t for t in (self.pearson, self.yates, self.fisher) if t is not None)
 
 
@@ -76,6 +94,12 @@ def analyse_binary(t: TwoByTwo, level: float = 0.95, correction: float = 0.5) ->
     Returns
     -------
     BinaryAnalysis
+
+    Examples
+    --------
+    >>> a = analyse_binary(TwoByTwo(47, 181, 63, 180))
+    >>> round(a.rr.estimate, 3), round(a.pearson.p_value, 3), round(a.fisher.p_value, 3)
+    (0.742, 0.062, 0.068)
     """
     notes = []
     rr = odds = None
@@ -189,6 +213,18 @@ def published_numbers(
         ``recomputed`` (by the best method), ``method`` (which reproduces it), ``verdict``,
         ``source`` (estimate_id). ``alternatives``: every method tried for every number, with
         its value and verdict.
+
+    Examples
+    --------
+    >>> est = pd.DataFrame([{"study_id": "t", "outcome": "death", "population": "all",
+    ...     "version": "", "estimate_id": "t.rr", "measure": "RR", "arm": "comparison",
+    ...     "estimate": 0.74, "estimate_text": "0.74", "ci_lower": 0.54, "ci_lower_text": "0.54",
+    ...     "ci_upper": 1.02, "ci_upper_text": "1.02", "ci_level": 0.95, "unit": "ratio",
+    ...     "operator": "=", "p_value": float("nan"), "p_value_text": ""}])
+    >>> numbers, _ = published_numbers(analyse_binary(TwoByTwo(47, 181, 63, 180)), est, "t",
+    ...                                "death", label="death")
+    >>> numbers.verdict.tolist()
+    ['within rounding', 'within rounding', 'within rounding']
     """
     published = estimates[
         (estimates.study_id == study_id)
@@ -327,7 +363,25 @@ def published_numbers(
 
 
 def which_test_reproduces(analysis: BinaryAnalysis, published_p_text: str) -> pd.DataFrame:
-    """Each standard 2x2 test's P value beside a published P, with the verdict per test."""
+    """Each standard 2x2 test's P value beside a published P, with the verdict per test.
+
+    Parameters
+    ----------
+    analysis : BinaryAnalysis
+    published_p_text : str
+        The P value as printed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test, with its P and verdict.
+
+    Examples
+    --------
+    >>> t = which_test_reproduces(analyse_binary(TwoByTwo(47, 181, 63, 180)), "0.062")
+    >>> t.verdict.tolist()
+    ['within rounding', 'not reproduced', 'not reproduced']
+    """
     return pd.DataFrame(
         [
             {
@@ -343,5 +397,22 @@ def which_test_reproduces(analysis: BinaryAnalysis, published_p_text: str) -> pd
 
 
 def verdict_counts(numbers: pd.DataFrame) -> dict:
-    """Published numbers by verdict (each number counted once, under its best method)."""
+    """Published numbers by verdict (each number counted once, under its best method).
+
+    Parameters
+    ----------
+    numbers : pandas.DataFrame
+        From :func:`published_numbers` (a ``verdict`` column).
+
+    Returns
+    -------
+    dict
+        Verdict -> count, verdicts in alphabetical order.
+
+    Examples
+    --------
+    >>> verdict_counts(pd.DataFrame({"verdict": ["reproduced", "within rounding",
+    ...                                          "within rounding"]}))
+    {'reproduced': 1, 'within rounding': 2}
+    """
     return {v: int(n) for v, n in numbers["verdict"].value_counts().sort_index().items()}

@@ -34,7 +34,27 @@ VERDICTS = (
 
 
 def verdict(published_text: str, computed: float, operator: str = "=") -> str:
-    """Verdict for one published number (given as printed) against a recomputed value."""
+    """Verdict for one published number (given as printed) against a recomputed value.
+
+    Parameters
+    ----------
+    published_text : str
+        The number as printed (its decimals define the rounding).
+    computed : float
+        The recomputed value.
+    operator : {"=", "<"}
+        "<" for a published bound such as P<0.001.
+
+    Returns
+    -------
+    str
+        One of :data:`VERDICTS` (module docstring).
+
+    Examples
+    --------
+    >>> verdict("0.74", 0.742), verdict("0.74", 0.751), verdict("0.001", 0.0004, "<")
+    ('within rounding', 'last digit off by one', 'consistent')
+    """
     if computed is None or (isinstance(computed, float) and math.isnan(computed)):
         raise ValueError("no recomputed value to compare")
     published = float(published_text)
@@ -62,7 +82,31 @@ def comparison(
     operator: str = "=",
     source: str = "",
 ) -> dict:
-    """One row of a published-vs-recomputed table."""
+    """One row of a published-vs-recomputed table.
+
+    Parameters
+    ----------
+    quantity : str
+        What is compared.
+    published_text : str
+        The number as printed.
+    computed : float
+        The recomputed value (shown with two more decimals than printed).
+    method : str
+        How it was recomputed.
+    operator : {"=", "<"}
+    source : str
+
+    Returns
+    -------
+    dict
+        quantity, published, recomputed, method, verdict, source.
+
+    Examples
+    --------
+    >>> comparison("RR", "0.74", 0.7418, "Katz log CI")["recomputed"]
+    '0.7418'
+    """
     shown = decimals(published_text) + 2
     return {
         "quantity": quantity,

@@ -26,6 +26,15 @@ SCALES = ("RR", "OR", "HR", "RD")
 def null_value(measure: str) -> float:
     """The value of ``measure`` that means no effect: 0 for a difference, 1 for a ratio.
 
+    Parameters
+    ----------
+    measure : str
+        "RR", "OR", "HR" (ratios) or "RD", "MD", "SMD", "WMD" (differences).
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> null_value("OR"), null_value("RD"), null_value("MD")
@@ -61,7 +70,7 @@ def treatment_risk(p_control: float, ratio, scale: str = "RR"):
     Examples
     --------
     >>> round(treatment_risk(0.25, 0.8, "RR"), 4), round(treatment_risk(0.25, 0.8, "HR"), 4)
-    (0.2, 0.2058)
+    (0.2, 0.2056)
     """
     _check(p_control, scale)
     r = np.asarray(ratio, float)
@@ -124,12 +133,27 @@ def per_1000(
     """Corresponding risk and risk difference per 1000 patients, with the interval carried over
     from the ratio's interval (GRADE summary-of-findings convention).
 
+    Parameters
+    ----------
+    p_control : float
+        Assumed control risk (proportion in (0, 1)).
+    ratio, lower, upper : float
+        The estimate and its interval on ``scale`` (a ratio, or a risk difference for RD).
+    scale : {"RR", "OR", "HR", "RD"}
+        How a ratio maps to a treated risk (:func:`treatment_risk`).
+
     Returns
     -------
     dict
         ``control``, ``treatment``, ``treatment_lower``, ``treatment_upper`` (per 1000) and
         ``difference``, ``difference_lower``, ``difference_upper`` (treatment minus control, per
         1000; negative = fewer events).
+
+    Examples
+    --------
+    >>> a = per_1000(0.25, 0.8, 0.6, 1.1)
+    >>> round(a["difference"]), round(a["difference_lower"]), round(a["difference_upper"])
+    (-50, -100, 25)
     """
     risks = [treatment_risk(p_control, r, scale) for r in (ratio, lower, upper)]
     control = 1000 * p_control

@@ -1,7 +1,8 @@
 """Effect measures and tests for one two-arm trial with a binary outcome.
 
-The 2x2 table is ``events_trt / n_trt`` (Tα1) against ``events_ctl / n_ctl`` (control). Ratios
-and differences are always Tα1 relative to control (RR < 1 and RD < 0 favour Tα1).
+The 2x2 table is ``events_trt / n_trt`` (treatment) against ``events_ctl / n_ctl`` (control).
+Ratios and differences are always treatment relative to control (RR < 1 and RD < 0 favour
+treatment).
 
 Methods and their published sources:
 
@@ -31,7 +32,20 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 @dataclass(frozen=True)
 class Interval:
-    """A point estimate with its confidence interval at ``level``."""
+    """A point estimate with its confidence interval at ``level``.
+
+    Attributes
+    ----------
+    estimate, lower, upper : float
+        The estimate and its limits, on the scale of the measure.
+    level : float
+        Confidence level of the interval (proportion; 0.95 for 95%).
+
+    Examples
+    --------
+    >>> Interval(0.74, 0.54, 1.02).contains(1.0)
+    True
+    """
 
     estimate: float
     lower: float
@@ -39,12 +53,27 @@ class Interval:
     level: float = 0.95
 
     def contains(self, value: float) -> bool:
+        """Whether ``value`` lies within the interval (limits included)."""
         return self.lower <= value <= self.upper
 
 
 @dataclass(frozen=True)
 class TwoByTwo:
-    """Events and totals per arm; validated on construction."""
+    """Events and totals per arm; validated on construction.
+
+    Attributes
+    ----------
+    events_trt, n_trt : int
+        Events and patients in the treatment arm.
+    events_ctl, n_ctl : int
+        Events and patients in the control arm.
+
+    Examples
+    --------
+    >>> t = TwoByTwo(47, 181, 63, 180)
+    >>> round(t.risk_trt, 3), round(t.risk_ctl, 3), t.has_zero_cell
+    (0.26, 0.35, False)
+    """
 
     events_trt: int
     n_trt: int
@@ -80,33 +109,72 @@ class TwoByTwo:
 
     @property
     def risk_trt(self) -> float:
+        """Risk in the treatment arm (proportion)."""
         return self.events_trt / self.n_trt
 
     @property
     def risk_ctl(self) -> float:
+        """Risk in the control arm (proportion)."""
         return self.events_ctl / self.n_ctl
 
     @property
     def has_zero_cell(self) -> bool:
+        """Whether any cell of the 2x2 table (events or non-events) is zero."""
         return bool((self.table == 0).any())
 
 
 def z_critical(level: float) -> float:
-    """Two-sided normal critical value for a CI at ``level`` (1.96 for 0.95)."""
+    """Two-sided normal critical value for a CI at ``level`` (1.96 for 0.95).
+
+    Parameters
+    ----------
+    level : float
+        Confidence level, a proportion in (0, 1).
+
+    Returns
+    -------
+    float
+        The (1 + level) / 2 quantile of the standard normal distribution.
+
+    Examples
+    --------
+    >>> round(z_critical(0.95), 4), round(z_critical(0.90), 4)
+    (1.96, 1.6449)
+    """
     if not 0 < level < 1:
         raise ValueError(f"CI level must lie strictly between 0 and 1, got {level}")
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
 def risk_wilson(events: int, n: int, level: float = 0.95) -> Interval:
-    """Risk (proportion) with the Wilson score interval."""
+    """Risk (proportion) with the Wilson score interval.
+
+    Parameters
+    ----------
+    events, n : int
+        Events and patients.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Interval
+        The proportion events / n with its Wilson interval (Wilson 1927; statsmodels).
+
+    Examples
+    --------
+    >>> i = risk_wilson(63, 180)
+    >>> round(i.estimate, 3), round(i.lower, 3), round(i.upper, 3)
+    (0.35, 0.284, 0.422)
+    """
     lower, upper = proportion_confint(events, n, alpha=1 - level, method="wilson")
     return Interval(events / n, float(lower), float(upper), level)
 
 
 def _table_for_ratio(t: TwoByTwo, measure: str, correction: float) -> np.ndarray:
     """The 2x2 table, with ``correction`` added to every cell if one is zero (Sweeting et al.,
-    Stat Med 2004;23:1351); without a correction a zero cell is refused."""
+    Stat Med 2004;23:1351); without a correction a zero cell is refused.
+    """
     if not t.has_zero_cell:
         return t.table
     if correction <= 0:
@@ -148,15 +216,53 @@ def risk_ratio(t: TwoByTwo, level: float = 0.95, correction: float = 0.0) -> Int
 
 
 def odds_ratio(t: TwoByTwo, level: float = 0.95, correction: float = 0.0) -> Interval:
-    """Odds ratio with the logit (Woolf) CI: SE(ln OR) = sqrt(1/a + 1/b + 1/c + 1/d);
-    ``correction`` as in :func:`risk_ratio`."""
+    """Odds ratio with the logit (Woolf) CI: SE(ln OR) = sqrt(1/a + 1/b + 1/c + 1/d).
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    level : float
+        Confidence level.
+    correction : float
+        Added to every cell when a cell is zero, as in :func:`risk_ratio`.
+
+    Returns
+    -------
+    Interval
+        OR (treatment vs control) with its CI.
+
+    Examples
+    --------
+    >>> round(odds_ratio(TwoByTwo(47, 181, 63, 180)).estimate, 3)
+    0.651
+    """
     table = Table2x2(_table_for_ratio(t, "the odds ratio", correction))
     lower, upper = table.oddsratio_confint(alpha=1 - level)
     return Interval(float(table.oddsratio), float(lower), float(upper), level)
 
 
 def risk_difference(t: TwoByTwo, level: float = 0.95, method: str = "wald") -> Interval:
-    """Risk difference (Tα1 minus control), CI by ``method`` 'wald' or 'newcombe'."""
+    """Risk difference (treatment minus control) with a Wald or Newcombe hybrid score CI.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    level : float
+        Confidence level.
+    method : {"wald", "newcombe"}
+        Wald, or Newcombe's hybrid score interval (method 10; statsmodels "newcomb").
+
+    Returns
+    -------
+    Interval
+        RD (proportion; negative = fewer events with treatment) with its CI.
+
+    Examples
+    --------
+    >>> rd = risk_difference(TwoByTwo(47, 181, 63, 180), method="newcombe")
+    >>> round(rd.estimate, 4), round(rd.lower, 4), round(rd.upper, 4)
+    (-0.0903, -0.1832, 0.0046)
+    """
     methods = {"wald": "wald", "newcombe": "newcomb"}
     if method not in methods:
         raise ValueError(f"method must be one of {sorted(methods)}, got {method!r}")
@@ -179,6 +285,19 @@ class NNT:
     ``estimate`` is 1/|RD|, with ``benefit`` telling the direction. When the RD CI excludes
     zero, ``lower``/``upper`` are the NNT limits in the same direction. When it includes zero,
     the CI runs from NNTB ``nntb_limit`` through infinity to NNTH ``nnth_limit`` (Altman 1998).
+
+    Attributes
+    ----------
+    estimate : float
+        1 / |RD|.
+    benefit : bool
+        True when the risk difference favours treatment.
+    ci_excludes_zero : bool
+        Whether the RD interval excludes zero.
+    lower, upper : float or None
+        NNT limits when the RD interval excludes zero.
+    nntb_limit, nnth_limit : float or None
+        The two finite ends of the NNT interval when it passes through infinity.
     """
 
     estimate: float
@@ -190,6 +309,7 @@ class NNT:
     nnth_limit: float | None = None
 
     def describe(self) -> str:
+        """The NNT in words, 'NNTB 11.1 (CI: NNTB 5.5 to infinity to NNTH 223.4)'."""
         kind = "NNTB" if self.benefit else "NNTH"
         if self.ci_excludes_zero:
             return f"{kind} {self.estimate:.1f} ({self.lower:.1f} to {self.upper:.1f})"
@@ -200,7 +320,22 @@ class NNT:
 
 
 def number_needed_to_treat(rd: Interval) -> NNT:
-    """NNT from a risk difference (Tα1 minus control; negative = fewer events with Tα1)."""
+    """Number needed to treat from a risk difference (Altman, BMJ 1998;317:1309).
+
+    Parameters
+    ----------
+    rd : Interval
+        Risk difference, treatment minus control (negative = fewer events with treatment).
+
+    Returns
+    -------
+    NNT
+
+    Examples
+    --------
+    >>> number_needed_to_treat(Interval(-0.09, -0.18, 0.004)).describe()
+    'NNTB 11.1 (CI: NNTB 5.6 to infinity to NNTH 250.0)'
+    """
     if rd.estimate == 0:
         raise ValueError("NNT is infinite when the risk difference is exactly zero")
     benefit = rd.estimate < 0
@@ -218,19 +353,59 @@ def number_needed_to_treat(rd: Interval) -> NNT:
 
 @dataclass(frozen=True)
 class TestResult:
+    """A test's statistic, P value and name.
+
+    Attributes
+    ----------
+    statistic : float
+    p_value : float
+        Two-sided P value.
+    name : str
+    """
+
     statistic: float
     p_value: float
     name: str
 
 
 def chi_square(t: TwoByTwo, yates: bool = False) -> TestResult:
-    """Pearson chi-square test of the 2x2 table (1 df), optionally with Yates' correction."""
+    """Pearson chi-square test of the 2x2 table (1 df), optionally with Yates' correction.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    yates : bool
+        Apply Yates' continuity correction.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> round(chi_square(TwoByTwo(47, 181, 63, 180)).p_value, 3)
+    0.062
+    """
     statistic, p, _, _ = stats.chi2_contingency(t.table, correction=yates)
     name = "Pearson chi-square" + (" with Yates correction" if yates else "")
     return TestResult(float(statistic), float(p), name)
 
 
 def fisher_exact(t: TwoByTwo) -> TestResult:
-    """Fisher's exact test, two-sided; the statistic is the sample odds ratio."""
+    """Fisher's exact test, two-sided; the statistic is the sample odds ratio.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> round(fisher_exact(TwoByTwo(1, 10, 6, 10)).p_value, 4)
+    0.0573
+    """
     result = stats.fisher_exact(t.table, alternative="two-sided")
     return TestResult(float(result.statistic), float(result.pvalue), "Fisher exact")

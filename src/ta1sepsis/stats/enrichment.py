@@ -35,6 +35,23 @@ from ta1sepsis.stats.sample_size import power_two_proportions, sample_size_two_p
 
 @dataclass(frozen=True)
 class TrialDesign:
+    """Sizes of one fixed and one group-sequential design.
+
+    Attributes
+    ----------
+    control_risk, treatment_risk : float
+        28-day risks (proportions) in the two arms.
+    hazard_ratio : float
+        The design hazard ratio.
+    n_fixed, n_max : int
+        Total patients (both arms, even) of the fixed design and the group-sequential maximum.
+    expected_n_null, expected_n_alternative : float
+        Expected total size of the group-sequential design with no effect and at the design
+        effect.
+    inflation : float
+        n_max / n_fixed before rounding (the group-sequential inflation factor).
+    """
+
     control_risk: float
     hazard_ratio: float
     treatment_risk: float
@@ -54,7 +71,38 @@ def design_trial(
     fractions=(1 / 3, 2 / 3, 1.0),
     futility: bool = False,
 ) -> TrialDesign:
-    """Fixed and group-sequential sample sizes for a 1:1 trial with a binary 28-day outcome."""
+    """Fixed and group-sequential sample sizes for a 1:1 trial with a binary 28-day outcome.
+
+    Parameters
+    ----------
+    control_risk : float
+        28-day control risk (proportion).
+    hazard_ratio : float
+        Design hazard ratio, turned into a treatment risk under proportional hazards.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Target power.
+    fractions : sequence of float
+        Information fractions of the analyses, increasing, the last 1.
+    futility : bool
+        Non-binding beta-spending futility boundaries.
+
+    Returns
+    -------
+    TrialDesign
+
+    References
+    ----------
+    Unpooled two-proportion sample size (:func:`sample_size_two_proportions`); Lan-DeMets
+    O'Brien-Fleming boundaries (:mod:`ta1sepsis.stats.group_sequential`).
+
+    Examples
+    --------
+    >>> d = design_trial(0.24, 0.85, fractions=(0.5, 1.0))
+    >>> d.n_fixed, d.n_max, round(d.treatment_risk, 4)
+    (5344, 5364, 0.2081)
+    """
     if math.isclose(hazard_ratio, 1.0):
         raise ValueError("a hazard ratio of 1 needs an infinite sample size")
     p_t = float(treatment_risk(control_risk, hazard_ratio, "HR"))
@@ -76,7 +124,8 @@ def design_trial(
 @lru_cache(maxsize=32)
 def _sequential(fractions: tuple, alpha: float, power: float, futility: bool) -> tuple:
     """Inflation factor and expected information fractions under no effect and under the
-    design effect; they depend only on the looks, alpha, power and futility, so are cached."""
+    design effect; they depend only on the looks, alpha, power and futility, so are cached.
+    """
     if futility:
         d = design_with_futility(fractions, alpha / 2, 1 - power)
         efficacy, lower, drift, inflation = d.efficacy, d.futility, d.drift, d.inflation
@@ -91,7 +140,30 @@ def _sequential(fractions: tuple, alpha: float, power: float, futility: bool) ->
 
 
 def power_at(control_risk: float, hazard_ratio: float, n_total: int, alpha: float = 0.05) -> float:
-    """Power of a fixed 1:1 design with ``n_total`` patients if the true HR is ``hazard_ratio``."""
+    """Power of a fixed 1:1 design with ``n_total`` patients if the true HR is ``hazard_ratio``.
+
+    Parameters
+    ----------
+    control_risk : float
+        28-day control risk (proportion).
+    hazard_ratio : float
+        The true hazard ratio.
+    n_total : int
+        Patients in both arms.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    float
+        Two-sided power (a significant result in either direction counts;
+        :func:`power_for_benefit` counts only benefit).
+
+    Examples
+    --------
+    >>> round(power_at(0.24, 0.85, 5314), 3)
+    0.798
+    """
     p_t = float(treatment_risk(control_risk, hazard_ratio, "HR"))
     if math.isclose(p_t, control_risk):
         return alpha / 2
@@ -101,6 +173,24 @@ def power_at(control_risk: float, hazard_ratio: float, n_total: int, alpha: floa
 
 
 def screened_per_enrolled(prevalence: float, eligible_share: float = 1.0) -> float:
+    """Patients screened per patient enrolled: 1 / (prevalence x eligible share).
+
+    Parameters
+    ----------
+    prevalence : float
+        Share of screened patients in the target population, in (0, 1].
+    eligible_share : float
+        Share of those who are eligible and consent, in (0, 1].
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> screened_per_enrolled(0.5, 0.8)
+    2.5
+    """
     if not 0 < prevalence <= 1 or not 0 < eligible_share <= 1:
         raise ValueError("prevalence and eligible share must lie in (0, 1]")
     return 1 / (prevalence * eligible_share)

@@ -39,6 +39,21 @@ from ta1sepsis.stats.binary import TwoByTwo, fisher_exact
 
 @dataclass(frozen=True)
 class Fragility:
+    """A fragility or reverse fragility index and the table it leads to.
+
+    Attributes
+    ----------
+    kind : str
+        "fragility index" or "reverse fragility index".
+    index : int or None
+        The number of switched outcomes; None when no number in the allowed direction suffices.
+    arm : str
+        The arm whose outcomes are switched: "treatment" or "control".
+    p_before, p_after : float
+        Two-sided Fisher P of the observed table and of the table after the switches.
+    table_after : TwoByTwo or None
+    """
+
     kind: str  # "fragility index" or "reverse fragility index"
     index: int | None  # None when no number of switches in the allowed direction suffices
     arm: str  # the arm whose outcomes are switched: "treatment" or "control"
@@ -63,7 +78,8 @@ def _limit(t: TwoByTwo, arm: str, direction: int) -> int:
 
 def _first_step(t: TwoByTwo, arm: str, direction: int, until, lo: int, hi: int):
     """Smallest step in ``lo+1..hi`` at which ``until(P)`` holds, given that it holds at ``hi``,
-    not at ``lo`` (or ``lo == 0``), and stays so from its first step up to ``hi``."""
+    not at ``lo`` (or ``lo == 0``), and stays so from its first step up to ``hi``.
+    """
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if until(fisher_exact(_switch(t, arm, direction * mid)).p_value):
@@ -100,7 +116,28 @@ _ARM_LABEL = {"trt": "treatment", "ctl": "control"}
 
 
 def fragility_index(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
-    """Walsh et al. (2014) fragility index; raises if the result is not significant."""
+    """Walsh et al. (2014) fragility index; raises if the result is not significant.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    alpha : float
+        Two-sided significance level of Fisher's exact test.
+
+    Returns
+    -------
+    Fragility
+
+    References
+    ----------
+    Walsh M, et al. J Clin Epidemiol 2014;67:622-628 (module docstring).
+
+    Examples
+    --------
+    >>> f = fragility_index(TwoByTwo(10, 100, 25, 100))
+    >>> f.index, f.arm
+    (4, 'treatment')
+    """
     p = fisher_exact(t).p_value
     if p >= alpha:
         raise ValueError(
@@ -116,7 +153,28 @@ def fragility_index(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
 
 
 def reverse_fragility_index(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
-    """Khan et al. (2020) reverse fragility index; raises if the result is significant."""
+    """Khan et al. (2020) reverse fragility index; raises if the result is significant.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    alpha : float
+        Two-sided significance level of Fisher's exact test.
+
+    Returns
+    -------
+    Fragility
+
+    References
+    ----------
+    Khan MS, et al. JAMA Netw Open 2020;3:e2012469 (module docstring).
+
+    Examples
+    --------
+    >>> f = reverse_fragility_index(TwoByTwo(47, 181, 63, 180))
+    >>> f.index, f.arm, f.table_after.events_trt
+    (2, 'treatment', 45)
+    """
     p = fisher_exact(t).p_value
     if p < alpha:
         raise ValueError(
@@ -136,7 +194,23 @@ def reverse_fragility_index(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
 
 
 def applicable_fragility(t: TwoByTwo, alpha: float = 0.05) -> Fragility:
-    """The index that applies: fragility for a significant result, reverse fragility otherwise."""
+    """The index that applies: fragility for a significant result, reverse fragility otherwise.
+
+    Parameters
+    ----------
+    t : TwoByTwo
+    alpha : float
+        Two-sided significance level of Fisher's exact test.
+
+    Returns
+    -------
+    Fragility
+
+    Examples
+    --------
+    >>> applicable_fragility(TwoByTwo(47, 181, 63, 180)).kind
+    'reverse fragility index'
+    """
     if fisher_exact(t).p_value < alpha:
         return fragility_index(t, alpha)
     return reverse_fragility_index(t, alpha)

@@ -70,7 +70,19 @@ def hazard_ratio_constant_hazards(t: TwoByTwo, level: float = 0.95) -> Interval:
 
 @dataclass(frozen=True)
 class PetoOneStep:
-    """Peto's one-step (O - E)/V analysis of one 2x2 table."""
+    """Peto's one-step (O - E)/V analysis of one 2x2 table.
+
+    Attributes
+    ----------
+    observed_minus_expected : float
+        O - E in the treatment arm.
+    variance : float
+        The hypergeometric variance V.
+    odds_ratio : Interval
+        exp((O - E)/V) with its CI.
+    chi_square, p_value : float
+        The score test (O - E)^2 / V on 1 df.
+    """
 
     observed_minus_expected: float  # in the treatment arm
     variance: float
@@ -124,6 +136,24 @@ def expected_log_hr_se(t: TwoByTwo) -> float:
     The large-sample variance of the log-rank / Cox log HR under proportional hazards and
     few ties (Parmar, Torri & Stewart, Stat Med 1998;17:2815-2834, eq. 4 and the d/4 rule for
     equal allocation).
+
+    Parameters
+    ----------
+    t : TwoByTwo
+        Deaths (events) and N per arm.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Parmar MKB, Torri V, Stewart L. Stat Med 1998;17:2815-2834.
+
+    Examples
+    --------
+    >>> round(expected_log_hr_se(TwoByTwo(127, 542, 132, 547)), 4)
+    0.1243
     """
     if t.events_trt == 0 or t.events_ctl == 0:
         raise ValueError(f"no deaths in one arm: {t}")
@@ -145,6 +175,17 @@ def pooled_subgroups(subgroups: list[tuple[float, float, float]], level: float =
     -------
     Interval
         The stratified estimate of the overall ratio implied by the subgroup estimates.
+
+    References
+    ----------
+    Inverse-variance pooling with SEs recovered from the CIs (Altman DG, Bland JM. BMJ
+    2011;343:d2090).
+
+    Examples
+    --------
+    >>> i = pooled_subgroups([(1.67, 1.04, 2.67), (0.81, 0.61, 1.09)])
+    >>> round(i.estimate, 3), round(i.lower, 3), round(i.upper, 3)
+    (0.988, 0.772, 1.265)
     """
     from ta1sepsis.stats.reported_estimates import recover
 
@@ -181,6 +222,19 @@ def published_versions_vs_counts(
         One row per criterion: ``criterion``, ``evidence`` (which data it uses: criteria with the
         same evidence are not independent), ``implied``, each version's value and ``closer``
         (the version closer to the implied value, or ``tie``).
+
+    References
+    ----------
+    The count-based HR under constant hazards, the Peto one-step OR and the expected SE of a log
+    HR (:func:`hazard_ratio_constant_hazards`, :func:`peto_odds_ratio_from_counts`,
+    :func:`expected_log_hr_se`).
+
+    Examples
+    --------
+    >>> versions = {"A": {"hr": 0.99, "lower": 0.77, "upper": 1.27, "p": 0.93},
+    ...             "B": {"hr": 0.97, "lower": 0.76, "upper": 1.24, "p": 0.81}}
+    >>> list(published_versions_vs_counts(versions, TwoByTwo(127, 542, 132, 547)).closer)
+    ['B', 'B', 'B', 'B']
     """
     from ta1sepsis.stats.reported_estimates import recover
 
@@ -225,7 +279,17 @@ def published_versions_vs_counts(
 
 @dataclass(frozen=True)
 class ExcludedScenario:
-    """A 2x2 table with randomised-but-excluded patients added under an assumption."""
+    """A 2x2 table with randomised-but-excluded patients added under an assumption.
+
+    Attributes
+    ----------
+    name : str
+        The scenario.
+    table : TwoByTwo
+        The counts with the excluded patients added.
+    assumption : str
+        What was assumed about the excluded patients, in words.
+    """
 
     name: str
     table: TwoByTwo
@@ -251,6 +315,17 @@ def modified_itt_scenarios(
         excluded control patients all die); ``worst case`` (the reverse); ``all excluded die``;
         ``none of the excluded die``. Every added outcome is an assumption, not data (the
         standard extreme-case sensitivity analysis; Higgins et al., Clin Trials 2008;5:225).
+
+    References
+    ----------
+    Higgins JPT, White IR, Wood AM. Imputation methods for missing outcome data in
+    meta-analysis of clinical trials. Clin Trials 2008;5:225-239.
+
+    Examples
+    --------
+    >>> s = modified_itt_scenarios(TwoByTwo(127, 542, 132, 547), 10, 7)
+    >>> s[1].name, s[1].table.events_ctl, s[1].table.n_trt
+    ('best case for treatment', 139, 552)
     """
     if excluded_trt < 0 or excluded_ctl < 0:
         raise ValueError("excluded patients must be >= 0")

@@ -9,7 +9,7 @@ between-group difference in change scores regression to the mean alone could pro
   (1 - rho)(b_C - b_T): the group that starts lower rises more. Analysis of covariance removes
   this (Vickers & Altman, BMJ 2001;323:1123-1124); change scores do not.
 * **A mean difference and its CI from group means and a P value** (Altman & Bland, BMJ
-  2011;343:d2304): z = Phi^-1(1 - P/2), SE = |MD| / z.
+  2011;343:d2090): z = Phi^-1(1 - P/2), SE = |MD| / z.
 """
 
 from __future__ import annotations
@@ -52,6 +52,27 @@ def rtm_expected_difference(baseline_trt: float, baseline_ctl: float, rho) -> np
 def rtm_rho_threshold(observed: float, baseline_trt: float, baseline_ctl: float) -> float | None:
     """The correlation below which RTM alone is expected to produce a difference in change at
     least as large as ``observed`` (same direction); ``None`` if it cannot for any rho in [0, 1].
+
+    Parameters
+    ----------
+    observed : float
+        Observed treatment-minus-control difference in mean change.
+    baseline_trt, baseline_ctl : float
+        Baseline means of the two groups.
+
+    Returns
+    -------
+    float or None
+        1 - observed / (baseline_ctl - baseline_trt) when it lies in [0, 1].
+
+    References
+    ----------
+    Barnett AG, van der Pols JC, Dobson AJ. Int J Epidemiol 2005;34:215-220 (module docstring).
+
+    Examples
+    --------
+    >>> round(rtm_rho_threshold(5.8, 47.1, 58.0), 3)
+    0.468
     """
     gap = baseline_ctl - baseline_trt
     if gap == 0 or observed / gap <= 0:
@@ -63,7 +84,32 @@ def rtm_rho_threshold(observed: float, baseline_trt: float, baseline_ctl: float)
 def mean_difference_from_p(
     mean_trt: float, mean_ctl: float, p_value: float, level: float = 0.95
 ) -> Interval:
-    """Mean difference (treatment minus control) with the CI implied by a two-sided P value."""
+    """Mean difference (treatment minus control) with the CI implied by a two-sided P value.
+
+    Parameters
+    ----------
+    mean_trt, mean_ctl : float
+        Group means.
+    p_value : float
+        Two-sided P of the comparison, in (0, 1).
+    level : float
+        Confidence level of the returned interval.
+
+    Returns
+    -------
+    Interval
+
+    References
+    ----------
+    Altman DG, Bland JM. How to obtain the confidence interval from a P value. BMJ
+    2011;343:d2090 (normal approximation: SE = |MD| / z).
+
+    Examples
+    --------
+    >>> i = mean_difference_from_p(20.5, 8.9, 0.01)
+    >>> round(float(i.lower), 2), round(float(i.upper), 2)
+    (2.77, 20.43)
+    """
     if not 0 < p_value < 1:
         raise ValueError("the P value must lie in (0, 1)")
     md = mean_trt - mean_ctl
@@ -75,7 +121,31 @@ def mean_difference_from_p(
 def fraction_explained(
     observed: float, baseline_trt: float, baseline_ctl: float, rho: float
 ) -> float:
-    """Share of an observed difference in change that RTM alone would be expected to produce."""
+    """Share of an observed difference in change that RTM alone would be expected to produce.
+
+    Parameters
+    ----------
+    observed : float
+        Observed treatment-minus-control difference in mean change.
+    baseline_trt, baseline_ctl : float
+        Baseline means.
+    rho : float
+        Baseline-to-follow-up correlation (an assumption when unreported).
+
+    Returns
+    -------
+    float
+        :func:`rtm_expected_difference` / observed (nan when nothing was observed).
+
+    References
+    ----------
+    Barnett AG, et al. Int J Epidemiol 2005;34:215-220.
+
+    Examples
+    --------
+    >>> round(fraction_explained(5.8, 47.1, 58.0, 0.5), 3)
+    0.94
+    """
     if observed == 0:
         return math.nan
     return rtm_expected_difference(baseline_trt, baseline_ctl, rho) / observed

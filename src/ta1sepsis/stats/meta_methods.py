@@ -21,7 +21,29 @@ from ta1sepsis.stats.meta_pooling import (
 
 
 def trials_to_studies(trials: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """Rows of a validated trials table for ``outcome`` as (study, year, ai, n1i, ci, n2i, ...)."""
+    """Rows of a validated trials table for ``outcome`` as (study, year, ai, n1i, ci, n2i, ...).
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        A trials table as loaded (``data/trials.csv`` format).
+    outcome : str
+        The outcome key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of that outcome, with metafor's column names for the counts (ai, n1i: events
+        and N with treatment; ci, n2i: with control) and every other column kept.
+
+    Examples
+    --------
+    >>> trials = pd.DataFrame({"study_id": ["a"], "study": ["A"], "outcome": ["death"],
+    ...                        "events_trt": [3], "n_trt": [10], "events_ctl": [5],
+    ...                        "n_ctl": [10]})
+    >>> trials_to_studies(trials, "death")[["study", "ai", "n1i", "ci", "n2i"]].values.tolist()
+    [['A', 3, 10, 5, 10]]
+    """
     rows = trials[trials["outcome"] == outcome]
     if rows.empty:
         known = ", ".join(sorted(trials["outcome"].unique()))
@@ -40,8 +62,41 @@ def methods_table(
     ci_method: str,
     level: float = 0.95,
 ) -> tuple[pd.DataFrame, dict[str, MetaResult]]:
-    """All pooled estimates at confidence ``level``, labelled legacy / current / other; returns
-    the table and fits."""
+    """All pooled estimates at confidence ``level``, labelled legacy / current / other.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        The trials' counts (ai, n1i, ci, n2i) for Mantel-Haenszel and Peto.
+    effects : StudyEffects
+        The same trials' effect sizes for the inverse-variance models.
+    measure : {"RR", "OR", "RD"}
+    tau2_method : str
+        The τ² estimator of the "current" model (REML, PM, SJ, DL, ...).
+    ci_method : str
+        Its CI method ("wald", "hk", "hk_adhoc").
+    level : float
+        Confidence level of every interval.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        One row per model (method, k, estimate, CI, P, τ², I² in %, prediction interval) and
+        the fits by label.
+
+    References
+    ----------
+    The models of :mod:`ta1sepsis.stats.meta_pooling` (Deeks & Higgins 2010; DerSimonian &
+    Laird 1986; Viechtbauer 2005; Hartung & Knapp 2001).
+
+    Examples
+    --------
+    >>> from ta1sepsis.stats.meta_effects import study_effects
+    >>> s = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> table, fits = methods_table(s, study_effects(s, "RR"), "RR", "REML", ci_method="hk")
+    >>> table.method.iloc[0], round(float(table.estimate.iloc[0]), 3)
+    ('legacy: Mantel-Haenszel common effect', 0.897)
+    """
     fits: dict[str, MetaResult] = {
         "legacy: Mantel-Haenszel common effect": mantel_haenszel(studies, measure, level),
         "legacy: DerSimonian-Laird, Wald CI": random_effects(effects, "DL", "wald", level),

@@ -32,11 +32,23 @@ from ta1sepsis.stats.tsa import (
 def order_studies(studies: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Trials in chronological order when every trial has a year, else in file order.
 
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        Trials with an optional ``year`` column.
+
     Returns
     -------
     (pandas.DataFrame, str)
         The ordered table with a column ``order`` (0, 1, ...), and a sentence saying which
         order was used.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"study": ["B", "A"], "year": [2025, 2013]})
+    >>> ordered, how = order_studies(s)
+    >>> list(ordered.study), how
+    (['A', 'B'], 'by year of publication (ties in file order)')
     """
     years = pd.to_numeric(studies.get("year"), errors="coerce") if "year" in studies else None
     if years is not None and years.notna().all():
@@ -51,7 +63,27 @@ def order_studies(studies: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def per_study_intervals(effects: StudyEffects, level: float = 0.95) -> pd.DataFrame:
     """Each study's estimate and Wald CI on the reporting scale (after any continuity
-    correction the effects carry)."""
+    correction the effects carry).
+
+    Parameters
+    ----------
+    effects : StudyEffects
+        Effect sizes (log scale for RR and OR).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        study, estimate, lower, upper (ratios back-transformed).
+
+    Examples
+    --------
+    >>> from ta1sepsis.stats.meta_effects import study_effects
+    >>> s = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> per_study_intervals(study_effects(s, "RR")).round(3).values.tolist()[0]
+    ['ETASS', 0.742, 0.541, 1.018]
+    """
     ratio = effects.measure in ("RR", "OR")
     back = np.exp if ratio else (lambda x: x)
     half = z_critical(level) * np.sqrt(effects.vi)
@@ -67,6 +99,15 @@ def per_study_intervals(effects: StudyEffects, level: float = 0.95) -> pd.DataFr
 
 @dataclass
 class Conflict:
+    """The conflict tests of a new trial against earlier pooled estimates.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per earlier pooled estimate (:func:`conflict_tests`).
+    notes : list of str
+    """
+
     table: pd.DataFrame  # one row per earlier pooled estimate
     notes: list[str] = field(default_factory=list)
 
@@ -110,6 +151,19 @@ def conflict_tests(
     Returns
     -------
     Conflict
+
+    References
+    ----------
+    Altman DG, Bland JM. BMJ 2003;326:219; Higgins JPT, Thompson SG, Spiegelhalter DJ. J R Stat
+    Soc A 2009;172:137-159; Turner RM, et al. Stat Med 2015;34:984-998.
+
+    Examples
+    --------
+    >>> earlier = pd.DataFrame({"label": ["MA"], "estimate": [0.69], "lower": [0.6],
+    ...                         "upper": [0.8], "tau2": [float("nan")], "source": ["x"]})
+    >>> c = conflict_tests((math.log(0.97), 0.11), "new trial", earlier)
+    >>> round(float(c.table["P vs pooled mean"].iloc[0]), 3)
+    0.01
     """
     y_new, se_new = new
     rows = []
@@ -154,7 +208,20 @@ def conflict_tests(
 
 @dataclass
 class TSABundle:
-    """Trial sequential analyses of one data set under every model, and sensitivity tables."""
+    """Trial sequential analyses of one data set under every model, and sensitivity tables.
+
+    Attributes
+    ----------
+    stats_table : pandas.DataFrame
+        The cumulative statistics (:func:`ta1sepsis.stats.tsa.cumulative_statistics`).
+    pairings : dict of str to TSAResult
+        Each model's Z-curve with its own information size.
+    d2_table : pandas.DataFrame
+        The information size and conclusion under each heterogeneity adjustment.
+    block : dict of str to TSAResult
+        The approximate TSAs with a block of trials as one pseudo-trial (when given).
+    block_table : pandas.DataFrame or None
+    """
 
     stats_table: pd.DataFrame
     pairings: dict[str, TSAResult]
@@ -184,7 +251,8 @@ def tsa_bundle(
     studies : pandas.DataFrame
         Trials in analysis order (counts as for :func:`ta1sepsis.stats.tsa.cumulative_statistics`).
     p_control, rrr : float
-        Control risk and the relative risk reduction to detect (the MCID, an assumption).
+        Control risk and the relative risk reduction to detect (the design effect, an
+        assumption).
     measure : {"RR", "OR"}
     alpha, beta : float
         Two-sided alpha, and beta for the futility boundaries and the information size.
@@ -201,6 +269,19 @@ def tsa_bundle(
     Returns
     -------
     TSABundle
+
+    References
+    ----------
+    Wetterslev J, Thorlund K, Brok J, Gluud C. J Clin Epidemiol 2008;61:64-75; Copenhagen Trial
+    Unit. TSA manual, 2011 (:mod:`ta1sepsis.stats.tsa`).
+
+    Examples
+    --------
+    >>> s = pd.read_csv("tests/reference/datasets/etass_tests.csv")
+    >>> b = tsa_bundle(s, 0.3, 0.2, "RR", alpha=0.05, beta=0.1, futility=True,
+    ...                correction="constant", d2_upper=0.5)
+    >>> list(b.pairings), b.pairings["fixed"].conclusion
+    (['fixed', 'random_dl', 'random_dl_hksj'], 'inconclusive')
     """
     table = cumulative_statistics(studies, measure, correction, order=None)
     last = table.iloc[-1]

@@ -18,6 +18,22 @@ TERMINI = re.compile(r"^(?P<n>Ac-|H-)?(?P<core>[A-Z]+)(?P<c>-OH|-NH2)?$")
 
 @dataclass(frozen=True)
 class Peptide:
+    """A peptide from its one-letter sequence, with or without N-terminal acetylation.
+
+    Attributes
+    ----------
+    residues : str
+        One-letter residue codes, N to C terminus.
+    acetylated : bool
+        N-terminal acetyl group.
+
+    Examples
+    --------
+    >>> p = Peptide.parse("Ac-SDAAVDTSSEITTKDLKEKKEVVEEAEN-OH")
+    >>> p.length, round(p.average_mass, 1), list(p.composition)[:2]
+    (28, 3108.3, ['E', 'K'])
+    """
+
     residues: str
     acetylated: bool
 
@@ -34,10 +50,12 @@ class Peptide:
 
     @property
     def length(self) -> int:
+        """Number of residues."""
         return len(self.residues)
 
     @property
     def composition(self) -> dict[str, int]:
+        """Residue counts, most frequent first (ties alphabetical)."""
         return dict(sorted(Counter(self.residues).items(), key=lambda kv: (-kv[1], kv[0])))
 
     @property
@@ -49,4 +67,5 @@ class Peptide:
         return float(value)
 
     def micromoles(self, milligrams: float) -> float:
+        """Amount in µmol of ``milligrams`` mg of the peptide (its average mass)."""
         return 1000 * milligrams / self.average_mass

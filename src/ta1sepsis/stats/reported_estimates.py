@@ -22,7 +22,19 @@ from ta1sepsis.stats.binary import Interval, z_critical
 
 @dataclass(frozen=True)
 class Recovered:
-    """What a published estimate and CI imply on the analysis scale."""
+    """What a published estimate and CI imply on the analysis scale.
+
+    Attributes
+    ----------
+    log_estimate : float
+        ln(estimate) for ratios, the estimate itself for differences.
+    se : float
+        Standard error on that scale.
+    z, p_value : float
+        The implied z statistic and two-sided P value.
+    centre : float
+        The interval's centre back on the reported scale (geometric mean for ratios).
+    """
 
     log_estimate: float  # ln(estimate) for ratios, the estimate itself for differences
     se: float
@@ -36,7 +48,29 @@ def recover(
 ) -> Recovered:
     """SE, z and two-sided P value implied by ``estimate`` (``lower`` to ``upper``).
 
-    ``ratio=True`` for RR/OR/HR (log scale), ``False`` for differences.
+    Parameters
+    ----------
+    estimate, lower, upper : float
+        The published estimate and interval.
+    level : float
+        Level of the published interval.
+    ratio : bool
+        True for RR/OR/HR (log scale), False for differences.
+
+    Returns
+    -------
+    Recovered
+
+    References
+    ----------
+    Altman DG, Bland JM. How to obtain the P value from a confidence interval. BMJ
+    2011;343:d2304 (exact normal tail instead of its approximation).
+
+    Examples
+    --------
+    >>> r = recover(0.86, 0.68, 1.08)
+    >>> round(r.se, 4), round(r.p_value, 3)
+    (0.118, 0.201)
     """
     if lower > upper:
         raise ValueError(f"CI lower limit {lower} exceeds upper limit {upper}")
@@ -57,7 +91,15 @@ def recover(
 
 @dataclass(frozen=True)
 class Interaction:
-    """Difference between two subgroup estimates (ratio of ratios for ratio measures)."""
+    """Difference between two subgroup estimates (ratio of ratios for ratio measures).
+
+    Attributes
+    ----------
+    ratio_or_difference : Interval
+        exp(d) for ratios (d the difference of the log estimates), d for differences.
+    z, p_value : float
+        The test of no interaction.
+    """
 
     ratio_or_difference: Interval
     z: float
@@ -74,8 +116,32 @@ def interaction_test(
 ) -> Interaction:
     """Altman & Bland (2003) test comparing two independent (estimate, lower, upper) triples.
 
-    ``source_levels`` are the levels of the two published intervals (default: ``level``); the
-    returned interval is at ``level``."""
+    Parameters
+    ----------
+    first, second : (float, float, float)
+        The two estimates with their intervals.
+    level : float
+        Level of the returned interval (and of the inputs unless ``source_levels`` is given).
+    ratio : bool
+        Ratios (log scale) or differences.
+    source_levels : (float, float), optional
+        Levels of the two published intervals.
+
+    Returns
+    -------
+    Interaction
+
+    References
+    ----------
+    Altman DG, Bland JM. Interaction revisited: the difference between two estimates. BMJ
+    2003;326:219.
+
+    Examples
+    --------
+    >>> i = interaction_test((1.67, 1.04, 2.67), (0.81, 0.61, 1.09))
+    >>> round(i.ratio_or_difference.estimate, 3), round(i.p_value, 4)
+    (2.062, 0.0104)
+    """
     first_level, second_level = source_levels or (level, level)
     a = recover(*first, level=first_level, ratio=ratio)
     b = recover(*second, level=second_level, ratio=ratio)
@@ -113,6 +179,29 @@ def p_value_range_from_printed(
     value in [0.15, 0.25]). The implied z = estimate / SE is monotone in each input, so its
     extremes lie at the corners of that box; the P values at the extreme |z| bound every P the
     unrounded numbers could have given. A published P inside the range agrees with its CI.
+
+    Parameters
+    ----------
+    estimate_text, lower_text, upper_text : str
+        The numbers as printed (their decimals define the rounding).
+    level : float
+        Level of the printed interval.
+    ratio : bool
+        Ratios (log scale) or differences.
+
+    Returns
+    -------
+    (float, float)
+        The smallest and largest P.
+
+    References
+    ----------
+    Altman DG, Bland JM. BMJ 2011;343:d2304 (applied at each corner of the rounding box).
+
+    Examples
+    --------
+    >>> [round(p, 4) for p in p_value_range_from_printed("0.74", "0.54", "1.02")]
+    [0.0523, 0.0759]
     """
     from itertools import product
 
@@ -133,7 +222,31 @@ def interaction_p_range_from_printed(
     ratio: bool = True,
 ) -> tuple[float, float]:
     """Range of the Altman-Bland interaction P that two printed (estimate, lower, upper)
-    triples allow, by the same corner argument as :func:`p_value_range_from_printed`."""
+    triples allow, by the same corner argument as :func:`p_value_range_from_printed`.
+
+    Parameters
+    ----------
+    first, second : (str, str, str)
+        The two printed triples.
+    level : float
+        Level of the printed intervals.
+    ratio : bool
+        Ratios or differences.
+
+    Returns
+    -------
+    (float, float)
+
+    References
+    ----------
+    Altman DG, Bland JM. BMJ 2003;326:219.
+
+    Examples
+    --------
+    >>> lo, hi = interaction_p_range_from_printed(("1.67", "1.04", "2.67"), ("0.81", "0.61", "1.09"))
+    >>> round(lo, 4), round(hi, 4)
+    (0.0087, 0.0124)
+    """
     from itertools import product
 
     ps = []
@@ -165,6 +278,32 @@ def ratio_interval_problems(
     estimate (Altman & Bland, BMJ 2011). The default tolerances are generous: rounding of a
     two-decimal ratio moves the centre by under 0.01 and a Cox model's SE rarely differs from
     sqrt(1/d1 + 1/d2) by more than a few per cent.
+
+    Parameters
+    ----------
+    estimate, lower, upper : float
+        The printed ratio and interval.
+    level : float
+        Level of the interval.
+    expected_se : float
+        The SE of the log ratio the data allow.
+    se_tolerance, centre_tolerance : float
+        Relative SE tolerance, and log-scale centring tolerance.
+
+    Returns
+    -------
+    list of str
+
+    References
+    ----------
+    Altman DG, Bland JM. BMJ 2011;343:d2304.
+
+    Examples
+    --------
+    >>> ratio_interval_problems(0.99, 0.77, 1.27, 0.95, expected_se=0.1243)
+    []
+    >>> ratio_interval_problems(0.99, 0.7, 1.6, 0.95, expected_se=0.1243)[0]
+    'interval too wide for the data (SE ratio 1.70)'
     """
     rec = recover(estimate, lower, upper, level)
     problems = []
@@ -181,7 +320,17 @@ def ratio_interval_problems(
 
 @dataclass(frozen=True)
 class Remainder:
-    """What is left of a pooled estimate once a subset of its trials is taken out."""
+    """What is left of a pooled estimate once a subset of its trials is taken out.
+
+    Attributes
+    ----------
+    interval : Interval
+        The remaining trials' pooled estimate with its interval.
+    log_estimate, se : float
+        The same on the analysis scale.
+    weight_share : float
+        Share of the total's information that the remainder carries.
+    """
 
     interval: Interval
     log_estimate: float
@@ -202,6 +351,30 @@ def remaining_after_removing(
     y_rest = (w_total y_total - w_part y_part) / w_rest, SE_rest = 1/sqrt(w_rest). This is exact
     for a common-effect pool of disjoint subsets and an approximation otherwise (random-effects
     weights are not additive); the notebooks say so wherever they use it.
+
+    Parameters
+    ----------
+    total, part : (float, float, float)
+        The pooled estimate of all trials and of the subset, with their intervals.
+    level : float
+        Level of both intervals and of the result.
+    ratio : bool
+        Ratios or differences.
+
+    Returns
+    -------
+    Remainder
+
+    References
+    ----------
+    Inverse-variance weights (Deeks JJ, Higgins JPT. Statistical algorithms in Review Manager 5,
+    2010), with SEs recovered from the CIs (Altman & Bland, BMJ 2011;343:d2304).
+
+    Examples
+    --------
+    >>> m = remaining_after_removing((0.73, 0.59, 0.90), (0.86, 0.68, 1.08))
+    >>> round(m.interval.estimate, 3), round(m.interval.lower, 3), round(m.weight_share, 3)
+    (0.322, 0.192, 0.167)
     """
     a = recover(*total, level=level, ratio=ratio)
     b = recover(*part, level=level, ratio=ratio)

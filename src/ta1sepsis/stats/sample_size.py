@@ -35,7 +35,29 @@ def _check(p1: float, p2: float, alpha: float) -> None:
 def power_two_proportions(
     p1: float, p2: float, n1: float, n2: float, *, alpha: float = 0.05, variance: str = "unpooled"
 ) -> float:
-    """Power of a two-sided level-``alpha`` test with ``n1`` and ``n2`` patients per arm."""
+    """Power of a two-sided level-``alpha`` test with ``n1`` and ``n2`` patients per arm.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        The two risks (proportions).
+    n1, n2 : float
+        Patients per arm.
+    alpha : float
+        Two-sided significance level.
+    variance : {"unpooled", "pooled"}
+        Variance under the null hypothesis.
+
+    Returns
+    -------
+    float
+        Power (the far tail ignored).
+
+    Examples
+    --------
+    >>> round(power_two_proportions(0.35, 0.26, 181, 180), 3)
+    0.463
+    """
     _check(p1, p2, alpha)
     if variance not in VARIANCES:
         raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
@@ -54,7 +76,29 @@ def power_two_proportions(
 def sample_size_two_proportions(
     p1: float, p2: float, alpha: float = 0.05, power: float = 0.8, *, variance: str = "unpooled"
 ) -> float:
-    """Patients per arm (not rounded) for 1:1 allocation; round up for the design."""
+    """Patients per arm (not rounded) for 1:1 allocation; round up for the design.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        The two risks (proportions).
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Target power.
+    variance : {"unpooled", "pooled"}
+        Variance under the null hypothesis (unpooled: Fleiss, *Statistical Methods for Rates
+        and Proportions*, 3rd ed. 2003, ch. 4, without continuity correction).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(float(sample_size_two_proportions(0.35, 0.26)), 1)
+    406.9
+    """
     _check(p1, p2, alpha)
     if not 0 < power < 1:
         raise ValueError(f"power must lie strictly between 0 and 1, got {power}")
