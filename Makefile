@@ -23,7 +23,12 @@ JOBS ?= 2
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(JOBS)
 endif
-MAKEFLAGS += --output-sync=target --no-print-directory
+MAKEFLAGS += --no-print-directory
+# whole blocks per notebook when rendering in parallel; never for the long single commands
+# (make test, make bench), whose progress must reach the terminal as it happens
+ifeq ($(filter test bench check,$(MAKECMDGOALS)),)
+MAKEFLAGS += --output-sync=target
+endif
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -52,6 +57,12 @@ NAMES := $(basename $(notdir $(wildcard notebooks/*.py)))
 RENDERED :=
 EARLY :=
 ifdef NEED_DEPS
+# contents, not only times: a rendering whose recorded inputs changed in content is marked for
+# rendering (even if an output carries a time stamp from the future), one whose inputs were only
+# touched is not rendered again (ta1sepsis.pipeline.deps.refresh_stamps; records in build/inputs)
+ifneq ($(and $(wildcard build/inputs),$(wildcard $(STAMP))),)
+_REFRESH := $(shell $(BIN)/python -m ta1sepsis.pipeline.deps --refresh-stamps)
+endif
 include $(NAMES:%=build/deps/%.mk)
 endif
 
@@ -100,12 +111,15 @@ datapackage: | $(STAMP)
 # Headless Chromium for the site test (Debian packages; installed when missing, needs root)
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		{ echo "[browser] installing Debian's chromium and chromium-driver"; \
-		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+		{ echo "[browser] installing Debian's chromium and chromium-driver (waits up to 5 minutes if another apt holds its lock)"; \
+		  apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null || \
+		  { echo "[browser] apt could not install chromium (is another apt running, or is this not Debian?): run make browser again when it is free" >&2; exit 1; }; }
 
 test: $(STAMP) browser
+	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies), the site in headless Chromium, and nbval on the $(words $(RENDERED)) rendered notebooks; pytest prints each file's progress as it goes, and the slowest tests at the end"
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks/*.py

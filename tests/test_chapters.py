@@ -409,9 +409,20 @@ def test_outcome_rows_and_sparse_tables():
     row = table.iloc[0]
     assert (row["T risk"], row["placebo risk"]) == (0.1, 0.2)
     assert row["RR"] == pytest.approx(0.5) and row["RD (pp)"] == pytest.approx(-10.0)
-    # RD Wald interval at 90%: -0.1 -/+ 1.6449 sqrt(0.1 x 0.9/100 + 0.2 x 0.8/100) = +/- 0.0822
-    half = stats.norm.ppf(0.95) * math.sqrt(0.09 / 100 + 0.16 / 100)
-    assert row["RD lower"] == pytest.approx(100 * (-0.1 - half))
+    # one method per number, as in the bottom line: Newcombe's hybrid score interval (method
+    # 10), written out: Wilson limits (l, u) of each risk at 90%, then
+    # lower = d - sqrt((p1 - l1)^2 + (u2 - p2)^2), upper = d + sqrt((u1 - p1)^2 + (p2 - l2)^2)
+    z = stats.norm.ppf(0.95)
+
+    def wilson(p, n):
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+        return centre - half, centre + half
+
+    (l1, u1), (l2, u2) = wilson(0.1, 100), wilson(0.2, 100)
+    assert row["RD lower"] == pytest.approx(100 * (-0.1 - math.hypot(0.1 - l1, u2 - 0.2)))
+    assert row["RD upper"] == pytest.approx(100 * (-0.1 + math.hypot(u1 - 0.1, 0.2 - l2)))
+    assert row["test"] == "Pearson chi-square"  # no expected count below 5
     # expected counts: smallest is 100 x 30 / 200 = 15 >= 5 -> not sparse; 5/10 vs 10/10 is
     assert not sparse(TwoByTwo(10, 100, 20, 100)) and sparse(TwoByTwo(5, 10, 10, 10))
 

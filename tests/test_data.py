@@ -93,6 +93,26 @@ def test_ci_order_is_checked(tmp_path):
         load_estimates(path)
 
 
+def test_a_ratio_of_zero_and_a_p_of_zero_are_refused(tmp_path):
+    """A ratio must be positive (it has a logarithm) and a printed P is above 0 (a bound such as
+    P<0.001 carries the operator '<'); both were accepted and crashed or misjudged later."""
+    from ta1sepsis.paths import project_root
+
+    path = tmp_path / "estimates.csv"
+    text = (project_root() / "data" / "published_estimates.csv").read_text(encoding="utf-8")
+    path.write_text(text.replace(",0.74,0.54,1.02,", ",0.74,0,1.02,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2, column ci_lower: a RR must be positive, got 0"):
+        load_estimates(path)
+    rows = _rows(project_root() / "data" / "published_estimates.csv")
+    header = rows[0]
+    line = next(i for i, r in enumerate(rows) if i and r[header.index("p_value")])
+    rows[line][header.index("p_value")] = "0"
+    rows[line][header.index("p_operator")] = "="
+    _write_rows(path, rows)
+    with pytest.raises(DataError, match=rf"line {line + 1}, column p_value: a P value of 0"):
+        load_estimates(path)
+
+
 # ---------------------------------------------------------------- real data sets, bad bytes
 
 

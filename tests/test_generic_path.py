@@ -362,3 +362,66 @@ def test_changing_the_decision_threshold_changes_the_answers(project):  # noqa: 
     assert "prevents at least 10 deaths per 1000" in before_04
     p35 = _results(project, "04_tests")["tests.bayes.version_a.neutral.p_arr_ge_3.5pp"]["value"]
     assert f"{p35:.0%}" in text_04
+
+
+def test_another_data_set_is_an_instance_and_leaves_the_story_untouched(project):  # noqa: F811
+    """Following the README: another data set is an entry of params/analyses.yaml, rendered from
+    the meta-analysis template into notebooks/analyses/<id>.ipynb. Every thymosin output stays
+    byte-identical; the instance matches metafor; removing the entry removes its outputs. The
+    old way (changing 03's own trials file) no longer rewrites the story silently: the notebooks
+    that read 03 refuse results computed from another trials file."""
+    from test_pipeline import digests
+
+    before = digests(project)
+    listing = project / "params" / "analyses.yaml"
+    original = listing.read_text(encoding="utf-8")
+    listing.write_text(
+        original.replace(
+            "{}\n",
+            "bcg:\n"
+            "  trials_file: tests/reference/datasets/bcg_trials.csv\n"
+            "  outcome: tuberculosis\n"
+            "  outcome_label: tuberculosis\n"
+            "  outcome_class: serious_events\n"
+            "  treatment_label: BCG vaccine\n"
+            "  control_label: no vaccine\n"
+            "  measure: RR\n",
+        ),
+        encoding="utf-8",
+    )
+    result = make(project, "all")
+    assert "meta_analysis[bcg]: done" in result.stdout
+    after = digests(project)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    outside = [k for k in changed if "/analyses/" not in f"/{k}"]
+    assert not outside, f"the instance changed thymosin outputs: {outside}"
+    got = _results(project, "analyses/bcg")
+    ref = REF["datasets"]["bcg"]["RR"]
+    _close(got["meta.pooled.mh"]["value"], math.exp(ref["MH"]["b"]), what="BCG MH RR")
+    assert got["meta.pooled.measure"]["value"] == "RR"
+    assert "tuberculosis" in _rendered_text(project, "analyses/bcg")
+
+    # the old recipe: 03 itself pointed at BCG; its readers stop with a message
+    _generic_params(
+        project,
+        "tests/reference/datasets/bcg_trials.csv",
+        "tuberculosis",
+        "tuberculosis",
+        "BCG vaccine",
+        "no vaccine",
+        "RR",
+        heterogeneity_prior="",
+    )
+    refused = make(project, "all", check=False)
+    assert refused.returncode != 0
+    log = "".join(
+        p.read_text(encoding="utf-8") for p in (project / "build" / "failed").glob("*.log")
+    )
+    assert "was computed from trials_file = tests/reference/datasets/bcg_trials.csv" in log
+    assert "params/analyses.yaml" in log
+
+    # undo: the instance's entry removed, its notebook and outputs go too
+    listing.write_text(original, encoding="utf-8")
+    make(project, "deps")
+    assert not (project / "notebooks" / "analyses").exists()
+    assert not (project / "results" / "analyses").exists()

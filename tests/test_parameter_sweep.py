@@ -52,9 +52,23 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
 PLAN = {name: alternatives(name) for name in NOTEBOOKS}
 
 
+# the meta-analysis template has no instance by default: the sweep renders it on the BCG trials
+# that ship with the tests, with the instance setting only what names the data (so that the
+# template's alternatives, set in params/meta_analysis.yaml, apply)
+SWEEP_ANALYSIS = """bcg:
+  trials_file: tests/reference/datasets/bcg_trials.csv
+  outcome: tuberculosis
+  outcome_label: tuberculosis
+  treatment_label: BCG vaccine
+  control_label: no vaccine
+"""
+
+
 def target(name: str) -> list[str]:
     if name == "trial_report":
         return [f"notebooks/trials/{i}.ipynb" for i in ("etass", "tests")]
+    if name == "meta_analysis":
+        return ["notebooks/analyses/bcg.ipynb"]
     return [f"notebooks/{name}.ipynb"]
 
 
@@ -89,6 +103,7 @@ def sweep(tmp_path_factory):
         shutil.copy2(ROOT / name, path)
         stamp = old + 10 if is_output(name) else old
         os.utime(path, (stamp, stamp))
+    (copy / "params" / "analyses.yaml").write_text(SWEEP_ANALYSIS, encoding="utf-8")
     done, readers = {}, {}
     for k in range(max(len(v) for v in PLAN.values())):
         changed = {name: plan[k] for name, plan in PLAN.items() if k < len(plan)}

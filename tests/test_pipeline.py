@@ -307,7 +307,9 @@ def test_meta_analysis_runs_on_another_public_dataset(project):
         pair_trials=[],
         tsa_control_risk=None,
     )
-    result = make(project, "all")
+    # only 03: its readers refuse results computed from another trials file (the
+    # instance route, params/analyses.yaml, is tested in test_generic_path.py)
+    result = make(project, "notebooks/03_meta_analyses.ipynb")
     assert "03_meta_analyses: done" in result.stdout
     got = _results(project, "03_meta_analyses")
     ref = json.loads((ROOT / "tests/reference/meta.json").read_text())["datasets"]["bcg"]["RR"]
@@ -398,29 +400,29 @@ def test_nothing_changed_runs_nothing(project):
 
 
 def test_a_non_default_data_file_is_followed(project):
-    """03 pointed at a copy of the trials file: editing the copy reruns exactly 03 and, since
-    its results change, the notebooks that read them (01, 04, 08, 09); data/trials.csv no
-    longer concerns 03."""
+    """Every notebook that names the trials file pointed at a copy of it (a notebook must use
+    the data its inputs were computed from: the results' provenance is checked): editing the
+    copy reruns them, 03 among them; data/trials.csv no longer concerns any of them."""
+    names = sorted(
+        p.stem
+        for p in (project / "params").glob("*.yaml")
+        if p.stem not in ("shared", "analyses", "meta_analysis")
+        and "trials_file:" in p.read_text(encoding="utf-8")
+    )
+    assert {"03_meta_analyses", "09_synthesis", "trial_report"} <= set(names)
     shutil.copyfile(project / "data" / "trials.csv", project / "data" / "my_trials.csv")
-    _set_params(project, "03_meta_analyses", trials_file="data/my_trials.csv")
-    first = make(project, "all")
-    # same rows as before: 03 re-renders (its parameters changed), its results do not change,
-    # so nothing that reads them runs
-    assert rendered(first) == {"03_meta_analyses"}
+    for name in names:
+        _set_params(project, name, trials_file="data/my_trials.csv")
+    make(project, "all")
     text = (project / "data" / "my_trials.csv").read_text(encoding="utf-8")
     edited = text.replace(",47,181,63,180,", ",45,181,63,180,", 1)
     assert edited != text
     (project / "data" / "my_trials.csv").write_text(edited, encoding="utf-8")
-    assert planned(make(project, "-n", "all")) == {"03_meta_analyses"}
-    assert rendered(make(project, "all")) == {
-        "03_meta_analyses",
-        "01_mechanism",
-        "04_tests",
-        "08_claims",
-        "09_synthesis",
-    }
+    plan = planned(make(project, "-n", "all"))
+    assert {"03_meta_analyses", "01_mechanism", "09_synthesis"} <= plan
+    assert {"03_meta_analyses", "01_mechanism", "09_synthesis"} <= rendered(make(project, "all"))
     os.utime(project / "data" / "trials.csv")
-    assert "03_meta_analyses" not in planned(make(project, "-n", "all"))
+    assert not planned(make(project, "-n", "all"))
 
 
 def test_unchanged_results_do_not_rerun_their_readers(project):
@@ -553,8 +555,32 @@ def test_a_template_is_rendered_once_per_instance(project):
     assert "[render]" not in make(project, "all").stdout
     (project / "figures" / "probes" / "tests_bars.png").unlink()
     assert rendered(make(project, "all")) == {"probe[tests]"}
-    # by hand: another instance with a parameter set on the command line
+    # by hand: an instance must be listed (an unlisted one would be removed as an orphan by
+    # the next make), and a parameter can be set on the command line
     env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    command = [
+        str(VENV / "bin" / "python"),
+        "-m",
+        "ta1sepsis.pipeline.render",
+        "probe",
+        "--instance",
+        "huang",
+        "--set",
+        "study_id=huang2009",
+    ]
+    refused = subprocess.run(
+        command,
+        cwd=project,
+        env={**env, "PYTHONPATH": str(project / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert refused.returncode != 0 and "no instance 'huang' (listed: etass, tests)" in (
+        refused.stderr
+    )
+    with (project / "params" / "probes.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("huang: {study_id: tests}\n")
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.run(
         [
@@ -576,3 +602,28 @@ def test_a_template_is_rendered_once_per_instance(project):
     assert run.returncode == 0, run.stderr
     got = json.loads((project / "results" / "probes" / "huang.json").read_text())
     assert got["events_trt"]["value"] > 0
+
+
+def test_contents_decide_what_renders(project):
+    """Make compares times; the stamps are refreshed from the recorded contents of each
+    rendering's inputs first (build/inputs/): a touched but unchanged input renders nothing, and
+    an input changed in content renders its notebook even when the rendered outputs carry time
+    stamps from the future."""
+    import time
+
+    (project / "results" / "02_etass.json").unlink()  # a missing output: 02 renders
+    make(project, "notebooks/02_etass.ipynb")
+    assert (project / "build" / "inputs" / "02_etass.ipynb.json").is_file()
+
+    def planned() -> set[str]:
+        out = make(project, "-n", "notebooks/02_etass.ipynb").stdout
+        return {line.split()[-1] for line in out.splitlines() if "pipeline.render" in line}
+
+    os.utime(project / "params" / "02_etass.yaml")  # touched, unchanged
+    assert planned() == set()
+    future = time.time() + 10_000
+    for path in [project / "notebooks" / "02_etass.ipynb", *project.glob("results/02_etass*")]:
+        os.utime(path, (future, future))
+    yaml_path = project / "params" / "02_etass.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert planned() == {"02_etass"}

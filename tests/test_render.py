@@ -93,11 +93,13 @@ def test_a_failure_part_way_restores_the_previous_outputs(root, tmp_path, monkey
     def failing(src, dst):
         calls.append(dst)
         if len(calls) == 3:
-            raise OSError("disk full (simulated)")
+            raise OSError(28, "No space left on device", str(dst))
         return real(src, dst)
 
     monkeypatch.setattr(render.os, "replace", failing)
-    with pytest.raises(RenderError, match=r"installing the outputs failed .*disk full.*restored"):
+    with pytest.raises(
+        RenderError, match=r"installing the outputs failed .the disk is full.*restored"
+    ):
         install(root, Target("02_etass"), stage(tmp_path, NEW), "new notebook")
     assert len(calls) > 3  # the roll-back moved files back too
     now = snapshot(root)
@@ -169,3 +171,30 @@ def test_warnings_are_made_portable_and_not_mistaken_for_leaked_paths(tmp_path):
     assert render._leaked_path(f"'{staging}/figures/a.png'", staging, root) == str(staging)
     assert render._leaked_path(f"PosixPath('{root}/data')", staging, root) == str(root)
     assert render._leaked_path(f"{root}-other/data", staging, root) is None
+
+
+def test_a_failed_rollback_says_what_to_do_in_one_line(root, tmp_path, monkeypatch):
+    """Writing fails for lack of permission, and so does the restore: one RenderError naming the
+    file, the fix and the journal that the next make all finishes from; no temporary notebook."""
+    real = os.replace
+
+    def failing(src, dst):
+        if str(dst).endswith(".json") or "backup" in str(src):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(render.os, "replace", failing)
+    with pytest.raises(RenderError) as caught:
+        install(root, Target("02_etass"), stage(tmp_path, NEW), "new notebook")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "no permission to write" in message and "chmod u+w" in message
+    assert "run make all" in message
+    assert not list(root.rglob(".*.tmp"))
+
+
+def test_os_errors_in_words():
+    assert render._os_words(OSError(28, "No space left on device", "results/x.json")) == (
+        "the disk is full writing results/x.json: free some space and run make all again"
+    )
+    assert "chmod u+w" in render._os_words(PermissionError(13, "Permission denied", "a.csv"))

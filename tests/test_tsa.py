@@ -92,8 +92,31 @@ def test_three_trial_hksj_differs_from_wald_and_matches_hand():
     mu, se, se_hk, *_ = _hand_random(y, v)
     last = cumulative_statistics(studies, "RR").iloc[-1]
     assert last["z_random_dl"] == pytest.approx(mu / se, rel=1e-10)
-    assert last["z_random_dl_hksj"] == pytest.approx(mu / se_hk, rel=1e-10)
-    assert abs(se_hk - se) > 1e-3
+    # the Hartung-Knapp SE with the max(1, q) modification: se x sqrt(max(1, q)), q the
+    # Hartung-Knapp factor (se_hk / se)^2; here q < 1, so the modified SE is the Wald SE (the
+    # plain one, 0.268 against 0.282, would overstate z)
+    assert (se_hk / se) ** 2 < 1 and abs(se_hk - se) > 1e-3
+    assert last["z_random_dl_hksj"] == pytest.approx(mu / max(se_hk, se), rel=1e-10)
+
+
+def test_hksj_z_curve_never_beats_the_wald_one_when_q_is_below_one():
+    """Two trials that agree better than chance (q < 1): the plain Hartung-Knapp SE would be
+    smaller than the Wald SE and the Z-curve larger (z = -28 was seen); with max(1, q) the two
+    Z-curves coincide; identical trials (q = 0) give a finite z, not a division by zero."""
+    studies = pd.DataFrame(
+        {
+            "study": ["a", "b", "c"],
+            "year": [1, 2, 3],
+            "ai": [20, 21, 20],
+            "n1i": [100, 100, 100],
+            "ci": [30, 30, 30],
+            "n2i": [100, 100, 100],
+        }
+    )
+    last = cumulative_statistics(studies, "RR").iloc[-1]
+    assert last["z_random_dl_hksj"] == pytest.approx(last["z_random_dl"], rel=1e-12)
+    tied = studies.assign(ai=[20, 20, 20])
+    assert math.isfinite(cumulative_statistics(tied, "RR").iloc[-1]["z_random_dl_hksj"])
 
 
 def test_zero_arm_in_the_first_trial_gives_a_finite_z_curve():

@@ -10,7 +10,21 @@ from types import SimpleNamespace
 
 from ta1sepsis.paths import project_root
 from ta1sepsis.report.outputs import output_prefix
-from ta1sepsis.report.results import Results
+from ta1sepsis.report.results import (
+    PROVENANCE,
+    Results,
+    ResultsFile,
+    check_inputs,
+    provenance,
+    read_results,
+)
+
+
+def file_parameters(notebook: str, root: Path | None = None) -> list[str]:
+    """The parameters of a notebook that name a data file (``x-file`` in its schema)."""
+    path = (root or project_root()) / "params" / f"{notebook}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return [name for name, prop in schema["properties"].items() if prop.get("x-file")]
 
 
 def parameter_names(notebook: str, root: Path | None = None) -> list[str]:
@@ -79,10 +93,33 @@ class Chapter:
         """A file a parameter names, relative to the project root."""
         return self.root / relative
 
+    def inputs(self) -> dict:
+        """The data files this rendering reads, with their content hashes."""
+        files = {n: getattr(self.p, n) for n in file_parameters(self.notebook, self.root)}
+        return provenance({n: f for n, f in files.items() if isinstance(f, str)}, self.root)
+
+    def read(self, notebook: str) -> ResultsFile:
+        """Another notebook's results, refused if they were computed from other data files
+        than this chapter's (:func:`ta1sepsis.report.results.check_inputs`)."""
+        results = read_results(notebook)
+        check_inputs(results, self.inputs(), self.notebook)
+        return results
+
+    def add_provenance(self) -> None:
+        """Record which data files this rendering read (every results file carries it)."""
+        if PROVENANCE not in self.results:
+            self.results.add(
+                PROVENANCE,
+                self.inputs(),
+                description="the data files this rendering read, by parameter, with their "
+                "SHA-256 (readers refuse results computed from other files than theirs)",
+            )
+
     def write_results(self) -> None:
         """Write the key numbers and say how many (the last cell of every notebook)."""
         from ta1sepsis.report.narrative import say
 
+        self.add_provenance()
         self.results.write()
         say(f"{len(self.results)} key numbers written to `results/{self.results.notebook}.json`.")
 

@@ -157,6 +157,17 @@ class ClaimsLedger(Chapter):
         self.resolver = Resolver(
             self.root, estimates, facts, trials, claim_facts, credibility, self.derived, aliases={}
         )
+        # every results file a claim refers to was computed from this ledger's data files
+        referenced = {
+            ref.strip().split(":")[1]
+            for column in ("reference", "alternative", "primary", "context")
+            for cell in self.claims[column].fillna("")
+            for ref in str(cell).split(";")
+            if ref.strip().startswith("result:")
+        }
+        for notebook in sorted(referenced):
+            if (self.root / "results" / f"{notebook}.json").is_file():
+                self.read(notebook)
         judged = pd.DataFrame(
             [judge(row, self.resolver, p.alpha) for row in self.claims.to_dict("records")]
         )
@@ -555,6 +566,7 @@ class ClaimsLedger(Chapter):
                 },
                 description=r.statement,
             )
+        self.add_provenance()
         self.results.write()
         say(
             f"{len(self.results)} entries written to `results/08_claims.json`, one per claim plus "

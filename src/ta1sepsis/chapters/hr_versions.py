@@ -12,7 +12,6 @@ from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
-from ta1sepsis.report.results import read_results
 from ta1sepsis.stats import bayes
 from ta1sepsis.stats.binary import TwoByTwo, chi_square, risk_ratio
 from ta1sepsis.stats.hazards import (
@@ -550,7 +549,7 @@ class HazardRatioVersions(Chapter):
         show(sens.reset_index())
         names = self.version_names
         spread = (sens[names].max(axis=1) - sens[names].min(axis=1)).max()
-        conflict = read_results("03_meta_analyses").optional(
+        conflict = self.read("03_meta_analyses").optional(
             f"meta.conflict.{p.meta_prior.split('.')[0]}.p"
         )
         meta_names = [x for x in self.priors if x.startswith(("meta", "robust"))]
@@ -598,7 +597,7 @@ class HazardRatioVersions(Chapter):
         show_figure(fig, "04_tests_bayes_priors")
 
     def section_pooled_bayes(self) -> None:
-        meta = read_results("03_meta_analyses")
+        meta = self.read("03_meta_analyses")
         rows = [
             {
                 "analysis": v["description"],

@@ -21,7 +21,6 @@ from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
-from ta1sepsis.report.results import read_results
 from ta1sepsis.stats.absolute import null_value
 from ta1sepsis.stats.binary import TwoByTwo, risk_ratio
 from ta1sepsis.stats.markers import (
@@ -194,7 +193,7 @@ class Mechanism(Chapter):
         self.facts = load_facts(self.path(p.facts_file))
         self.steps = load_mechanism(self.path(p.mechanism_file))
         self.peptide_facts = load_peptide(self.path(p.peptide_file))
-        self.meta = read_results("03_meta_analyses")
+        self.meta = self.read("03_meta_analyses")
         self.markers = marker_table(
             self.estimates,
             self.trials,

@@ -148,6 +148,7 @@ class MetaAnalyses(Chapter):
     def __init__(self, **parameters):
         super().__init__(**parameters)
         p = self.p
+        self.name = self.results.notebook  # the outputs' prefix (analyses/<id> for an instance)
         self.ratio = p.measure in RATIOS
         self.level = p.confidence
         trials = load_trials(self.path(p.trials_file))
@@ -241,6 +242,7 @@ class MetaAnalyses(Chapter):
         """Trial sequential analysis (ratio measures): each Z-curve with the information size of
         its own model, and the back-calculated block where the sources allow it."""
         p, studies = self.p, self.studies
+        self.excluded = None  # what the conventional interval excludes (section_tsa)
         self.tsa_measure = p.measure if self.ratio else "RR"
         self.control_risk = (
             p.tsa_control_risk
@@ -262,6 +264,15 @@ class MetaAnalyses(Chapter):
                 self.total_row, self.large_row, self.counted, self.tsa_measure
             )
             self.block_reason = reason or self.block_reason
+        self.tsa = None
+        if not 0 < self.control_risk < 1:
+            # every control patient had the event (or none did): no information size exists
+            self.tsa_reason = (
+                f"The control risk is {self.control_risk:g}: a required information size needs a "
+                "control risk strictly between 0 and 1, so no trial sequential analysis is "
+                "possible with these trials."
+            )
+            return
         self.tsa = tsa_bundle(
             studies,
             self.control_risk,
@@ -297,11 +308,11 @@ class MetaAnalyses(Chapter):
         s = self.s_common
         self.absolute = (
             per_1000(self.control_risk, s["estimate"], s["lower"], s["upper"], scale=p.measure)
-            if self.ratio or p.measure == "RD"
+            if (self.ratio or p.measure == "RD") and 0 < self.control_risk < 1
             else None
         )
         self.decision = {}
-        for name, fit in self.bayes.items():
+        for name, fit in self.bayes.items() if 0 < self.control_risk < 1 else ():
             self.decision[name] = {
                 "benefit": probability_at_least(
                     fit.prob_below, self.control_risk, p.measure, -self.benefit
@@ -345,11 +356,6 @@ class MetaAnalyses(Chapter):
 
     def bottom_line(self) -> None:
         p, k, s = self.p, self.k, self.s_common
-        fixed, random = self.fixed_tsa, self.random_tsa
-        mcid_text = (
-            f"a {100 * p.design_relative_reduction:.0f}% relative reduction in {p.outcome_label} "
-            "(the design effect, an assumption set in params/shared.yaml)"
-        )
         spread = self.bayes_spread
         answer = (
             (
@@ -378,24 +384,7 @@ class MetaAnalyses(Chapter):
             )
             + ". "
             + self.threshold_text()
-            + f" The trials hold {fixed.adjusted['fraction']:.0%} (common-effect model) and "
-            f"{random.adjusted['fraction']:.0%} (random-effects model) of the information needed "
-            f"to detect {mcid_text}; "
-            + (
-                f"the trial sequential analysis concludes: {SHORT[fixed.conclusion]}, under both "
-                "models."
-                if fixed.conclusion == random.conclusion
-                and not fixed.earlier
-                and not random.earlier
-                else f"at the last trial the trial sequential analysis gives {fixed.conclusion_text} "
-                f"(common effect) and {random.conclusion_text} (random effects)."
-            )
-            + (
-                " An inconclusive TSA is not evidence of no effect: it says the data are too few "
-                "to tell."
-                if fixed.conclusion == "inconclusive"
-                else ""
-            )
+            + (self.tsa_words() if self.tsa is not None else " " + self.tsa_reason)
         )
         caveat = (
             "With one trial there is no pooling, no between-trial variance and no Bayesian "
@@ -435,6 +424,33 @@ class MetaAnalyses(Chapter):
                     else []
                 ),
             ],
+        )
+
+    def tsa_words(self) -> str:
+        p, fixed, random = self.p, self.fixed_tsa, self.random_tsa
+        mcid_text = (
+            f"a {100 * p.design_relative_reduction:.0f}% relative reduction in {p.outcome_label} "
+            "(the design effect, an assumption set in params/shared.yaml)"
+        )
+        return (
+            f" The trials hold {fixed.adjusted['fraction']:.0%} (common-effect model) and "
+            f"{random.adjusted['fraction']:.0%} (random-effects model) of the information needed "
+            f"to detect {mcid_text}; "
+            + (
+                f"the trial sequential analysis concludes: {SHORT[fixed.conclusion]}, under both "
+                "models."
+                if fixed.conclusion == random.conclusion
+                and not fixed.earlier
+                and not random.earlier
+                else f"at the last trial the trial sequential analysis gives {fixed.conclusion_text} "
+                f"(common effect) and {random.conclusion_text} (random effects)."
+            )
+            + (
+                " An inconclusive TSA is not evidence of no effect: it says the data are too few "
+                "to tell."
+                if fixed.conclusion == "inconclusive"
+                else ""
+            )
         )
 
     def section_trials(self) -> None:
@@ -511,14 +527,14 @@ class MetaAnalyses(Chapter):
             "trials, by year",
             f"risk ratio or odds ratio, {p.treatment_label} vs {p.control_label} (log scale)",
         )
-        show_figure(fig, "03_meta_analyses_trajectory")
-        save_table(trajectory, "03_meta_analyses_trajectory")
+        show_figure(fig, f"{self.name}_trajectory")
+        save_table(trajectory, f"{self.name}_trajectory")
 
     def section_pooling(self) -> None:
         p, k, fits, common, current = self.p, self.k, self.fits, self.common, self.current
         s_common, s_current = self.s_common, self.s_current
         show(self.table)
-        save_table(self.table, "03_meta_analyses_methods")
+        save_table(self.table, f"{self.name}_methods")
         diamonds = [
             Diamond.from_result(
                 common, f"common effect (Mantel-Haenszel); I² = {100 * common.i2:.0f}%"
@@ -549,7 +565,7 @@ class MetaAnalyses(Chapter):
             labels=(f"favours {p.treatment_label}", f"favours {p.control_label}"),
             arm_names=(p.treatment_label, p.control_label),
         )
-        show_figure(fig, "03_meta_analyses_forest")
+        show_figure(fig, f"{self.name}_forest")
         plain_hk = f"other: {p.tau2_method}, hk CI"
         hk_vs_wald = fits.get(plain_hk, current)
         wald = fits.get(f"other: {p.tau2_method}, wald CI")
@@ -724,7 +740,7 @@ class MetaAnalyses(Chapter):
             "The trials outside the subset (back-calculated) against the subset and the whole",
             f"{p.measure}, {p.treatment_label} vs {p.control_label} (log scale)",
         )
-        show_figure(fig, "03_meta_analyses_small_study_contrast")
+        show_figure(fig, f"{self.name}_small_study_contrast")
         diff = contrast.ratio_or_difference
         say(
             f"The trials of {total.study} outside its {large.population} subset imply {p.measure} "
@@ -756,7 +772,7 @@ class MetaAnalyses(Chapter):
                 }
             )[["explanation", "status", "share of the gap", "why"]]
         )
-        save_table(checked, "03_meta_analyses_small_trial_explanations")
+        save_table(checked, f"{self.name}_small_trial_explanations")
         say(
             "Why would the smaller trials show more benefit? Each candidate explanation "
             f"(`{p.explanations_file}`) is checked against what the review itself records: an "
@@ -874,7 +890,7 @@ class MetaAnalyses(Chapter):
             tau2_prior=self.turner,
         )
         show(conflict.table)
-        save_table(conflict.table, "03_meta_analyses_conflict")
+        save_table(conflict.table, f"{self.name}_conflict")
         for _, r in conflict.table.iterrows():
             key = r["source"].split(".")[0]
             self.results.add(
@@ -929,6 +945,9 @@ class MetaAnalyses(Chapter):
         )
 
     def section_tsa(self) -> None:
+        if self.tsa is None:
+            say(self.tsa_reason)
+            return
         p, tsa = self.p, self.tsa
         pair_rows = []
         for model, res in tsa.pairings.items():
@@ -953,10 +972,10 @@ class MetaAnalyses(Chapter):
             )
         pairings = pd.DataFrame(pair_rows)
         show(pairings)
-        save_table(pairings, "03_meta_analyses_tsa_pairings")
+        save_table(pairings, f"{self.name}_tsa_pairings")
         save_table(
             pd.concat([r.looks.assign(model=m) for m, r in tsa.pairings.items()]),
-            "03_meta_analyses_tsa_looks",
+            f"{self.name}_tsa_looks",
         )
         fig = meta_plots.tsa_plot(
             {
@@ -968,7 +987,7 @@ class MetaAnalyses(Chapter):
             "assumption)",
             p.tsa_alpha,
         )
-        show_figure(fig, "03_meta_analyses_tsa")
+        show_figure(fig, f"{self.name}_tsa")
         s = self.s_common
         self.excluded = excluded_effects(s["lower"], s["upper"]) if self.ratio else None
         excluded_text = (
@@ -1002,10 +1021,12 @@ class MetaAnalyses(Chapter):
         )
 
     def section_d2(self) -> None:
+        if self.tsa is None:
+            return
         tsa = self.tsa
         d2_table = tsa.d2_table.assign(conclusion=tsa.d2_table["conclusion"].map(CONCLUSIONS))
         show(d2_table)
-        save_table(tsa.d2_table, "03_meta_analyses_tsa_d2_sensitivity")
+        save_table(tsa.d2_table, f"{self.name}_tsa_d2_sensitivity")
         verdicts = set(tsa.d2_table["conclusion"])
         say(
             "Across no adjustment, the I²-based, the estimated and a stated upper D² (the last an "
@@ -1026,6 +1047,8 @@ class MetaAnalyses(Chapter):
         )
 
     def section_tsa_block(self) -> None:
+        if self.tsa is None:
+            return
         p, tsa, block = self.p, self.tsa, self.block
         if not tsa.block:
             say(
@@ -1047,7 +1070,7 @@ class MetaAnalyses(Chapter):
             ]
         )
         show(block_rows)
-        save_table(block_rows, "03_meta_analyses_tsa_with_block")
+        save_table(block_rows, f"{self.name}_tsa_with_block")
         fig = meta_plots.tsa_plot(
             {
                 "with the back-calculated block (approximation): common effect": tsa.block["fixed"],
@@ -1059,7 +1082,7 @@ class MetaAnalyses(Chapter):
             "published pooled estimate",
             p.tsa_alpha,
         )
-        show_figure(fig, "03_meta_analyses_tsa_with_block")
+        show_figure(fig, f"{self.name}_tsa_with_block")
         fixed, random = tsa.block["fixed"], tsa.block["random_dl"]
         say(
             f"With the block of {block['patients']} patients first, the common-effect analysis "
@@ -1075,10 +1098,10 @@ class MetaAnalyses(Chapter):
         if k >= 2:
             loo = leave_one_out(effects, model)
             show(loo)
-            save_table(loo, "03_meta_analyses_leave_one_out")
+            save_table(loo, f"{self.name}_leave_one_out")
         cum = cumulative(effects, model, order="order")
         show(cum.drop(columns="order"))
-        save_table(cum, "03_meta_analyses_cumulative")
+        save_table(cum, f"{self.name}_cumulative")
         if p.subgroup_column:
             sub = subgroup_analysis(effects, p.subgroup_column)
             show(sub.groups.drop(columns=["log_estimate", "se", "fe_log_estimate", "fe_se"]))
@@ -1120,7 +1143,7 @@ class MetaAnalyses(Chapter):
             meta_plots.funnel(
                 effects, self.current, f"Funnel plot of {p.outcome_label}", p.measure
             ),
-            "03_meta_analyses_funnel",
+            f"{self.name}_funnel",
         )
         self.results.add("meta.egger.p", egger.p_value, description="Egger's regression test P")
         self.results.add("meta.egger.bias", egger.bias, description="Egger's bias coefficient")
@@ -1304,6 +1327,8 @@ class MetaAnalyses(Chapter):
         )
 
     def tsa_results(self) -> None:
+        if self.tsa is None:
+            return
         p, tsa, add = self.p, self.tsa, self.results.add
         for model, res in tsa.pairings.items():
             base = f"meta.tsa.{model}"
@@ -1392,3 +1417,14 @@ class MetaAnalyses(Chapter):
                 res.conclusion,
                 description=CONCLUSIONS[res.conclusion],
             )
+
+
+class MetaAnalysisInstance(MetaAnalyses):
+    """The same analysis of any binary-outcome trials file, rendered as a named instance of the
+    template ``notebooks/meta_analysis.py`` (one per entry of ``params/analyses.yaml``), so that
+    analysing another data set leaves the thymosin notebooks and their results untouched."""
+
+    notebook = "meta_analysis"
+
+    def default_prefix(self) -> str:
+        return "analyses/meta_analysis"

@@ -12,7 +12,6 @@ from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
-from ta1sepsis.report.results import read_results
 from ta1sepsis.stats.binary import z_critical
 from ta1sepsis.stats.enrichment import assurance, design_trial, power_at, screened_per_enrolled
 
@@ -151,7 +150,7 @@ class NextTrial(Chapter):
         trials = load_trials(self.path(p.trials_file))
         self.estimates = load_estimates(self.path(p.estimates_file))
         self.facts = load_facts(self.path(p.facts_file))
-        self.subgroups = read_results("05_subgroups")
+        self.subgroups = self.read("05_subgroups")
         row = select_one(trials, "trials", study_id=p.control_study, outcome="mortality_28d")
         self.control_name = short_name(row.study)
         if p.control_risk_override is not None:
@@ -165,7 +164,7 @@ class NextTrial(Chapter):
                 "(subgroup-specific placebo risks not published)"
             )
         self.design_hr = 1 - p.design_relative_reduction
-        self.overall = read_results("04_tests")
+        self.overall = self.read("04_tests")
         self.overall_posterior = self.posterior(
             self.overall[p.overall_posterior], f"{p.overall_posterior} (04_tests)"
         )

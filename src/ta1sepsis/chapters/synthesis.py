@@ -51,7 +51,6 @@ from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
-from ta1sepsis.report.results import read_results
 from ta1sepsis.stats.absolute import per_1000
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
@@ -130,7 +129,7 @@ class Synthesis(Chapter):
             "outcome_id"
         )
         self.claim_facts = load_claim_facts(self.path(p.claim_facts_file))
-        self.R = {name: read_results(name) for name in READS}
+        self.R = {name: self.read(name) for name in READS}
         self.meta = self.R["03_meta_analyses"]
         measure = self.meta["meta.pooled.measure"]["value"]
         if measure not in RATIOS:
@@ -144,7 +143,7 @@ class Synthesis(Chapter):
             for t in dict.fromkeys(self.trials.study_id)
             if (self.root / "results" / "trials" / f"{t}.json").is_file()
         ]
-        self.T = {t: read_results(f"trials/{t}") for t in self.trial_ids}
+        self.T = {t: self.read(f"trials/{t}") for t in self.trial_ids}
         self.rob = assessments(self.rob_table).set_index("assessment_id")
         self.judgements = {
             (r.outcome_id, r.domain): {

@@ -24,7 +24,7 @@ from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.stats import bayes
-from ta1sepsis.stats.binary import Interval, TwoByTwo, z_critical
+from ta1sepsis.stats.binary import Interval, TwoByTwo, number_needed_to_treat, z_critical
 from ta1sepsis.stats.fragility import applicable_fragility
 from ta1sepsis.stats.hazards import hazard_ratio_constant_hazards
 from ta1sepsis.stats.meta_methods import trials_to_studies
@@ -67,7 +67,11 @@ def sparse(t: TwoByTwo) -> bool:
 def outcome_rows(
     analyses: dict[str, BinaryAnalysis], words: dict[str, str], treatment: str, control: str
 ) -> pd.DataFrame:
-    """One row per outcome: risks, RR, OR, RD (percentage points), NNT and both tests.
+    """One row per outcome: risks, RR, OR, RD (percentage points), NNT and one test.
+
+    One method per number, as in the bottom line: the risk difference with Newcombe's hybrid
+    score interval and the NNT from it (a Wald interval misbehaves near 0 and 1 events), and
+    Fisher's exact test when an expected count is below 5 (Pearson's chi-square otherwise).
 
     Parameters
     ----------
@@ -77,9 +81,28 @@ def outcome_rows(
         Outcome key -> the outcome in words.
     treatment, control : str
         Names of the arms, for the column headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from ta1sepsis.evidence.trial_checks import analyse_binary
+    >>> rows = outcome_rows({"d": analyse_binary(TwoByTwo(1, 10, 6, 10))}, {"d": "death"},
+    ...                     "T", "C")
+    >>> rows.loc[0, "test"], rows.loc[0, "NNT"]
+    ('Fisher exact', 'NNTB 2.0 (1.3 to 12.3)')
     """
     rows = []
     for o, a in analyses.items():
+        rd = a.rd_newcombe
+        try:
+            nnt = number_needed_to_treat(rd).describe()
+        except ValueError:
+            nnt = ""
+        exact = sparse(a.table) or a.pearson is None
+        test = a.fisher if exact else a.pearson
         rows.append(
             {
                 "outcome": words[o],
@@ -89,12 +112,12 @@ def outcome_rows(
                 "RR lower": a.rr.lower if a.rr else math.nan,
                 "RR upper": a.rr.upper if a.rr else math.nan,
                 "OR": a.odds.estimate if a.odds else math.nan,
-                "RD (pp)": 100 * a.rd_wald.estimate,
-                "RD lower": 100 * a.rd_wald.lower,
-                "RD upper": 100 * a.rd_wald.upper,
-                "NNT": a.nnt.describe() if a.nnt else "",
-                "P (Pearson)": a.pearson.p_value if a.pearson else math.nan,
-                "P (Fisher)": a.fisher.p_value,
+                "RD (pp)": 100 * rd.estimate,
+                "RD lower": 100 * rd.lower,
+                "RD upper": 100 * rd.upper,
+                "NNT": nnt,
+                "P": test.p_value,
+                "test": test.name,
                 "notes": "; ".join(a.notes),
             }
         )
@@ -220,6 +243,15 @@ class TrialReport(Chapter):
             except ValueError as error:
                 entry["pooled"] = None
                 entry["note"] = str(error)
+            if not 0 < control_risk < 1:
+                # every control patient had the event (or none did): no information size exists
+                entry["tsa"] = {}
+                entry["tsa_note"] = (
+                    f"no trial sequential analysis: the pooled control risk is {control_risk:g}, "
+                    "and the information size needs one strictly between 0 and 1"
+                )
+                self.meta[which] = entry
+                continue
             entry["tsa"] = {
                 model: trial_sequential_analysis(
                     part,

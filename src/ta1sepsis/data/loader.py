@@ -109,6 +109,32 @@ def _ci_ordered(row: dict) -> list[tuple[str, str]]:
     return []
 
 
+RATIO_MEASURES = ("RR", "OR", "HR")
+
+
+def _ratio_positive(row: dict) -> list[tuple[str, str]]:
+    """A ratio and its limits are positive (a ratio of 0 has no logarithm)."""
+    if row["measure"] not in RATIO_MEASURES:
+        return []
+    return [
+        (column, f"a {row['measure']} must be positive, got {row[column]}")
+        for column in ("estimate", "ci_lower", "ci_upper")
+        if row[column] is not None and row[column] <= 0
+    ]
+
+
+def _p_positive(row: dict) -> list[tuple[str, str]]:
+    """A P value printed as equal to a number is above 0 (``P<0.001`` has operator '<')."""
+    if row["p_value"] is not None and row["p_value"] <= 0:
+        return [
+            (
+                "p_value",
+                "a P value of 0 is not a printed P value; give the bound with p_operator '<'",
+            )
+        ]
+    return []
+
+
 def _p_complete(row: dict) -> list[tuple[str, str]]:
     if (row["p_value"] is None) != (not row["p_operator"]):
         return [("p_operator", "p_operator and p_value must be given together")]
@@ -184,7 +210,14 @@ ESTIMATES = TableSchema(
         *PROVENANCE,
     ),
     key=("estimate_id",),
-    row_checks=(_ci_ordered, _p_complete, _estimate_present, _derived_needs_derivation),
+    row_checks=(
+        _ci_ordered,
+        _ratio_positive,
+        _p_positive,
+        _p_complete,
+        _estimate_present,
+        _derived_needs_derivation,
+    ),
 )
 
 FACTS = TableSchema(

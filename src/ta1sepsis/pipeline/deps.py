@@ -21,8 +21,11 @@ time stamp of a target after its rule has run: an output whose time stamp did no
 make the notebooks that read it run again.
 
 This module reads only YAML and JSON (no pandas, no jsonschema) so that it is fast. It does not
-validate: when a parameter file cannot be read, the rule gets ``FORCE`` and the renderer reports
-the problem.
+validate parameter files: when one cannot be read, the rule gets ``FORCE`` and the renderer reports
+the problem. A template's instances file is the exception: an invalid one (bad YAML, an id that
+is not lowercase letters, digits and '_', an entry that is not a mapping) stops ``make`` here
+with the file and line, because a wrong list would otherwise silently drop reports. Instances
+removed from the list have their rendered notebook and outputs removed (``remove_orphans``).
 """
 
 from __future__ import annotations
@@ -141,18 +144,102 @@ def _manifest(root: Path, notebook: str) -> list[str]:
     return [o for o in outputs if isinstance(o, str) and MAKE_SAFE.match(o)]
 
 
+class InstanceError(ValueError):
+    """A template's instances file cannot be used; the message names the file and line."""
+
+
+INSTANCE_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def read_instances(path: Path, shown: str) -> dict[str, dict]:
+    """Read and check an instances file (``params/trials.yaml``): id -> parameters.
+
+    YAML merge keys (``<<: *defaults``) work, and a key starting with '.' holds shared values
+    for them without being an instance (``.defaults: &defaults``); an id must be lowercase
+    letters, digits and '_', starting with a letter (it becomes a file name); each entry is a
+    mapping (or empty).
+
+    Raises
+    ------
+    InstanceError
+        Naming the file, the line and what is wrong.
+    """
+    if not path.is_file():
+        raise InstanceError(f"{shown}: file not found")
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InstanceError(f"{shown}{line}: invalid YAML: {problem}") from None
+    except UnicodeDecodeError:
+        raise InstanceError(f"{shown}: not UTF-8 text") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise InstanceError(f"{shown}: expected a mapping of instance id -> parameters")
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 1
+    out = {}
+    for key, entry in values.items():
+        if str(key).startswith("."):
+            continue  # shared values for merge keys, not an instance
+        where = f"{shown}, line {lines.get(str(key), '?')}"
+        if not INSTANCE_ID.fullmatch(str(key)):
+            raise InstanceError(
+                f"{where}: instance id {key!r} must be lowercase letters, digits and '_', "
+                "starting with a letter (it names the rendered notebook's file)"
+            )
+        if entry is not None and not isinstance(entry, dict):
+            raise InstanceError(f"{where}: instance '{key}' must map parameter names to values")
+        out[str(key)] = entry or {}
+    return out
+
+
 def instances(root: Path, name: str, schema: dict | None = None) -> dict[str, dict]:
     """A template's instances: id -> the parameters it sets (empty for a plain notebook)."""
     schema = _schema(root, name) if schema is None else schema
     listing = schema.get("x-instances")
     if not listing:
         return {}
-    values = _yaml(root / listing) or {}
-    return {
-        str(k): (v if isinstance(v, dict) else {})
-        for k, v in values.items()
-        if re.fullmatch(r"[a-z][a-z0-9_]*", str(k))
-    }
+    return read_instances(root / listing, listing)
+
+
+def remove_orphans(root: Path, name: str) -> list[str]:
+    """Remove the rendered notebooks (and their recorded outputs) of instances no longer listed.
+
+    Returns
+    -------
+    list of str
+        The rendered notebooks removed.
+    """
+    schema = _schema(root, name)
+    if not schema.get("x-instances"):
+        return []
+    folder = schema.get("x-output-folder", DEFAULT_FOLDER)
+    listed = set(instances(root, name, schema))
+    removed = []
+    for notebook in sorted((root / "notebooks" / folder).glob("*.ipynb")):
+        if notebook.stem in listed:
+            continue
+        rel = f"notebooks/{folder}/{notebook.name}"
+        for output in _manifest(root, rel):
+            target = root / output
+            if target.is_file() and output.startswith(("figures/", "tables/", "results/")):
+                target.unlink()
+        (root / "results" / folder / f"{notebook.stem}.json").unlink(missing_ok=True)
+        notebook.unlink()
+        removed.append(rel)
+    if removed:
+        for top in ("notebooks", "figures", "tables", "results"):
+            folder_path = root / top / folder
+            if folder_path.is_dir() and not any(folder_path.iterdir()):
+                folder_path.rmdir()
+    return removed
 
 
 def _results_read(root: Path, name: str, schema: dict) -> list[str]:
@@ -209,8 +296,19 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
     if upstream:
         text.append(f"EARLY += {' '.join(upstream)}")
     # the rule itself is made again when the notebook or a module it imports changes (a new
-    # import changes the list)
+    # import changes the list), and when the instances of a template it reads change (the list
+    # of results it reads changes)
     text.append(f"build/deps/{name}.mk: notebooks/{name}.py {modules}")
+    listings = sorted(
+        {
+            _schema(root, other)["x-instances"]
+            for pattern in schema.get("x-reads-results", [])
+            for other in fnmatch.filter([n for n in notebook_names(root) if n != name], pattern)
+            if _schema(root, other).get("x-instances")
+        }
+    )
+    if listings:
+        text.append(f"build/deps/{name}.mk: {' '.join(listings)}")
     if schema.get("x-instances"):
         listing = schema["x-instances"]
         own.append(listing)
@@ -255,6 +353,104 @@ def rule(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None)
     return "\n".join(text) + "\n"
 
 
+INPUTS_DIR = Path("build") / "inputs"
+
+
+def target_inputs(root: Path, name: str) -> dict[str, list[str]]:
+    """Every input of each rendering of ``name`` (notebook -> files): its source, schema,
+    parameter files, the data files its parameters name, the results it reads and the package
+    modules it imports (the prerequisites of its Make rule)."""
+    schema = _schema(root, name)
+    own = [f"notebooks/{name}.py", f"params/{name}.schema.json", f"params/{name}.yaml"]
+    if schema.get("x-shared"):
+        own.append("params/shared.yaml")
+    reads = _results_read(root, name, schema)
+    modules = notebook_modules(root, name)
+    defaults = _yaml(root / "params" / f"{name}.yaml") or {}
+    if schema.get("x-instances"):
+        own.append(schema["x-instances"])
+        folder = schema.get("x-output-folder", DEFAULT_FOLDER)
+        renderings = {
+            f"notebooks/{folder}/{i}.ipynb": {**defaults, **v}
+            for i, v in instances(root, name, schema).items()
+        }
+    else:
+        renderings = {f"notebooks/{name}.ipynb": defaults}
+    out = {}
+    for notebook, values in renderings.items():
+        files, _ = _files_named(schema, values)
+        out[notebook] = sorted(set(own + files + reads + modules))
+    return out
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def record_inputs(root: Path, name: str, notebook: str) -> Path:
+    """Write ``build/inputs/<notebook>.json``: the content hash of every input of a rendering
+    that has just been installed (read by :func:`refresh_stamps`)."""
+    files = target_inputs(root, name).get(notebook, [])
+    record = {f: _digest(root / f) for f in files}
+    path = root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"notebook": notebook, "inputs": record}, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+    return path
+
+
+def refresh_stamps(root: Path) -> dict[str, list[str]]:
+    """Make the rendered notebooks' time stamps say what their inputs' contents say.
+
+    Make compares modification times; contents are what matter. For every rendering with a
+    record of its inputs' hashes: if an input's content changed (or it is gone), the notebook's
+    time stamp is set to the epoch, so Make renders it again even when an output carries a
+    time stamp from the future; if every input is as recorded but some input is newer than the
+    notebook (a file touched, checked out again or saved unchanged), the notebook's time stamp
+    is moved to now, so Make does not render it for nothing.
+
+    Returns
+    -------
+    dict
+        ``{"stale": [...], "current": [...]}``: the notebooks marked for rendering, and those
+        whose time stamp was moved forward.
+    """
+    import time
+
+    done = {"stale": [], "current": []}
+    folder = root / INPUTS_DIR
+    if not folder.is_dir():
+        return done
+    now = time.time()
+    for record_path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(record_path.read_text())
+            notebook = root / record["notebook"]
+            inputs = record["inputs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if not notebook.is_file():
+            continue
+        stamp = notebook.stat().st_mtime
+        changed = any(_digest(root / f) != h for f, h in inputs.items())
+        if changed:
+            if stamp > 0:
+                os.utime(notebook, (0, 0))
+                done["stale"].append(record["notebook"])
+            continue
+        newer = any((root / f).is_file() and (root / f).stat().st_mtime > stamp for f in inputs)
+        if newer:
+            os.utime(notebook, (now, now))
+            done["current"].append(record["notebook"])
+    return done
+
+
 def write_deps(root: Path, name: str, *, manifest: dict[str, list[str]] | None = None) -> Path:
     """Write ``build/deps/<name>.mk`` (atomically; left alone if the text is the same and the
     call comes from the renderer, i.e. with ``manifest``)."""
@@ -270,10 +466,24 @@ def write_deps(root: Path, name: str, *, manifest: dict[str, list[str]] | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = (argv if argv is not None else sys.argv[1:]) or None
+    args = list(argv if argv is not None else sys.argv[1:])
     root = project_root()
-    for name in names or notebook_names(root):
-        write_deps(root, name)
+    if args == ["--refresh-stamps"]:
+        try:
+            refresh_stamps(root)
+        except InstanceError as error:
+            print(f"[deps] {error}", file=sys.stderr)
+            return 2
+        return 0
+    names = args or None
+    try:
+        for name in names or notebook_names(root):
+            write_deps(root, name)
+            for removed in remove_orphans(root, name):
+                print(f"[deps] removed {removed} and its outputs: no longer listed", flush=True)
+    except InstanceError as error:
+        print(f"[deps] {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -84,6 +84,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # a merge key (<<: *anchor): YAML 1.1 merges, an override is no duplicate
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             try:
@@ -434,6 +436,21 @@ def _instance_values(
             f"params/{notebook}.schema.json has no x-instances: {notebook} is not a template"
         )
     values, problems = read_yaml(root / listing, listing)
+    listing_schema = root / listing.replace(".yaml", ".schema.json")
+    if listing_schema.is_file():
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(
+            json.loads(listing_schema.read_text(encoding="utf-8"))
+        )
+        shown_values = {k: v for k, v in values.items() if not str(k).startswith(".")}
+        for error in sorted(validator.iter_errors(shown_values), key=lambda e: list(e.path)):
+            where = ".".join(str(x) for x in error.path) or "the top level"
+            problems.append(f"{listing}: {where}: {error.message}")
+    if instance not in values:
+        problems.append(
+            f"{listing}: no instance '{instance}' (listed: {', '.join(map(str, values)) or 'none'})"
+        )
     entry = values.get(instance, {})
     if entry is None:
         entry = {}

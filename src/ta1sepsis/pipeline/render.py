@@ -308,8 +308,8 @@ def install(root: Path, target: Target, staged: dict[str, Path], notebook_text: 
             _backup(root / relative, journal / "backup" / relative)
         tmp = notebook.with_name(f".{notebook.name}.tmp")
         notebook.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(notebook_text, encoding="utf-8")
         try:
+            tmp.write_text(notebook_text, encoding="utf-8")
             for relative in written:
                 (root / relative).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged[relative], root / relative)
@@ -318,16 +318,38 @@ def install(root: Path, target: Target, staged: dict[str, Path], notebook_text: 
             os.replace(tmp, notebook)
         except BaseException as error:
             tmp.unlink(missing_ok=True)
-            recover_installation(root, target)
+            what = _os_words(error)
+            try:
+                recover_installation(root, target)
+            except OSError as second:
+                raise RenderError(
+                    f"{target.label}: installing the outputs failed ({what}), and restoring the "
+                    f"previous ones failed too ({_os_words(second)}); fix that, then run make "
+                    f"all: it finishes the restore from {journal.relative_to(root)}"
+                ) from None
             raise RenderError(
-                f"{target.label}: installing the outputs failed ({type(error).__name__}: "
-                f"{error}); the previous outputs were restored"
+                f"{target.label}: installing the outputs failed ({what}); the previous outputs "
+                "were restored"
             ) from error
         (journal / "committed").touch()
         shutil.rmtree(journal, ignore_errors=True)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     return {"written": written, "unchanged": unchanged, "removed": removed}
+
+
+def _os_words(error: BaseException) -> str:
+    """One line for an operating-system error: what, which file, and the fix."""
+    import errno
+
+    if not isinstance(error, OSError):
+        return f"{type(error).__name__}: {error}"
+    where = f" {error.filename}" if getattr(error, "filename", None) else ""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"no permission to write{where}: make it writable (chmod u+w) and run make all again"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full writing{where}: free some space and run make all again"
+    return f"{error.strerror or error}{where}"
 
 
 def _collect_staged(staging: Path, target: Target) -> dict[str, Path]:
@@ -472,6 +494,9 @@ def render(
         from ta1sepsis.pipeline.deps import write_deps
 
         write_deps(root, name, manifest={target.notebook: sorted(staged)})
+        from ta1sepsis.pipeline.deps import record_inputs
+
+        record_inputs(root, name, target.notebook)
         return installed
     finally:
         for key, value in saved.items():
@@ -540,6 +565,9 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
         return 130
+    except OSError as error:
+        print(f"[render] FAILED {label}: {_os_words(error)}", file=sys.stderr, flush=True)
+        return 1
     except Exception as error:
         from ta1sepsis.data.loader import DataError
 

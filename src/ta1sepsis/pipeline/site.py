@@ -217,6 +217,11 @@ def discover(root: Path) -> list[Page]:
         if study:
             page.title, page.label = f"{page.title}: {study}", str(study)
         pages.append(page)
+    for path in sorted((folder / "analyses").glob("*.ipynb")):
+        # meta-analyses of other data sets (params/analyses.yaml): listed apart from the story
+        page = _page(path, f"analyses/{path.stem}", "other data")
+        page.title, page.label = f"{page.title}: {path.stem}", path.stem
+        pages.append(page)
     return pages
 
 
@@ -253,7 +258,13 @@ def describe_parameters(name: str) -> dict[str, str]:
     Uses ``ta1sepsis.pipeline.parameters.describe(notebook)`` where it exists, else the ``SPECS`` table.
     A trial report ``trials/<id>`` is also looked up as its template ``trial_report``.
     """
-    candidates = [name, "trial_report"] if name.startswith("trials/") else [name]
+    candidates = (
+        [name, "trial_report"]
+        if name.startswith("trials/")
+        else [name, "meta_analysis"]
+        if name.startswith("analyses/")
+        else [name]
+    )
     describe = getattr(parameter_specs, "describe", None)
     if describe is not None:
         for candidate in candidates:
@@ -445,7 +456,12 @@ def stylesheet() -> str:
 
 
 def _groups(pages: list[Page]) -> list[dict]:
-    titles = {"synthesis": "Start here", "analyses": "Analyses", "trials": "Trial reports"}
+    titles = {
+        "synthesis": "Start here",
+        "analyses": "Analyses",
+        "trials": "Trial reports",
+        "other data": "Other data sets",
+    }
     return [
         {"title": title, "pages": [p.link() for p in pages if p.group == group]}
         for group, title in titles.items()

@@ -24,7 +24,9 @@ def bottom_line(answer: str, caveat: str, assumptions: list[str] | tuple[str, ..
         text += "\n\n**Assumptions this answer depends on:**\n\n" + "\n".join(
             f"- {a}" for a in assumptions
         )
-    display(Markdown(text))
+    from ta1sepsis.report.narrative import safe_markdown
+
+    display(Markdown(safe_markdown(text)))
 
 
 def fmt_ci(estimate: float, lower: float, upper: float, digits: int = 2, *, level: float) -> str:

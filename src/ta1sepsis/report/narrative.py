@@ -6,6 +6,7 @@ typed into Markdown cells.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -14,10 +15,48 @@ from IPython.display import Markdown, display
 from ta1sepsis.report import tables
 from ta1sepsis.stats.binary import Interval
 
+_LINK = re.compile(r"\]\(\s*(?P<target>[^)\s]*)")
+_SAFE_TARGET = re.compile(r"(https?://|#|\.{0,2}/?[\w-][\w./#-]*$)", re.IGNORECASE)
+
+
+def safe_markdown(text: str) -> str:
+    r"""Markdown whose text may carry strings from data files or parameters, made inert.
+
+    The collection's own prose uses Markdown emphasis, code spans and relative links, never raw
+    HTML, maths or other link schemes. So: ``&``, ``<`` and ``>`` become HTML entities (no tag or
+    attribute from a study label can reach a page); ``$`` is escaped (no maths rendering); a link
+    whose target is not http(s), an anchor or a relative path loses its link syntax
+    (``javascript:`` and ``data:`` links do not survive).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(safe_markdown('<img src=x onerror=alert(1)> costs $5 [x](javascript:alert(1))'))
+    &lt;img src=x onerror=alert(1)&gt; costs \$5 [x]\(javascript:alert(1))
+    >>> safe_markdown("see [the report](trials/etass.ipynb) & more")
+    'see [the report](trials/etass.ipynb) &amp; more'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("$", "\\$")
+
+    def link(match: re.Match) -> str:
+        target = match.group("target")
+        return match.group(0) if _SAFE_TARGET.match(target) else "]\\(" + match.group(0)[2:]
+
+    return _LINK.sub(link, text)
+
 
 def say(text: str) -> None:
-    """Display a Markdown paragraph (numbers in it come from f-string fields)."""
-    display(Markdown(text))
+    """Display a Markdown paragraph (numbers in it come from f-string fields); text from data
+    or parameters is made inert (:func:`safe_markdown`)."""
+    display(Markdown(safe_markdown(text)))
 
 
 def show(

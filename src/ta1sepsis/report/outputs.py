@@ -110,6 +110,9 @@ def configure_matplotlib() -> None:
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "ta1sepsis",
+            # labels come from data files: a '$' in one is text, never mathtext (which would
+            # fail to parse or hide characters); the collection's own labels use Unicode
+            "text.parse_math": False,
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "font.size": 10,

@@ -33,6 +33,12 @@ ASSUMPTION = "#8a8a8a"
 CATEGORY = ("#1a7f5a", "#7a4fa3", "#c46a00", "#5f6b73", "#a3333d")
 
 
+def _xerr(estimate: float, lower: float, upper: float) -> list[list[float]]:
+    """Error-bar lengths below and above an estimate, never negative: a bound computed a hair
+    beyond its estimate (a Wilson interval at 0 or 1 events, rounding) draws as no bar."""
+    return [[max(estimate - lower, 0.0)], [max(upper - estimate, 0.0)]]
+
+
 def setup() -> None:
     """Apply the collection's style (call once per notebook)."""
     sns.set_theme(style="whitegrid", context="notebook")
@@ -94,8 +100,15 @@ def trial_overview(
     ):
         iv = [getattr(o["analysis"], arm) for o in outcomes]
         est = np.array([100 * i.estimate for i in iv])
-        err = np.array(
-            [[100 * (i.estimate - i.lower) for i in iv], [100 * (i.upper - i.estimate) for i in iv]]
+        err = np.clip(
+            np.array(
+                [
+                    [100 * (i.estimate - i.lower) for i in iv],
+                    [100 * (i.upper - i.estimate) for i in iv],
+                ]
+            ),
+            0.0,
+            None,
         )
         ax.errorbar(est, y + offset, xerr=err, fmt="o", color=colour, capsize=3, label=name)
         for xi, yi, o in zip(est, y + offset, outcomes, strict=True):
@@ -125,7 +138,7 @@ def trial_overview(
         ax.errorbar(
             rr.estimate,
             yi + 0.1,
-            xerr=[[rr.estimate - rr.lower], [rr.upper - rr.estimate]],
+            xerr=_xerr(rr.estimate, rr.lower, rr.upper),
             fmt="s",
             color=ESTIMATE,
             capsize=3,
@@ -137,7 +150,7 @@ def trial_overview(
             ax.errorbar(
                 est,
                 yi - 0.15,
-                xerr=[[est - lo], [hi - est]],
+                xerr=_xerr(est, lo, hi),
                 fmt="o",
                 mfc="white",
                 color=PUBLISHED,
@@ -168,7 +181,7 @@ def trial_overview(
             ax.errorbar(
                 100 * iv.estimate,
                 yi + off,
-                xerr=[[100 * (iv.estimate - iv.lower)], [100 * (iv.upper - iv.estimate)]],
+                xerr=_xerr(100 * iv.estimate, 100 * iv.lower, 100 * iv.upper),
                 fmt=mk,
                 color=ESTIMATE,
                 alpha=1 if name == "Wald" else 0.6,
@@ -180,7 +193,7 @@ def trial_overview(
             ax.errorbar(
                 est,
                 yi - 0.25,
-                xerr=[[est - lo], [hi - est]],
+                xerr=_xerr(est, lo, hi),
                 fmt="o",
                 mfc="white",
                 color=PUBLISHED,
@@ -211,7 +224,7 @@ def estimate_comparison(rows: pd.DataFrame, title: str, xlabel: str, ratio: bool
         ax.errorbar(
             row.estimate,
             yi,
-            xerr=[[row.estimate - row.lower], [row.upper - row.estimate]],
+            xerr=_xerr(row.estimate, row.lower, row.upper),
             fmt="o",
             mfc="white" if published else ESTIMATE,
             color=PUBLISHED if published else ESTIMATE,
@@ -379,7 +392,7 @@ def panel_forest(rows: pd.DataFrame, title: str, note: str = ""):
             ax.errorbar(
                 r.estimate,
                 yi,
-                xerr=[[r.estimate - r.lower], [r.upper - r.estimate]],
+                xerr=_xerr(r.estimate, r.lower, r.upper),
                 fmt="o",
                 mfc=ESTIMATE if filled else "white",
                 color=ESTIMATE if filled else PUBLISHED,
@@ -442,7 +455,7 @@ def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str, *, tre
         ax.errorbar(
             r.estimate,
             yi,
-            xerr=[[r.estimate - r.lower], [r.upper - r.estimate]],
+            xerr=_xerr(r.estimate, r.lower, r.upper),
             fmt="o" if r.kind != "pooled" else "D",
             mfc=(POOLED if r.kind == "pooled" else ESTIMATE) if filled else "white",
             color=(POOLED if r.kind == "pooled" else ESTIMATE) if filled else PUBLISHED,

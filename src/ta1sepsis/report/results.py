@@ -220,6 +220,84 @@ class ResultsFile:
         return len(self._items)
 
 
+PROVENANCE = "provenance.inputs"
+
+
+class InputMismatch(ValueError):
+    """A notebook's results came from other data files than the reader's."""
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def provenance(files: dict[str, str], root: Path) -> dict:
+    """The data files a rendering read, by parameter: ``{name: {"file", "sha256"}}``.
+
+    Parameters
+    ----------
+    files : dict
+        Parameter name -> the file it names, relative to ``root``.
+    root : Path
+        Project root.
+
+    Returns
+    -------
+    dict
+    """
+    return {
+        name: {"file": rel, "sha256": file_digest(root / rel)}
+        for name, rel in sorted(files.items())
+        if rel and (root / rel).is_file()
+    }
+
+
+def check_inputs(results: ResultsFile, mine: dict, reader: str) -> None:
+    """Refuse results computed from other data files than the reader's own.
+
+    Every data-file parameter the reader and the producer share by name (``trials_file``,
+    ``estimates_file``, ...) must name the same file with the same content; otherwise the
+    producer's numbers describe other data and the reader would mix two analyses.
+
+    Parameters
+    ----------
+    results : ResultsFile
+        The producer's results (with its ``provenance.inputs`` entry).
+    mine : dict
+        The reader's own :func:`provenance`.
+    reader : str
+        The reader's name, for the message.
+
+    Raises
+    ------
+    InputMismatch
+        Naming the parameter, both files and what to do.
+    """
+    entry = results._items.get(PROVENANCE)
+    if entry is None:
+        raise InputMismatch(
+            f"results/{results.notebook}.json does not say which data it was computed from: "
+            f"render {results.notebook} again (make all)"
+        )
+    theirs = entry["value"]
+    for name in sorted(set(theirs) & set(mine)):
+        a, b = theirs[name], mine[name]
+        if a["file"] != b["file"] or a["sha256"] != b["sha256"]:
+            what = (
+                f"{a['file']}" if a["file"] != b["file"] else f"an earlier version of {a['file']}"
+            )
+            raise InputMismatch(
+                f"results/{results.notebook}.json was computed from {name} = {what}, but "
+                f"{reader} uses {b['file']}: its numbers would describe other data. Render "
+                f"{results.notebook} with the same data (make all), or analyse another data set "
+                "as an instance (params/analyses.yaml) instead of changing the notebooks' "
+                "defaults"
+            )
+
+
 def read_results(notebook: str) -> ResultsFile:
     """Another notebook's committed ``results/<notebook>.json`` (never a staged copy)."""
     path = project_root() / "results" / f"{notebook}.json"

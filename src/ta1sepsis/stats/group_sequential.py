@@ -341,6 +341,16 @@ def design_with_futility(fractions, alpha: float = 0.025, beta: float = 0.2) -> 
     [0.267, 1.969] 1.025
     """
     t = _check_fractions(fractions)
+    return _design_with_futility(tuple(float(x) for x in t), float(alpha), float(beta))
+
+
+@lru_cache(maxsize=512)
+def _design_with_futility(t: tuple, alpha: float, beta: float) -> Design:
+    """Compute :func:`design_with_futility` once per process for the same looks.
+
+    A trial sequential analysis asks for the same design many times.
+    """
+    t = np.asarray(t, float)
     efficacy = efficacy_boundaries(t, alpha)
     fixed = stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)
 

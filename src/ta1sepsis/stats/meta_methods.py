@@ -97,8 +97,18 @@ def methods_table(
     >>> table.method.iloc[0], round(float(table.estimate.iloc[0]), 3)
     ('legacy: Mantel-Haenszel common effect', 0.897)
     """
+    try:
+        mh = mantel_haenszel(studies, measure, level)
+    except ValueError as error:
+        # e.g. every control patient had the event: the Mantel-Haenszel ratio is 0 or infinite;
+        # the common effect falls back to inverse variance with the continuity correction
+        mh = common_effect_iv(effects, level)
+        mh.notes.append(
+            f"Mantel-Haenszel not estimable ({error}): the common effect is inverse variance with "
+            "the continuity correction"
+        )
     fits: dict[str, MetaResult] = {
-        "legacy: Mantel-Haenszel common effect": mantel_haenszel(studies, measure, level),
+        "legacy: Mantel-Haenszel common effect": mh,
         "legacy: DerSimonian-Laird, Wald CI": random_effects(effects, "DL", "wald", level),
         f"current: {tau2_method}, {ci_method} CI": random_effects(
             effects, tau2_method, ci_method, level
@@ -106,7 +116,10 @@ def methods_table(
         "other: inverse-variance common effect": common_effect_iv(effects, level),
     }
     if measure == "OR":
-        fits["other: Peto one-step OR"] = peto_odds_ratio(studies, level)
+        try:
+            fits["other: Peto one-step OR"] = peto_odds_ratio(studies, level)
+        except ValueError:
+            pass  # no information for the Peto method (no events, or all events, overall)
     for method in ("REML", "PM", "SJ", "DL"):
         for ci in ("wald", "hk", "hk_adhoc"):
             label = f"other: {method}, {ci} CI"

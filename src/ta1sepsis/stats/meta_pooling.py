@@ -567,8 +567,16 @@ def random_effects(
         scale = max(1.0, q_hk) if ci == "hk_adhoc" else q_hk
         se = se * math.sqrt(scale)
         crit = float(stats.t.ppf(0.5 + level / 2, k - 1))
-        statistic = b / se
-        p = float(2 * stats.t.sf(abs(statistic), k - 1))
+        if se > 0:
+            statistic = b / se
+            p = float(2 * stats.t.sf(abs(statistic), k - 1))
+        else:  # identical trials (q = 0): the plain Hartung-Knapp SE is zero
+            statistic = p = math.nan
+            notes.append(
+                "q = 0 (the trials' estimates are identical): the plain Hartung-Knapp interval "
+                "has zero width and no test is possible; the max(1, q) variant (hk_adhoc) avoids "
+                "this"
+            )
         dist = "t"
     q, df, qp = _heterogeneity(y, v)
     if k > 1:

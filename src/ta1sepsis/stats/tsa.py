@@ -63,7 +63,7 @@ MODELS = ("fixed", "random_dl", "random_dl_hksj")
 MODEL_LABELS = {
     "fixed": "common effect (Mantel-Haenszel)",
     "random_dl": "random effects (DerSimonian-Laird)",
-    "random_dl_hksj": "random effects (DerSimonian-Laird, Hartung-Knapp-Sidik-Jonkman SE)",
+    "random_dl_hksj": "random effects (DerSimonian-Laird, Hartung-Knapp-Sidik-Jonkman SE with max(1, q))",
 }
 CONCLUSIONS = {
     "benefit": "benefit shown: the Z-curve crosses the monitoring boundary for benefit",
@@ -163,7 +163,14 @@ def required_information_size(
 
 
 def _random_stats(effects: StudyEffects) -> dict:
-    """DerSimonian-Laird mean with its Wald and HKSJ SEs, D^2 and I^2, for one cumulative set."""
+    """DerSimonian-Laird mean with its Wald and HKSJ SEs, D^2 and I^2, for one cumulative set.
+
+    The HKSJ SE uses the ad hoc modification max(1, q) (Knapp & Hartung 2003; Röver, Knapp &
+    Friede, BMC Med Res Methodol 2015;15:99): with q < 1 the plain Hartung-Knapp SE is smaller
+    than the Wald SE, and with identical trials (q = 0) it is zero, so the Z-curve would reach
+    any value (z = -28 at 7.5% of the information was seen with one added trial); the modified
+    SE is never smaller than the Wald SE.
+    """
     fe = common_effect_iv(effects)
     if effects.k < 2:
         return {
@@ -181,7 +188,7 @@ def _random_stats(effects: StudyEffects) -> dict:
     return {
         "estimate": re.estimate,
         "se_wald": re.se,
-        "se_hksj": re.se * math.sqrt(q_hk),
+        "se_hksj": re.se * math.sqrt(max(1.0, q_hk)),
         "tau2": re.tau2,
         "d2": max(0.0, 1 - fe.se**2 / re.se**2),
         "i2": fe.i2,
@@ -292,7 +299,8 @@ def cumulative_statistics(
             i2=rs["i2"],
         )
         for m in MODELS:
-            row[f"z_{m}"] = row[f"log_{m}"] / row[f"se_{m}"]
+            se = row[f"se_{m}"]
+            row[f"z_{m}"] = row[f"log_{m}"] / se if se > 0 else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -358,7 +366,8 @@ def cumulative_statistics_from_effects(
             "i2": rs["i2"],
         }
         for m in MODELS:
-            row[f"z_{m}"] = row[f"log_{m}"] / row[f"se_{m}"]
+            se = row[f"se_{m}"]
+            row[f"z_{m}"] = row[f"log_{m}"] / se if se > 0 else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -519,6 +528,14 @@ def monitor(
         info = ris["ris"] * inflation
     t_obs = n_cum / info
     inside = t_obs < 1
+    final = np.r_[t_obs[inside], 1.0]
+    final = final[np.r_[np.diff(final) > 0, True]]
+    if len(final) != len(fractions) or not np.allclose(final, fractions, rtol=0, atol=1e-12):
+        # the inflation did not settle within the iterations (or moved a look across the
+        # information size): the boundaries are those of the looks at the final size
+        fractions = final
+        if futility:
+            design = design_with_futility(fractions, alpha / 2, beta)
     bounds = design.efficacy if design is not None else efficacy_boundaries(fractions, alpha / 2)
     lookup = dict(zip(np.round(fractions, 12), bounds, strict=True))
     efficacy_at = np.array([lookup[round(t, 12)] if t < 1 else bounds[-1] for t in t_obs])
