@@ -18,30 +18,6 @@
 #
 # **Question.** Which of the review article's statements hold when checked against the sources,
 # and how was each one checked: recomputed, derived, looked up, or not checkable?
-#
-# The review under check is the web article *Thymosin Alpha-1 for Sepsis: Critical Care Data*
-# (no DOI). Every checkable statement in it — every number, count, design statement and every
-# "no difference", "significant", "approved", "largest" or "first" — is one row of
-# `data/claims.csv`, paraphrased, with every place it appears (a statement repeated in the key
-# takeaways is one claim). The article's other sentences are listed in
-# `data/claims_not_claims.csv` with the reason they are not claims, and evidence the sources hold
-# that the article leaves out is in `data/claims_omissions.csv`.
-#
-# Each claim is described on two axes:
-#
-# * **how it was checked** — *recomputed* by the collection's own code from counts or data,
-#   *derived* by arithmetic from other published numbers (a P value from a published interval,
-#   1 − RR as a percentage), *looked up* in the primary source as recorded in `data/`, or
-#   *not checkable* (the claim says what is missing);
-# * **what the check found** — *holds*, *within rounding*, *differs*, *contradicted by the
-#   primary source*, *conflicting sources* (the sources give two versions and the article shows
-#   one), or *not assessed*.
-#
-# No verdict is typed anywhere: each follows from the values and the claim's rule
-# (`ta1sepsis.evidence.claims`), and numbers are compared at the precision the article prints them
-# (`ta1sepsis.evidence.verdicts`, the rule every notebook uses). A claim that was looked up only confirms
-# that the article copied its source; where a claim was recomputed or derived, the ledger also
-# shows the check against the primary source as printed.
 
 # %% tags=["parameters"]
 ledger_file = "data/claims.csv"
@@ -66,6 +42,33 @@ chapter = ClaimsLedger.from_namespace(globals())
 
 # %%
 chapter.bottom_line()
+
+# %% [markdown]
+# ## How the ledger was built
+#
+# The review under check is the web article *Thymosin Alpha-1 for Sepsis: Critical Care Data*
+# (no DOI). Every checkable statement in it — every number, count, design statement and every
+# "no difference", "significant", "approved", "largest" or "first" — is one row of
+# `data/claims.csv`, paraphrased, with every place it appears (a statement repeated in the key
+# takeaways is one claim). The article's other sentences are listed in
+# `data/claims_not_claims.csv` with the reason they are not claims, and evidence the sources hold
+# that the article leaves out is in `data/claims_omissions.csv`.
+#
+# Each claim is described on two axes:
+#
+# * **how it was checked** — *recomputed* by the collection's own code from counts or data,
+#   *derived* by arithmetic from other published numbers (a P value from a published interval,
+#   1 − RR as a percentage), *looked up* in the primary source as recorded in `data/`, or
+#   *not checkable* (the claim says what is missing);
+# * **what the check found** — *holds*, *within rounding*, *differs*, *contradicted by the
+#   primary source*, *conflicting sources* (the sources give two versions and the article shows
+#   one), or *not assessed*.
+#
+# No verdict is typed anywhere: each follows from the values and the claim's rule
+# (`ta1sepsis.evidence.claims`), and numbers are compared at the precision the article prints them
+# (`ta1sepsis.evidence.verdicts`, the rule every notebook uses). A claim that was looked up only confirms
+# that the article copied its source; where a claim was recomputed or derived, the ledger also
+# shows the check against the primary source as printed.
 
 # %% [markdown]
 # ## 1. Derivations made here

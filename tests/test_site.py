@@ -91,7 +91,11 @@ def browser():
 def test_site_has_an_index_and_a_page_per_notebook(pages):
     names = {p.relative_to(SITE).with_suffix("").as_posix() for p in pages}
     notebooks = {_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)}
-    assert names == notebooks | {"index"}
+    data_tables = {f"{p.relative_to(ROOT).as_posix()}" for p in (ROOT / "data").glob("*.csv")}
+    reference = {"glossary", "downloads", "search"}
+    assert names == notebooks | {"index"} | data_tables | reference
+    # every shipped data table is there to download beside its row page
+    assert all((SITE / f).is_file() for f in data_tables)
 
 
 def test_no_error_output_cells():
@@ -116,10 +120,14 @@ def test_build_is_deterministic_and_offline(pages, tmp_path):
             for element in soup.find_all(tag):
                 value = element.get(attr) or ""
                 assert not value.startswith(EXTERNAL), f"{page.name}: external {tag} {value}"
-        # the one script is the claims ledger's filter, inline (nothing is fetched)
+        # scripts: the site's own (site.js; the search page's index), beside the pages; and
+        # the claims ledger's filter, inline (nothing is fetched from elsewhere)
         scripts = soup.find_all("script")
-        assert all(not s.get("src") for s in scripts), f"{page.name}: a script file"
-        assert not scripts or page.name == "08_claims.html", f"{page.name}: a script"
+        local = [s["src"] for s in scripts if s.get("src")]
+        assert all(src.split("/")[-1] in ("site.js", "search-index.js") for src in local), (
+            f"{page.name}: a script file {local}"
+        )
+        assert (page.parent / local[0]).is_file() if local else True
         styles = " ".join(s.get_text() for s in soup.find_all("style"))
         for needle in ("@import", "url(http", "url(//", "@font-face"):
             assert needle not in styles, f"{page.name}: {needle} in a stylesheet"
@@ -169,12 +177,17 @@ def test_parameter_table_shows_the_values_used(pages):
     used = nb.metadata["ta1sepsis"]["parameters"]
     assert rows["alpha"][0] == str(used["alpha"])
     assert rows["study_id"][0] == used["study_id"]
-    assert rows["alpha"][1].startswith("two-sided significance level")
+    assert rows["alpha"][1] == "yes"  # the default
+    assert rows["alpha"][2].startswith("two-sided significance level")
 
 
 def test_navigation_order(pages):
     soup = BeautifulSoup((SITE / "index.html").read_text(encoding="utf-8"), "html.parser")
-    order = [a["href"].removesuffix(".html") for a in soup.select("nav.sidebar ol a")]
+    order = [
+        a["href"].removesuffix(".html")
+        for a in soup.select("nav.sidebar ol a")
+        if a["href"] not in ("glossary.html", "downloads.html", "search.html")
+    ]
     expected = [_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)]
     if site.SYNTHESIS in expected:
         expected.remove(site.SYNTHESIS)
@@ -292,6 +305,7 @@ def test_synthesis_first_and_trial_reports_under_their_own_heading(project):
         "Start here",
         "Analyses",
         "Trial reports",
+        "Reference",
     ]
     # the index leads to the synthesis first: its first card and its "next" link
     cards = [a["href"] for a in index.select("article.card h3 a")]
@@ -303,7 +317,10 @@ def test_synthesis_first_and_trial_reports_under_their_own_heading(project):
         "trials/tests.html",
     ]
     assert index.select_one('nav.prevnext a[rel="next"]')["href"] == "09_synthesis.html"
-    assert "28-day RR 0.74 (0.54 to 1.02)" in index.get_text()  # from results/trials/etass.json
+    # from results/trials/etass.json, with its direction in words (the interval crosses 1)
+    assert "28-day mortality, RR 0.74 (0.54 to 1.02): interval includes no effect" in (
+        index.get_text()
+    )
     # a report is named after its trial where its results give the label
     titles = [a.get_text() for a in index.select("article.card h3 a")]
     assert "ETASS: trial report: ETASS (Wu 2013)" in titles and "TESTS: trial report" in titles
@@ -325,7 +342,7 @@ def test_synthesis_first_and_trial_reports_under_their_own_heading(project):
     # a trial report without a known specification shows the values only
     headers = [th.get_text() for th in trial.select("section.parameters thead th")]
     described = bool(site.describe_parameters("trials/etass").get("study_id"))
-    assert headers == ["parameter", "value", "description"][: 3 if described else 2]
+    assert headers == ["parameter", "value", "default?", "description"][: 4 if described else 3]
     assert trial.select_one("section.parameters td").get_text() == "etass"
 
 
@@ -338,23 +355,30 @@ def test_page_toc_parameters_code_and_figure_width(project):
         for li in page.select("nav.toc li")
         for a in li("a")
     ]
+    # the sections in order; the parameters (folded) and the page's sources at the end
     assert toc == [
-        ("level-2", "#parameters-used", "Parameters used"),
         ("level-2", "#1.-First-section:-counts", "1. First section: counts"),
         ("level-3", "#A-sub-section", "A sub-section"),
+        ("level-2", "#parameters-used", "Parameters used"),
+        ("level-2", "#page-sources", "Source of this page"),
     ]
+    note = page.select_one("p.parameter-note").get_text()
+    assert note.startswith("Rendered with the default value of its 1 parameter.") or (
+        note.startswith("Rendered with")
+    )
     for _, href, _ in toc:
         assert page.find(id=href[1:]) is not None, href  # every entry has its anchor
     rows = page.select("section.parameters tbody tr")
     assert len(rows) == 1 and rows[0].th.get_text() == "alpha"
     assert [td.get_text() for td in rows[0].find_all("td")] == [
         "0.05",
+        "yes",
         site.describe_parameters("02_etass")["alpha"],
     ]
     assert "# Parameters" not in page.get_text()
     folded = page.select("details.code")
     assert len(folded) == 1 and "show(table)" in folded[0].get_text()
-    image = page.select_one("div.jp-RenderedImage img")
+    image = page.select_one(".jp-RenderedImage img")
     assert image["width"] == "192"  # 300 px drawn at 150 dpi = 2 inches = 192 CSS px
     # the synthesis has no parameters: no table, no table-of-contents entry for it
     synthesis = _soup(out / "09_synthesis.html")
@@ -368,7 +392,7 @@ def test_without_synthesis_or_trials(project):
     out = project / "site"
     site.build(project, out)
     index = _soup(out / "index.html")
-    assert [h.get_text() for h in index.select("nav.sidebar h2")] == ["Analyses"]
+    assert [h.get_text() for h in index.select("nav.sidebar h2")] == ["Analyses", "Reference"]
     assert "Trial reports" not in index.get_text()
     assert index.select_one('nav.prevnext a[rel="next"]')["href"] == "01_mechanism.html"
     first = _soup(out / "01_mechanism.html")
@@ -403,7 +427,7 @@ const where = (el) => {
   const text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 70);
   return `${id}<${el.tagName.toLowerCase()} class="${el.className}"> "${text}"`;
 };
-const allowed = (el) => el.matches('.ta1-table-wrap, details.code pre, .sidebar, .toc');
+const allowed = (el) => el.matches('.ta1-table-wrap, details.code pre, .sidebar, .toc, .visually-hidden');
 const overflowing = Array.from(document.querySelectorAll('body *')).filter(
   (el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !allowed(el));
 for (const el of overflowing) {  // the innermost box only, not each of its ancestors
@@ -425,7 +449,7 @@ for (const err of document.querySelectorAll('[data-mime-type="application/vnd.ju
   problems.push('error or warning output: ' + where(err));
 }
 const toc = document.querySelectorAll('nav.toc a[href^="#"]');
-if (toc.length === 0) problems.push('no table of contents');
+if (toc.length === 0 && !document.querySelector('main.plain')) problems.push('no table of contents');
 for (const a of document.querySelectorAll('a[href^="#"]')) {
   const id = decodeURIComponent(a.getAttribute('href').slice(1));
   // nbconvert percent-encodes non-ASCII heading ids; a browser matches the raw fragment first
@@ -480,13 +504,14 @@ def test_every_page_renders_cleanly_in_chromium(pages, browser):
             parsed = urlparse(link)
             if parsed.scheme == "file" and not Path(unquote(parsed.path)).is_file():
                 problems.append(f"broken link {link}")
-        _full_page_screenshot(browser, SHOTS / f"{name.replace('/', '-')}.png")
+        if not name.startswith("data/"):  # the data tables' row pages: checked, not pictured
+            _full_page_screenshot(browser, SHOTS / f"{name.replace('/', '-')}.png")
         # unfolded code must not overflow either (code boxes scroll)
         browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
         problems += [f"{p} (code unfolded)" for p in browser.execute_script(CHECKS, True)]
         if problems:
             report[name] = sorted(set(problems))
-    assert len(list(SHOTS.glob("*.png"))) >= len(pages) > 1
+    assert len(list(SHOTS.glob("*.png"))) >= len([p for p in pages if "data" not in p.parts]) > 1
     assert not report, "\n" + "\n".join(
         f"{name}:\n  " + "\n  ".join(items) for name, items in report.items()
     )
@@ -537,3 +562,115 @@ def test_notebook_links_become_page_links_and_the_ledger_has_both_axes(project):
     assert rows["all"] == ["7", "1", "3", "11"]
     text = index.select_one("section#claims-ledger").get_text()
     assert "20 sentences" in text and "9 sentences or parts of sentences" in text
+
+
+# --- the reader's layout at four widths ---------------------------------------------------------
+
+READER_WIDTHS = (390, 1024, 1400, 1920)
+FIRST_SCREEN = 900  # px: the Bottom line starts within it on desktop widths
+READER_SHOTS = ("index", "09_synthesis", "08_claims")
+LAYOUT = r"""
+const out = {overflow: [], bottom: null, figures: [], downloads: 0, tables: 0, labels: 0};
+for (const t of document.querySelectorAll('main table')) {
+  out.tables++;
+  const box = t.closest('.ta1-table-wrap') || t.parentElement;
+  if (t.scrollWidth > box.clientWidth + 1) {
+    out.overflow.push(`table ${out.tables} (${t.scrollWidth} px in ${box.clientWidth} px): ` +
+      Array.from(t.tHead ? t.tHead.rows[0].cells : []).map(c => c.textContent.trim()).join(' | ').slice(0, 80));
+  }
+  if (t.querySelector('td[data-label]')) out.labels++;
+}
+const bl = document.getElementById('Bottom-line');
+out.bottom = bl ? Math.round(bl.getBoundingClientRect().top + window.scrollY) : null;
+for (const f of document.querySelectorAll('main figure')) {
+  const img = f.querySelector('img'), cap = f.querySelector('figcaption');
+  out.figures.push([img ? img.getAttribute('alt') : '', cap ? cap.textContent.trim() : '']);
+}
+out.downloads = document.querySelectorAll('.table-tools button').length;
+out.tables -= document.querySelectorAll('section.parameters table').length;
+return out;
+"""
+
+
+def _emulate(browser, width: int, height: int = FIRST_SCREEN, media: str = "") -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
+
+
+def test_reader_layout_at_four_widths(pages, browser):
+    """At 1024, 1400 and 1920 px no table is wider than its box (no sideways scrolling), the
+    Bottom line starts on the first screen, every figure has a caption and an alt text that is
+    not generic, every table has its CSV download; at 390 px wide tables become one card per
+    row (cells labelled) and the page never scrolls sideways. Screenshots of the index, 09
+    and 08 at 1400 and 390 px go to screenshots/reader/."""
+    (SHOTS / "reader").mkdir(parents=True, exist_ok=True)
+    notebook_pages = [
+        p
+        for p in pages
+        if p.relative_to(SITE).parts[0] not in ("data",)
+        and p.stem not in ("glossary", "downloads", "search")
+    ]
+    problems = []
+    try:
+        for width in READER_WIDTHS:
+            _emulate(browser, width)
+            for page in notebook_pages:
+                name = page.relative_to(SITE).with_suffix("").as_posix()
+                browser.get(page.as_uri())
+                got = browser.execute_script(LAYOUT)
+                where = f"{name} at {width} px"
+                if width >= 1024:
+                    problems += [f"{where}: {o}" for o in got["overflow"]]
+                    if name != "index" and got["bottom"] is None:
+                        problems.append(f"{where}: no Bottom line")
+                    elif got["bottom"] is not None and got["bottom"] > FIRST_SCREEN:
+                        problems.append(f"{where}: Bottom line starts at {got['bottom']} px")
+                    if got["downloads"] < got["tables"]:
+                        problems.append(
+                            f"{where}: {got['tables'] - got['downloads']} tables "
+                            "without a CSV download"
+                        )
+                for alt, caption in got["figures"]:
+                    if not caption or alt.strip().lower() in ("", "figure", "image"):
+                        problems.append(f"{where}: figure without caption or alt ({alt[:40]!r})")
+                if width < 600:
+                    wide = browser.execute_script(
+                        "return document.documentElement.scrollWidth > window.innerWidth + 1"
+                    )
+                    if wide:
+                        problems.append(f"{where}: the page scrolls sideways")
+                if name in READER_SHOTS and width in (390, 1400):
+                    height = browser.execute_script(
+                        "return Math.ceil(document.documentElement.scrollHeight)"
+                    )
+                    _emulate(browser, width, int(height))
+                    shot = browser.execute_cdp_cmd(
+                        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+                    )
+                    (SHOTS / "reader" / f"{name}-{width}.png").write_bytes(
+                        base64.b64decode(shot["data"])
+                    )
+                    _emulate(browser, width)
+        # printed (A4 landscape, 12 mm margins: about 1030 CSS px of text width): the summary
+        # of findings keeps every column on the page
+        _emulate(browser, 1030, media="print")
+        browser.get((SITE / "09_synthesis.html").as_uri())
+        printed = browser.execute_script(
+            "const t = document.querySelector('main table');"
+            "const cells = Array.from(t.tHead.rows[0].cells);"
+            "const right = document.documentElement.clientWidth;"
+            "return [cells.length, cells.filter(c => c.getBoundingClientRect().right <= right + 1"
+            " && c.getBoundingClientRect().width > 0).length];"
+        )
+        if printed[0] != printed[1]:
+            problems.append(f"printed 09: {printed[1]} of {printed[0]} SoF columns on the page")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert not problems, "\n".join(problems)
+    assert {p.name for p in (SHOTS / "reader").glob("*.png")} >= {
+        f"{n}-{w}.png" for n in READER_SHOTS for w in (390, 1400)
+    }

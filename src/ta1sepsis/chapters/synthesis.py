@@ -879,6 +879,37 @@ class Synthesis(Chapter):
                 "; ".join(f"{t} ({s})" for t, s in self.harm_statements()),
                 description="what the sources say about adverse events (no counts per arm)",
             )
+        for outcome_id, (estimate_id, claim_id) in p.subgroup_claims.items():
+            e = self.subgroup_evidence(outcome_id, estimate_id, claim_id, self.chosen)
+            add(
+                f"synthesis.{outcome_id}.estimate",
+                e.estimate,
+                lower=e.lower,
+                upper=e.upper,
+                level=e.level,
+                unit=e.measure,
+                description=f"{e.measure} as published: {e.label}",
+            )
+            add(
+                f"synthesis.{outcome_id}.credibility",
+                e.credibility,
+                description=f"ICEMAN credibility of the subgroup claim: {e.label}",
+            )
+        if p.next_trial_population:
+            nxt, key = self.R["07_next_trial"], f"next_trial.{p.next_trial_population}.shrunken"
+            add(
+                "synthesis.next_trial",
+                {
+                    "population": p.next_trial_population.replace("_", " "),
+                    "n_fixed": nxt[f"{key}.n_fixed"]["value"],
+                    "nominal_power": nxt[f"{key}.nominal_power"]["value"],
+                    "assurance": nxt[f"{key}.assurance"]["value"],
+                    "largest_trial_n": int(self.base_row.n_trt + self.base_row.n_ctl),
+                    "largest_trial": short_name(self.base_row.study),
+                },
+                description="what a next trial would need at the shrunken subgroup effect "
+                "(from 07_next_trial)",
+            )
         add(
             "synthesis.design_effect_absolute",
             p.design_absolute_reduction,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import html
 import json
 import os
 import re
@@ -45,6 +46,8 @@ from traitlets.config import Config
 
 from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline import parameters as parameter_specs
+from ta1sepsis.pipeline import site_files
+from ta1sepsis.pipeline.site_links import Linker, linkify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "ta1site"
@@ -72,42 +75,63 @@ FOOTER = (
     "by the notebooks from the project's data files; nothing is typed in."
 )
 
-# The number each card shows: (results key, how to print it).
-HEADLINES = {
-    "09_synthesis": (
-        "synthesis.mortality_28d_large_trials.certainty",
-        "28-day mortality in the large trials: {value} certainty (GRADE)",
-    ),
-    "01_mechanism": (
-        "mechanism.peptide.average_mass",
-        "average mass of thymalfasin {value:.1f} Da (label: 3108)",
-    ),
-    "02_etass": (
-        "etass.power.planned_relative_reduction",
-        "power for the planned relative reduction at the observed control risk: {value:.0%}",
-    ),
-    "03_meta_analyses": (
-        "meta.etass_tests.or_mh",
-        "ETASS + TESTS pooled OR {value:.2f} ({lower:.2f} to {upper:.2f})",
-    ),
-    "04_tests": (
-        "tests.mortality_28d.or_peto",
-        "TESTS 28-day OR {value:.2f} ({lower:.2f} to {upper:.2f}), from the counts",
-    ),
-    "05_subgroups": (
-        "subgroups.age.age_ge60.shrunken",
-        "shrunken HR at age 60 and over {value:.2f} ({lower:.2f} to {upper:.2f})",
-    ),
-    "06_dosing": ("dosing.single_dose.auc", "predicted AUC of one 1.6 mg dose {value:.0f} µg·h/L"),
-    "07_next_trial": (
-        "next_trial.age_60_and_over.shrunken.n_fixed",
-        "patients needed, age 60+ (shrunken effect): {value:.0f}",
-    ),
-    "08_claims": ("claims.total", "{value:.0f} claims checked"),
+# What each card says: answers (direction, certainty), from results/*.json. Each entry is
+# (format, {placeholder: results key}); a ratio with an interval gets its direction in words.
+CHIPS = {
+    "01_mechanism": [
+        (
+            "{n:.0f} of {total:.0f} marker results move in sepsis, from {sources:.0f} sources "
+            "({alone:.0f} of Tα1 alone); no effect size links them to survival",
+            {
+                "n": "mechanism.markers.n_excluding_zero",
+                "total": "mechanism.markers.n_results",
+                "sources": "mechanism.markers.sources",
+                "alone": "mechanism.markers.sources_alone",
+            },
+        ),
+    ],
+    "02_etass": [
+        (
+            "power for its planned relative reduction at the observed control risk: "
+            "{power:.0%}; {n:.0f} patients were needed for 80%",
+            {
+                "power": "etass.power.planned_relative_reduction",
+                "n": "etass.sample_size.n_for_target_power",
+            },
+        ),
+    ],
+    "03_meta_analyses": [("ETASS + TESTS pooled, OR {ratio}", {"ratio": "meta.etass_tests.or_mh"})],
+    "04_tests": [("TESTS 28-day mortality, OR {ratio}", {"ratio": "tests.mortality_28d.or_peto"})],
+    "05_subgroups": [
+        (
+            "age 60 and over, HR after shrinkage {ratio}",
+            {"ratio": "subgroups.age.age_ge60.shrunken"},
+        ),
+        (
+            "diabetes, HR after shrinkage {ratio}",
+            {"ratio": "subgroups.diabetes.diabetes_yes.shrunken"},
+        ),
+    ],
+    "06_dosing": [
+        (
+            "dosing every 12 h gives {ratio:.1f} times the daily exposure of every 24 h, with no "
+            "accumulation (ratio {acc:.2f})",
+            {"ratio": "dosing.exposure_ratio", "acc": "dosing.q12h.accumulation_ratio"},
+        ),
+    ],
+    "07_next_trial": [
+        (
+            "age 60 and over: {n:,.0f} patients at the shrunken effect; assurance {a:.0%}",
+            {
+                "n": "next_trial.age_60_and_over.shrunken.n_fixed",
+                "a": "next_trial.age_60_and_over.shrunken.assurance",
+            },
+        ),
+    ],
+    "08_claims": [("{n:.0f} claims checked", {"n": "claims.total"})],
 }
-# A trial report's card shows its 28-day risk ratio (results/trials/<id>.json, key
-# "<id>.mortality_28d.rr").
-TRIAL_HEADLINE = ("{trial}.mortality_28d.rr", "28-day RR {value:.2f} ({lower:.2f} to {upper:.2f})")
+# A trial report's card: its 28-day risk ratio (results/trials/<id>.json, "<id>.mortality_28d.rr").
+TRIAL_CHIP = ("28-day mortality, RR {ratio}", {"ratio": "{trial}.mortality_28d.rr"})
 # The figure each card shows (the first figure of the notebook when not listed).
 KEY_FIGURES = {
     "09_synthesis": "09_synthesis_mortality_overview.png",
@@ -233,22 +257,35 @@ def table_of_contents(nb, levels: tuple[int, ...] = (2, 3)) -> list[dict]:
     """
     entries = []
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
+        if cell.cell_type == "markdown":
+            sources = [cell.source]
+        else:  # headings in Markdown outputs (the Bottom line a code cell displays)
+            sources = [
+                "".join(out.get("data", {}).get("text/markdown", ""))
+                for out in cell.get("outputs", [])
+                if out.get("data", {}).get("text/markdown")
+            ]
+        for source in sources:
+            entries += _headings(source, levels)
+    return entries
+
+
+def _headings(source: str, levels: tuple[int, ...]) -> list[dict]:
+    entries = []
+    fenced = False
+    for line in source.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
             continue
-        fenced = False
-        for line in cell.source.splitlines():
-            if line.lstrip().startswith(("```", "~~~")):
-                fenced = not fenced
-                continue
-            match = re.match(r"^(#{1,6})\s+\S", line)
-            if fenced or not match or len(match.group(1)) not in levels:
-                continue
-            element = ElementTree.fromstring(markdown2html_mistune(line.strip()))
-            anchor = element.find("a")
-            if anchor is not None:
-                element.remove(anchor)
-            text = " ".join("".join(element.itertext()).split())
-            entries.append({"level": len(match.group(1)), "id": element.get("id"), "text": text})
+        match = re.match(r"^(#{1,6})\s+\S", line)
+        if fenced or not match or len(match.group(1)) not in levels:
+            continue
+        element = ElementTree.fromstring(markdown2html_mistune(line.strip()))
+        anchor = element.find("a")
+        if anchor is not None:
+            element.remove(anchor)
+        text = " ".join("".join(element.itertext()).split())
+        entries.append({"level": len(match.group(1)), "id": element.get("id"), "text": text})
     return entries
 
 
@@ -279,6 +316,64 @@ def describe_parameters(name: str) -> dict[str, str]:
     return {}
 
 
+def schema_defaults(name: str, root: Path | None = None) -> dict:
+    """The default value of each parameter of a page's notebook (its template's for an instance).
+
+    Returns ``{}`` when no schema is found."""
+    template = (
+        "trial_report"
+        if name.startswith("trials/")
+        else "meta_analysis"
+        if name.startswith("analyses/")
+        else name
+    )
+    try:
+        schema = parameter_specs.load_schema(template, root)
+        shared = parameter_specs.load_schema("shared", root) if schema.get("x-shared") else {}
+    except Exception:  # noqa: BLE001 - a page without a schema shows its values only
+        return {}
+    defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
+    for k in schema.get("x-shared", []):
+        prop = shared.get("properties", {}).get(k, {})
+        if "default" in prop:
+            defaults[k] = prop["default"]
+    return defaults
+
+
+def non_default(values: dict, defaults: dict) -> dict:
+    """The parameters whose value differs from its default (or that have no default).
+
+    Examples
+    --------
+    >>> non_default({"confidence": 0.9, "measure": "OR"}, {"confidence": 0.95, "measure": "OR"})
+    {'confidence': 0.9}
+    """
+    return {k: v for k, v in values.items() if k not in defaults or defaults[k] != v}
+
+
+def parameter_note(values: dict, defaults: dict) -> str:
+    """One line on the parameters a page was rendered with, naming those off their default.
+
+    Examples
+    --------
+    >>> parameter_note({"a": 1, "b": 2}, {"a": 1, "b": 2})
+    'Rendered with the default value of all 2 parameters.'
+    >>> parameter_note({"a": 1, "b": 3}, {"a": 1, "b": 2})
+    'Rendered with 1 of 2 parameters changed from its default: b = 3.'
+    """
+    changed = non_default(values, defaults)
+    n = len(values)
+    noun = "parameter" if n == 1 else "parameters"
+    if not changed:
+        return f"Rendered with the default value of {'its' if n == 1 else f'all {n}'} {noun}."
+    listed = "; ".join(f"{k} = {_value_text(v)}" for k, v in changed.items())
+    verb = "its" if len(changed) == 1 else "their"
+    return (
+        f"Rendered with {len(changed)} of {n} {noun} changed from {verb} default"
+        f"{'' if len(changed) == 1 else 's'}: {listed}."
+    )
+
+
 def _value_text(value) -> str:
     """A parameter value as a reader (and the YAML file) would write it."""
     if value is None:
@@ -298,8 +393,18 @@ def parameter_rows(page: Page) -> tuple[list[dict], bool]:
     """The parameters a page was rendered with, and whether any has a description."""
     values = page.nb.metadata.get("ta1sepsis", {}).get("parameters", {}) or {}
     descriptions = describe_parameters(page.name)
+    defaults = schema_defaults(page.name)
     rows = [
-        {"name": name, "value": _value_text(value), "description": descriptions.get(name, "")}
+        {
+            "name": name,
+            "value": _value_text(value),
+            "default": "yes"
+            if name in defaults and defaults[name] == value
+            else f"no (default {_value_text(defaults[name])})"
+            if name in defaults
+            else "no default",
+            "description": descriptions.get(name, ""),
+        }
         for name, value in values.items()
     ]
     return rows, any(row["description"] for row in rows)
@@ -340,6 +445,7 @@ def extract_figures(nb, page: Page) -> dict[str, bytes]:
     files = {}
     stem = Path(page.name).name
     folder = Path(page.name).parent
+    number = 0
     for index, cell in enumerate(nb.cells):
         count = 0
         for output in cell.get("outputs", []):
@@ -355,6 +461,8 @@ def extract_figures(nb, page: Page) -> dict[str, bytes]:
             width = _png_css_width(data)
             if width and not metadata.get("image/png", {}).get("width"):
                 metadata.setdefault("image/png", {})["width"] = width
+            number += 1
+            metadata.setdefault("image/png", {})["number"] = number
     return files
 
 
@@ -374,19 +482,72 @@ def _read_results(root: Path, name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def headline(page: Page, results: dict) -> str:
-    """The card's headline number, formatted from ``results`` ("" when the key is missing)."""
+def direction_words(lower: float, upper: float, null: float = 1.0) -> tuple[str, str]:
+    """Which way an interval of a ratio points, in words, and a CSS class for it.
+
+    Ratios below ``null`` favour the treatment (lower is better: deaths).
+
+    Examples
+    --------
+    >>> direction_words(0.68, 1.09)
+    ('interval includes no effect', 'neutral')
+    >>> direction_words(0.59, 0.90)
+    ('favours treatment', 'benefit')
+    """
+    if upper < null:
+        return "favours treatment", "benefit"
+    if lower > null:
+        return "favours control", "harm"
+    return "interval includes no effect", "neutral"
+
+
+def _ratio_text(item: dict) -> tuple[str, str]:
+    if item.get("lower") is None or item.get("upper") is None:
+        return f"{item['value']:.2f}", ""
+    words, kind = direction_words(item["lower"], item["upper"])
+    level = f"{item['level']:.0%} CI " if item.get("level") else ""
+    unit = f"{item['unit']} " if item.get("unit") in ("OR", "RR", "HR") else ""
+    return (
+        f"{unit}{item['value']:.2f} ({level}{item['lower']:.2f} to {item['upper']:.2f}): {words}",
+        kind,
+    )
+
+
+def chips(page: Page, results: dict) -> list[dict]:
+    """The answers a page's card states, from its results (``[]`` when a key is missing).
+
+    Each is ``{"text", "kind"}``; ``kind`` is ``benefit``, ``harm``, ``neutral`` (the
+    direction of a ratio's interval) or ``""``. The synthesis's card states the answer on
+    mortality and its certainty (from ``synthesis.*`` keys).
+    """
+    if page.name == SYNTHESIS:
+        from ta1sepsis.report.plain_language import index_answer
+
+        answer = index_answer(results)
+        if answer is None:
+            return []
+        return [
+            {"text": answer["statement"], "kind": ""},
+            {"text": f"certainty {answer['certainty']} {answer['symbols']} (GRADE)", "kind": ""},
+        ]
     if page.group == "trials":
         trial = page.name.split("/", 1)[1]
-        key, fmt = TRIAL_HEADLINE[0].format(trial=trial), TRIAL_HEADLINE[1]
+        entries = [(TRIAL_CHIP[0], {k: v.format(trial=trial) for k, v in TRIAL_CHIP[1].items()})]
     else:
-        key, fmt = HEADLINES.get(page.name, (None, None))
-    if key is None or key not in results:
-        return ""
-    item = results[key]
-    if "{lower" in fmt and (item.get("lower") is None or item.get("upper") is None):
-        return ""
-    return fmt.format(value=item["value"], lower=item.get("lower"), upper=item.get("upper"))
+        entries = CHIPS.get(page.name, [])
+    out = []
+    for fmt, keys in entries:
+        if any(key not in results for key in keys.values()):
+            continue
+        values, kind = {}, ""
+        for name, key in keys.items():
+            item = results[key]
+            if name == "ratio" and "{ratio}" in fmt:
+                values[name], kind = _ratio_text(item)
+            else:
+                values[name] = item["value"]
+        out.append({"text": fmt.format(**values), "kind": kind})
+    return out
 
 
 def key_figure(root: Path, page: Page) -> Path | None:
@@ -469,54 +630,103 @@ def _groups(pages: list[Page]) -> list[dict]:
     ]
 
 
-def _common(pages: list[Page], css: str) -> dict:
+def _common(pages: list[Page], css: str, extras: dict | None = None, root: str = "") -> dict:
+    extras = extras or {}
     return {
         "name": SITE_NAME,
         "tagline": TAGLINE,
         "css": css,
         "groups": _groups(pages),
         "footer": FOOTER,
+        "root": root,
+        "version": extras.get("version", ""),
+        "citation": extras.get("citation", {}),
     }
 
 
 OVERVIEW = {"name": "index", "href": "index.html", "title": SITE_NAME, "label": "Overview"}
 
 
+def page_sources(root: Path, page: Page) -> dict:
+    """The files behind a page: its notebook (``.py``, ``.ipynb``), the package modules it
+    imports (transitively; package ``__init__`` files left out) and its results file."""
+    from ta1sepsis.pipeline.deps import imported_modules
+
+    template = (
+        "trial_report"
+        if page.group == "trials"
+        else "meta_analysis"
+        if page.group == "other data"
+        else page.name
+    )
+    source = root / "notebooks" / f"{template}.py"
+    modules = []
+    if source.is_file():
+        modules = [m for m in imported_modules(root, source) if not m.endswith("__init__.py")]
+    notebook = [f"notebooks/{template}.py", f"notebooks/{page.name}.ipynb"]
+    results = f"results/{page.name}.json"
+    return {
+        "notebook": [n for n in notebook if (root / n).is_file()],
+        "modules": modules,
+        "results": results if (root / results).is_file() else None,
+    }
+
+
 def render_page(
-    exporter: HTMLExporter, pages: list[Page], position: int, css: str
+    exporter: HTMLExporter,
+    pages: list[Page],
+    position: int,
+    css: str,
+    *,
+    extras: dict | None = None,
 ) -> tuple[str, dict[str, bytes]]:
     """The HTML of one page of the site, and its figure files (site-relative path -> bytes)."""
+    extras = extras or {}
     page = pages[position]
     nb = nbformat.from_dict(json.loads(json.dumps(page.nb)))  # a copy: the file is not changed
     figures = extract_figures(nb, page)
     rows, described = parameter_rows(page)
-    site = _common(pages, css)
+    values = page.nb.metadata.get("ta1sepsis", {}).get("parameters", {}) or {}
+    site = _common(pages, css, extras, page.root)
     site.update(
-        root=page.root,
         page={**page.link(), "is_index": False},
         toc=table_of_contents(nb),
         prev=pages[position - 1].link() if position > 0 else OVERVIEW,
         next=pages[position + 1].link() if position + 1 < len(pages) else None,
         parameters=rows,
         parameters_described=described,
+        parameter_note=parameter_note(values, schema_defaults(page.name)) if rows else "",
         has_parameters_cell=_has_parameters_cell(nb),
+        sources=extras.get("sources", {}).get(page.name),
     )
     if rows:
-        site["toc"].insert(0, {"level": 2, "id": "parameters-used", "text": "Parameters used"})
+        site["toc"].append({"level": 2, "id": "parameters-used", "text": "Parameters used"})
+    if site["sources"]:
+        site["toc"].append({"level": 2, "id": "page-sources", "text": "Source of this page"})
     body, _ = exporter.from_notebook_node(
         nb, resources={"ta1site": site, "metadata": {"name": page.name}}
     )
     body = _IPYNB_LINK.sub(r'href="\1.html\2"', body)
+    if extras.get("linker"):
+        body = linkify(body, extras["linker"](page.root, page.name))
     return (body if body.endswith("\n") else body + "\n"), figures
 
 
 # a notebook's relative link to another notebook ("trials/etass.ipynb", "../02_etass.ipynb#x"):
 # the site mirrors notebooks/, so the same path with .html is the page
-_IPYNB_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:)([^"#]*?)\.ipynb(#[^"]*)?"')
+# (the page's own source links, ``notebooks/x.ipynb`` under the site root, stay downloads)
+_IPYNB_LINK = re.compile(
+    r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!(?:\.\./)*notebooks/)([^"#]*?)\.ipynb(#[^"]*)?"'
+)
 
 
-def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str) -> tuple:
+def render_index(
+    exporter: HTMLExporter, root: Path, pages: list[Page], css: str, *, extras: dict | None = None
+) -> tuple:
     """The HTML of the index page and the figures its cards show (source, site-relative path)."""
+    from ta1sepsis.report.plain_language import index_answer
+
+    extras = extras or {}
     figures = []
 
     def card(page: Page) -> dict:
@@ -528,7 +738,7 @@ def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str
         return {
             "page": page.link(),
             "question": page.question,
-            "headline": headline(page, _read_results(root, page.name)),
+            "chips": chips(page, _read_results(root, page.name)),
             "thumbnail": thumbnail,
         }
 
@@ -536,16 +746,17 @@ def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str
     cards = [card(p) for p in pages if p.group == "analyses"]
     trial_cards = [card(p) for p in pages if p.group == "trials"]
     ledger = _ledger(root) if any(p.name == LEDGER for p in pages) else None
+    answer = index_answer(_read_results(root, SYNTHESIS)) if synthesis else None
     toc = [
+        *([{"level": 2, "id": "the-answer", "text": "The answer"}] if answer else []),
         *([{"level": 2, "id": "start-here", "text": "Start here"}] if synthesis else []),
         {"level": 2, "id": "analyses", "text": "The analyses"},
         *([{"level": 2, "id": "trial-reports", "text": "Trial reports"}] if trial_cards else []),
         *([{"level": 2, "id": "claims-ledger", "text": "Claims ledger"}] if ledger else []),
         {"level": 2, "id": "how-to-read", "text": "How to read these pages"},
     ]
-    site = _common(pages, css)
+    site = _common(pages, css, extras)
     site.update(
-        root="",
         page={**OVERVIEW, "is_index": True},
         toc=toc,
         prev=None,
@@ -553,12 +764,94 @@ def render_index(exporter: HTMLExporter, root: Path, pages: list[Page], css: str
         intro=INTRO,
         reading_notes=READING_NOTES,
         synthesis=synthesis[0] if synthesis else None,
+        answer=answer,
         cards=cards,
         trial_cards=trial_cards,
         ledger=ledger,
     )
     template = exporter.environment.get_template("site_index.html.j2")
-    return template.render(site=site) + "\n", figures
+    body = template.render(site=site) + "\n"
+    if extras.get("linker"):
+        body = linkify(body, extras["linker"]("", "index"))
+    return body, figures
+
+
+def render_plain(
+    exporter: HTMLExporter,
+    pages: list[Page],
+    css: str,
+    *,
+    extras: dict,
+    name: str,
+    title: str,
+    body: str,
+    toc: list | None = None,
+    wide: bool = False,
+) -> str:
+    """A page of the site that is not a notebook (``name``: its site path without ``.html``)."""
+    root = "../" * name.count("/")
+    site = _common(pages, css, extras, root)
+    site.update(
+        page={
+            "name": name,
+            "href": f"{name}.html",
+            "title": title,
+            "label": title,
+            "is_index": False,
+        },
+        toc=toc or [],
+        body=body,
+        wide=wide,
+    )
+    return exporter.environment.get_template("site_plain.html.j2").render(site=site) + "\n"
+
+
+def _downloads_body(files: list[str], row_pages: set[str]) -> str:
+    groups = {
+        "data": "Data (the inputs, each row with its source)",
+        "params": "Parameters (defaults and their JSON Schemas)",
+        "results": "Results (every number the pages show, with its description)",
+        "tables": "Tables (as the notebooks wrote them)",
+        "notebooks": "Notebooks (the .py sources and the rendered .ipynb)",
+        "src": "Package source (the tested functions the notebooks call)",
+    }
+    parts = [
+        "<h1>Data and downloads</h1>",
+        "<p>Every file the pages are computed from or write, as it was when the site was built. "
+        "The data tables also open as pages with one anchor per row, which is where the pages' "
+        "“data/x.csv, line N” references lead.</p>",
+    ]
+    for folder, heading in groups.items():
+        listed = [f for f in files if f.startswith(folder + "/")]
+        if not listed:
+            continue
+        items = []
+        for f in listed:
+            rows = f' · <a href="{f}.html">rows</a>' if f in row_pages else ""
+            items.append(f'<li><a href="{f}" download>{html.escape(f)}</a>{rows}</li>')
+        parts.append(
+            f'<h2 id="{folder}">{html.escape(heading)}</h2><ul class="files">'
+            + "".join(items)
+            + "</ul>"
+        )
+    if "CITATION.cff" in files:
+        parts.append(
+            '<h2 id="citation">Citation</h2><p><a href="CITATION.cff" download>CITATION.cff</a></p>'
+        )
+    return "\n".join(parts) + "\n"
+
+
+def _search_body() -> str:
+    return (
+        "<h1>Search</h1>\n"
+        '<form class="search-page" role="search" onsubmit="return false">'
+        '<label for="search-q">Words to find in every page (all must occur)</label> '
+        '<input id="search-q" type="search" autocomplete="off"></form>\n'
+        '<p id="search-status" aria-live="polite">The search runs in your browser over an index '
+        "built with the site; it needs JavaScript.</p>\n"
+        '<ol id="search-results"></ol>\n'
+        '<script src="search-index.js"></script>\n'
+    )
 
 
 def build(root: Path, out: Path) -> list[Path]:
@@ -581,25 +874,94 @@ def build(root: Path, out: Path) -> list[Path]:
         raise SystemExit("no rendered notebooks: run make all first")
     exporter = _exporter()
     css = stylesheet()
+    files = site_files.shipped_files(root)
+    row_pages = {f for f in files if f.startswith("data/") and f.endswith(".csv")}
+    terms = site_files.glossary_terms(root)
+    patterns = site_files.glossary_patterns(terms)
+    page_hrefs = {p.name: p.href for p in pages}
+
+    def linker(page_root: str, current: str) -> Linker:
+        return Linker(page_root, files, row_pages, page_hrefs, patterns, current)
+
+    extras = {
+        "linker": linker,
+        "version": site_files.version(root),
+        "citation": site_files.citation(root),
+        "sources": {p.name: page_sources(root, p) for p in pages},
+    }
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         written = [out / "index.html"]
+        searchable = []
         for position, page in enumerate(pages):
             target = tmp / page.href
             target.parent.mkdir(parents=True, exist_ok=True)
-            body, figures = render_page(exporter, pages, position, css)
+            body, figures = render_page(exporter, pages, position, css, extras=extras)
             target.write_text(body, encoding="utf-8")
+            searchable.append((page.href, page.title, body))
             for relative, data in figures.items():
                 (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
                 (tmp / relative).write_bytes(data)
             written.append(out / page.href)
-        index, figures = render_index(exporter, root, pages, css)
+        index, figures = render_index(exporter, root, pages, css, extras=extras)
         (tmp / "index.html").write_text(index, encoding="utf-8")
+        searchable.insert(0, ("index.html", "Overview", index))
         for source, relative in figures:
             (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, tmp / relative)
+        # the project's files, and a page of rows for each data table
+        for relative in files:
+            (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / relative, tmp / relative)
+        for relative in sorted(row_pages):
+            header, rows = site_files.read_rows(root / relative)
+            body = site_files.row_page(relative, header, rows)
+            text = render_plain(
+                exporter,
+                pages,
+                css,
+                extras=extras,
+                name=relative,
+                title=relative,
+                body=body,
+                wide=True,
+            )
+            text = linkify(text, linker("../", relative))
+            (tmp / f"{relative}.html").write_text(text, encoding="utf-8")
+        extra_pages = [
+            ("glossary", "Glossary", site_files.glossary_page(terms)),
+            ("downloads", "Data and downloads", _downloads_body(files, row_pages)),
+        ]
+        for name, title, body in extra_pages:
+            text = render_plain(
+                exporter, pages, css, extras=extras, name=name, title=title, body=body
+            )
+            if name == "glossary":
+                text = linkify(text, Linker("", files, row_pages, page_hrefs, [], name))
+            (tmp / f"{name}.html").write_text(text, encoding="utf-8")
+            searchable.append((f"{name}.html", title, text))
+        (tmp / "search.html").write_text(
+            render_plain(
+                exporter,
+                pages,
+                css,
+                extras=extras,
+                name="search",
+                title="Search",
+                body=_search_body(),
+            ),
+            encoding="utf-8",
+        )
+        records = site_files.search_records(searchable)
+        (tmp / "search-index.js").write_text(
+            "window.TA1_SEARCH = "
+            + json.dumps(records, ensure_ascii=False, sort_keys=True)
+            + ";\n",
+            encoding="utf-8",
+        )
+        shutil.copyfile(TEMPLATES / TEMPLATE / "static" / "site.js", tmp / "site.js")
         for folder in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
             os.chmod(folder, 0o755)  # mkdtemp makes 0700
         old = out.with_name(f".{out.name}.old")

@@ -125,27 +125,137 @@ def configure_matplotlib() -> None:
     )
 
 
-def save_figure(fig, name: str) -> Path:
-    """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata."""
+# The width of the site's content column at 1400 px (CSS pixels): a figure drawn wider is shown
+# scaled down, and its text with it.
+DISPLAY_WIDTH_PX = 1120
+CSS_PX_PER_INCH = 96
+MIN_FONT_PT = 8.0
+
+
+def describe_figure(fig) -> tuple[str, str]:
+    """A figure's title and a one-sentence description of what it plots, from its artists.
+
+    Returns
+    -------
+    title : str
+        The figure's suptitle, else its axes' titles joined by "; " ("" when untitled).
+    description : str
+        "Panels: ...; x axis: ...; y axis: ..." from the axes' titles and labels.
+    """
+    suptitle = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) else ""
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    titles = [ax.get_title().strip() for ax in axes if ax.get_title().strip()]
+    title = suptitle or "; ".join(dict.fromkeys(titles))
+    parts = []
+    if suptitle and titles:
+        parts.append("panels: " + "; ".join(dict.fromkeys(titles)))
+    xl = list(dict.fromkeys(ax.get_xlabel().strip() for ax in axes if ax.get_xlabel().strip()))
+    yl = list(dict.fromkeys(ax.get_ylabel().strip() for ax in axes if ax.get_ylabel().strip()))
+    if xl:
+        parts.append("horizontal axis: " + "; ".join(xl))
+    if yl:
+        parts.append("vertical axis: " + "; ".join(yl))
+    description = "; ".join(parts)
+    return title, (description[0].upper() + description[1:] + ".") if description else ""
+
+
+def text_audit(fig) -> dict:
+    """Overlapping labels and text too small to read, in a drawn figure.
+
+    Every visible, non-empty text artist is measured in display coordinates (call after the
+    figure is drawn, e.g. after ``savefig``); two texts overlap when their boxes intersect by
+    more than one pixel each way. Font sizes are judged at the size the site shows the figure:
+    scaled down when the figure is wider than :data:`DISPLAY_WIDTH_PX`.
+
+    Returns
+    -------
+    dict
+        ``overlaps`` (list of pairs of texts), ``min_font_pt`` (smallest displayed size, in
+        points) and ``small`` (texts displayed below :data:`MIN_FONT_PT`).
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    scale = min(1.0, DISPLAY_WIDTH_PX / (fig.get_figwidth() * CSS_PX_PER_INCH))
+    boxes, small, sizes = [], [], []
+    for text in fig.findobj(Text):
+        content = text.get_text().strip()
+        if (
+            not content
+            or not text.get_visible()
+            or text.axes is not None
+            and not (text.axes.get_visible())
+        ):
+            continue
+        shown = text.get_fontsize() * scale
+        sizes.append(shown)
+        if shown < MIN_FONT_PT - 1e-9:
+            small.append(content)
+        box = text.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            boxes.append((content, box))
+    overlaps = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            dx = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            dy = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if dx > 1 and dy > 1:
+                overlaps.append((a, b))
+    return {"overlaps": overlaps, "min_font_pt": min(sizes, default=None), "small": small}
+
+
+def save_figure(fig, name: str, caption: str | None = None) -> Path:
+    """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata.
+
+    The PNG carries the figure's title and description (``Title``, ``Description``) and the
+    result of :func:`text_audit` (``ta1:overlaps``, ``ta1:small-text``: a JSON list each), so
+    that the site and the tests read them from the file.
+    """
+    import json
+
     path = output_dir("figures") / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
+    fig.canvas.draw()
+    title, description = describe_figure(fig)
+    audit = text_audit(fig)
+    metadata = {
+        "Software": None,
+        "Title": caption or title or name,
+        "Description": description,
+        "ta1:overlaps": json.dumps(audit["overlaps"], ensure_ascii=False),
+        "ta1:small-text": json.dumps(audit["small"], ensure_ascii=False),
+    }
+    fig.savefig(path, bbox_inches="tight", metadata=metadata)
     return path
 
 
-def show_figure(fig, name: str) -> None:
+def figure_text(path: Path) -> dict[str, str]:
+    """The text chunks of a saved figure (``Title``, ``Description``, ``ta1:*``)."""
+    from PIL import Image as PILImage
+
+    with PILImage.open(path) as image:
+        return {str(k): str(v) for k, v in getattr(image, "text", {}).items()}
+
+
+def show_figure(fig, name: str, caption: str | None = None) -> None:
     """Save ``fig`` (see :func:`save_figure`), show that same PNG in the notebook, close it.
 
     Showing the saved file instead of letting the inline backend draw the figure again halves
-    the drawing time and guarantees the notebook shows exactly the committed figure. Returns
-    nothing, so no temporary path is echoed into the notebook.
+    the drawing time and guarantees the notebook shows exactly the committed figure. The output
+    carries the figure's caption (``caption``, else its title) and alt text (title and
+    description) in its metadata, for the site. Returns nothing, so no temporary path is
+    echoed into the notebook.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    path = save_figure(fig, name)
+    fig.canvas.draw()
+    title, description = describe_figure(fig)
+    path = save_figure(fig, name, caption)
     plt.close(fig)
-    display(Image(data=path.read_bytes(), format="png"))
+    shown = caption or title or name.replace("_", " ")
+    alt = " ".join(x for x in (f"{shown}." if shown[-1:] not in ".?!" else shown, description) if x)
+    display(Image(data=path.read_bytes(), format="png", metadata={"alt": alt, "caption": shown}))
 
 
 def save_table(frame, name: str, float_digits: int = 6) -> None:
