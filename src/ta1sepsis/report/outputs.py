@@ -207,16 +207,25 @@ def text_audit(fig) -> dict:
 def save_figure(fig, name: str, caption: str | None = None) -> Path:
     """Save ``fig`` as ``figures/<name>.png`` without timestamps in its metadata.
 
-    The PNG carries the figure's title and description (``Title``, ``Description``) and the
-    result of :func:`text_audit` (``ta1:overlaps``, ``ta1:small-text``: a JSON list each), so
-    that the site and the tests read them from the file.
+    The PNG carries the figure's caption (``caption``, else its title, else ``name``) and
+    description (``Title``, ``Description``: :func:`describe_figure`) and the result of
+    :func:`text_audit` (``ta1:overlaps``, ``ta1:small-text``: a JSON list each).
     """
+    return _save(fig, name, caption)[0]
+
+
+def _save(fig, name: str, caption: str | None) -> tuple[Path, str, str]:
+    """Draw ``fig`` once, audit its text, save it; return the path, caption and alt text."""
     import json
 
     path = output_dir("figures") / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.canvas.draw()
     title, description = describe_figure(fig)
+    # the caption: the one given, else the figure's title, else its name; the alt text: the
+    # caption as a sentence, then the description of the axes
+    shown = caption or title or name.replace("_", " ")
+    alt = " ".join(x for x in (shown if shown[-1:] in ".?!" else f"{shown}.", description) if x)
     audit = text_audit(fig)
     metadata = {
         "Software": None,
@@ -226,15 +235,7 @@ def save_figure(fig, name: str, caption: str | None = None) -> Path:
         "ta1:small-text": json.dumps(audit["small"], ensure_ascii=False),
     }
     fig.savefig(path, bbox_inches="tight", metadata=metadata)
-    return path
-
-
-def figure_text(path: Path) -> dict[str, str]:
-    """The text chunks of a saved figure (``Title``, ``Description``, ``ta1:*``)."""
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as image:
-        return {str(k): str(v) for k, v in getattr(image, "text", {}).items()}
+    return path, shown, alt
 
 
 def show_figure(fig, name: str, caption: str | None = None) -> None:
@@ -242,19 +243,14 @@ def show_figure(fig, name: str, caption: str | None = None) -> None:
 
     Showing the saved file instead of letting the inline backend draw the figure again halves
     the drawing time and guarantees the notebook shows exactly the committed figure. The output
-    carries the figure's caption (``caption``, else its title) and alt text (title and
-    description) in its metadata, for the site. Returns nothing, so no temporary path is
-    echoed into the notebook.
+    carries the figure's caption and alt text (see :func:`save_figure`) in its metadata, for
+    the site. Returns nothing, so no temporary path is echoed into the notebook.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    fig.canvas.draw()
-    title, description = describe_figure(fig)
-    path = save_figure(fig, name, caption)
+    path, shown, alt = _save(fig, name, caption)
     plt.close(fig)
-    shown = caption or title or name.replace("_", " ")
-    alt = " ".join(x for x in (f"{shown}." if shown[-1:] not in ".?!" else shown, description) if x)
     display(Image(data=path.read_bytes(), format="png", metadata={"alt": alt, "caption": shown}))
 
 

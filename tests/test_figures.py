@@ -1,0 +1,75 @@
+"""The figure words and the text audit that every saved figure carries (report.outputs)."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from ta1sepsis.report import outputs  # noqa: E402
+
+
+def test_describe_figure_reads_titles_and_axes():
+    fig, (a, b) = plt.subplots(1, 2)
+    fig.suptitle("Two panels")
+    a.set_title("left")
+    b.set_title("right")
+    a.set_xlabel("odds ratio")
+    b.set_xlabel("odds ratio")  # said once
+    a.set_ylabel("trial")
+    title, description = outputs.describe_figure(fig)
+    plt.close(fig)
+    assert title == "Two panels"
+    assert description == "Panels: left; right; horizontal axis: odds ratio; vertical axis: trial."
+    fig, ax = plt.subplots()
+    ax.set_title("only one")
+    assert outputs.describe_figure(fig) == ("only one", "")
+    plt.close(fig)
+
+
+def test_text_audit_finds_overlaps_and_small_text():
+    # 4 inches wide = 384 CSS px: shown at its own size, so a 6 pt label is 6 pt
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(0.5, 0.5, "first label", fontsize=10)
+    ax.text(0.5, 0.5, "second label", fontsize=10)  # drawn on top of the first
+    ax.text(0.1, 0.9, "far away", fontsize=6)
+    fig.canvas.draw()
+    audit = outputs.text_audit(fig)
+    plt.close(fig)
+    assert ("first label", "second label") in audit["overlaps"]
+    assert not any("far away" in pair for pair in audit["overlaps"])
+    assert audit["small"] == ["far away"] and audit["min_font_pt"] == 6
+
+
+def test_wide_figures_are_judged_at_their_displayed_size():
+    # twice the content width: 10 pt text is shown at 5 pt
+    width = 2 * outputs.DISPLAY_WIDTH_PX / outputs.CSS_PX_PER_INCH
+    fig, ax = plt.subplots(figsize=(width, 3))
+    ax.text(0.5, 0.5, "ten points", fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.canvas.draw()
+    audit = outputs.text_audit(fig)
+    plt.close(fig)
+    assert audit["small"] == ["ten points"] and abs(audit["min_font_pt"] - 5) < 1e-9
+
+
+def test_saved_figure_carries_caption_description_and_audit(tmp_path, monkeypatch):
+    monkeypatch.setenv(outputs.OUTPUT_ENV, str(tmp_path))
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xlabel("risk ratio")
+    ax.text(0.5, 0.5, "a", fontsize=10)
+    ax.text(0.5, 0.5, "b", fontsize=10)
+    path = outputs.save_figure(fig, "probe_figure")
+    plt.close(fig)
+    with Image.open(path) as image:
+        text = dict(image.text)
+    # no title and no caption: the file's title is the figure's name
+    assert text["Title"] == "probe_figure"
+    assert text["Description"] == "Horizontal axis: risk ratio."
+    assert json.loads(text["ta1:overlaps"]) == [["a", "b"]]
+    assert json.loads(text["ta1:small-text"]) == []
