@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import html
 import json
 import os
@@ -289,55 +290,53 @@ def _headings(source: str, levels: tuple[int, ...]) -> list[dict]:
     return entries
 
 
-def describe_parameters(name: str) -> dict[str, str]:
-    """Parameter descriptions for a notebook (``{}`` when it has no known specification).
+def template_of(name: str, root: Path | None = None) -> str:
+    """The notebook a page was rendered from: its template for an instance, else itself.
 
-    Uses ``ta1sepsis.pipeline.parameters.describe(notebook)`` where it exists, else the ``SPECS`` table.
-    A trial report ``trials/<id>`` is also looked up as its template ``trial_report``.
+    An instance page ``<folder>/<id>`` belongs to the template whose schema declares
+    ``x-instances`` with that ``x-output-folder`` (``trials/etass`` -> ``trial_report``).
+
+    Examples
+    --------
+    >>> template_of("trials/etass"), template_of("02_etass")
+    ('trial_report', '02_etass')
     """
-    candidates = (
-        [name, "trial_report"]
-        if name.startswith("trials/")
-        else [name, "meta_analysis"]
-        if name.startswith("analyses/")
-        else [name]
-    )
-    describe = getattr(parameter_specs, "describe", None)
-    if describe is not None:
-        for candidate in candidates:
-            try:
-                return {str(k): str(v) for k, v in dict(describe(candidate)).items()}
-            except (KeyError, LookupError, ValueError, OSError):
-                continue
-    specs = getattr(parameter_specs, "SPECS", {})
-    for candidate in candidates:
-        if candidate in specs:
-            return {p.name: p.description for p in specs[candidate]}
-    return {}
+    folder, _, rest = name.partition("/")
+    return _instance_folders(root or project_root()).get(folder, name) if rest else name
 
 
-def schema_defaults(name: str, root: Path | None = None) -> dict:
-    """The default value of each parameter of a page's notebook (its template's for an instance).
+@functools.lru_cache(maxsize=8)
+def _instance_folders(root: Path) -> dict[str, str]:
+    """Output folder -> template, from the parameter schemas that declare ``x-instances``."""
+    from ta1sepsis.pipeline.deps import DEFAULT_FOLDER
 
-    Returns ``{}`` when no schema is found."""
-    template = (
-        "trial_report"
-        if name.startswith("trials/")
-        else "meta_analysis"
-        if name.startswith("analyses/")
-        else name
-    )
+    folders = {}
+    for path in sorted((root / "params").glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if schema.get("x-instances"):
+            template = path.name.removesuffix(".schema.json")
+            folders[schema.get("x-output-folder", DEFAULT_FOLDER)] = template
+    return folders
+
+
+def describe_parameters(name: str) -> dict[str, str]:
+    """Parameter descriptions for a page's notebook (its template's for an instance), ``{}``
+    when it has no parameter schema."""
     try:
-        schema = parameter_specs.load_schema(template, root)
-        shared = parameter_specs.load_schema("shared", root) if schema.get("x-shared") else {}
-    except Exception:  # noqa: BLE001 - a page without a schema shows its values only
+        return dict(parameter_specs.describe(template_of(name)))
+    except parameter_specs.ParameterError:
         return {}
-    defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
-    for k in schema.get("x-shared", []):
-        prop = shared.get("properties", {}).get(k, {})
-        if "default" in prop:
-            defaults[k] = prop["default"]
-    return defaults
+
+
+def default_parameters(name: str) -> dict:
+    """The default parameters of a page's notebook (its template's for an instance): its
+    ``params/<notebook>.yaml`` with the shared values it takes, as a rendering gets them.
+
+    Returns ``{}`` when they cannot be read (the page then shows its values only)."""
+    try:
+        return parameter_specs.load_parameters(template_of(name))
+    except parameter_specs.ParameterError:
+        return {}
 
 
 def non_default(values: dict, defaults: dict) -> dict:
@@ -389,11 +388,11 @@ def _value_text(value) -> str:
     return str(value)
 
 
-def parameter_rows(page: Page) -> tuple[list[dict], bool]:
-    """The parameters a page was rendered with, and whether any has a description."""
+def parameter_rows(page: Page, defaults: dict) -> tuple[list[dict], bool]:
+    """The parameters a page was rendered with, each against its default (``defaults``), and
+    whether any has a description."""
     values = page.nb.metadata.get("ta1sepsis", {}).get("parameters", {}) or {}
     descriptions = describe_parameters(page.name)
-    defaults = schema_defaults(page.name)
     rows = [
         {
             "name": name,
@@ -652,13 +651,7 @@ def page_sources(root: Path, page: Page) -> dict:
     imports (transitively; package ``__init__`` files left out) and its results file."""
     from ta1sepsis.pipeline.deps import imported_modules
 
-    template = (
-        "trial_report"
-        if page.group == "trials"
-        else "meta_analysis"
-        if page.group == "other data"
-        else page.name
-    )
+    template = template_of(page.name, root)
     source = root / "notebooks" / f"{template}.py"
     modules = []
     if source.is_file():
@@ -685,7 +678,8 @@ def render_page(
     page = pages[position]
     nb = nbformat.from_dict(json.loads(json.dumps(page.nb)))  # a copy: the file is not changed
     figures = extract_figures(nb, page)
-    rows, described = parameter_rows(page)
+    defaults = default_parameters(page.name)
+    rows, described = parameter_rows(page, defaults)
     values = page.nb.metadata.get("ta1sepsis", {}).get("parameters", {}) or {}
     site = _common(pages, css, extras, page.root)
     site.update(
@@ -695,7 +689,7 @@ def render_page(
         next=pages[position + 1].link() if position + 1 < len(pages) else None,
         parameters=rows,
         parameters_described=described,
-        parameter_note=parameter_note(values, schema_defaults(page.name)) if rows else "",
+        parameter_note=parameter_note(values, defaults) if rows else "",
         has_parameters_cell=_has_parameters_cell(nb),
         sources=extras.get("sources", {}).get(page.name),
     )
