@@ -62,10 +62,6 @@ URL = re.compile(r"\b(https?://[^\s<>\"']*[^\s<>\"'.,;:)\]])")
 _LINK_PIECE = re.compile(r"(<a [^>]*>.*?</a>)", re.S)
 
 
-def _external(match: re.Match) -> str:
-    return f'<a class="ext" href="{match.group(1)}">{match.group(1)}</a>'
-
-
 class Linker:
     """Rewrites the text of one page.
 
@@ -100,7 +96,6 @@ class Linker:
         self.pages = {k: v for k, v in pages.items() if k != current and "/" not in k}
         self.glossary = glossary
         self.glossary_seen: set[str] = set()
-        self.links = 0
         names = sorted(self.pages, key=len, reverse=True)
         self.page_pattern = (
             re.compile(r"(?<![\w/.])(" + "|".join(map(re.escape, names)) + r")(?![\w.])")
@@ -112,15 +107,25 @@ class Linker:
             if glossary
             else None
         )
-        self.term_ids = {t: i for t, i in glossary}
+        self.term_ids = dict(glossary)
+        # one kind of reference at a time, each on the text the previous ones left unlinked
+        self.steps: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
+            (URL, self._url),
+            (FILE, self._file),
+            (DOI, self._doi),
+            (PMID, self._pmid),
+            (NCT, self._nct),
+        ]
+        if self.page_pattern is not None:
+            self.steps.append((self.page_pattern, self._page))
+        if self.term_pattern is not None:
+            self.steps.append((self.term_pattern, self._term))
 
-    # -- one kind of reference at a time, each on the text left unlinked by the previous ones
     def _file(self, match: re.Match) -> str:
         text = match.group(1)
         path = text.replace(_WBR, "")
         if path not in self.files:
             return match.group(0)
-        self.links += 1
         if match.group(3) and path in self.row_pages:
             href = f"{self.root}{path}.html#L{match.group(3)}"
             return f'<a class="src" href="{href}">{text}{match.group(2)}{match.group(3)}</a>'
@@ -128,27 +133,26 @@ class Linker:
         rest = "" if match.group(3) is None else f"{match.group(2)}{match.group(3)}"
         return f'<a class="src" href="{href}">{text}</a>{rest}'
 
+    def _url(self, match: re.Match) -> str:
+        return f'<a class="ext" href="{match.group(1)}">{match.group(1)}</a>'
+
     def _doi(self, match: re.Match) -> str:
-        self.links += 1
         doi = match.group(1)
         return f'<a class="ext" href="https://doi.org/{doi}">{doi}</a>'
 
     def _pmid(self, match: re.Match) -> str:
-        self.links += 1
         return (
             f'{match.group(1)}<a class="ext" href="https://pubmed.ncbi.nlm.nih.gov/'
             f'{match.group(2)}/">{match.group(2)}</a>'
         )
 
     def _nct(self, match: re.Match) -> str:
-        self.links += 1
         return (
             f'<a class="ext" href="https://clinicaltrials.gov/study/{match.group(1)}">'
             f"{match.group(1)}</a>"
         )
 
     def _page(self, match: re.Match) -> str:
-        self.links += 1
         return (
             f'<a class="page" href="{self.root}{self.pages[match.group(1)]}">{match.group(1)}</a>'
         )
@@ -159,7 +163,6 @@ class Linker:
         if anchor in self.glossary_seen:
             return term
         self.glossary_seen.add(anchor)
-        self.links += 1
         return (
             f'<a class="term" href="{self.root}glossary.html#{anchor}" '
             f'title="glossary: {html.escape(term, quote=True)}">{term}</a>'
@@ -167,19 +170,8 @@ class Linker:
 
     def text(self, text: str) -> str:
         """Links in one text node (HTML-escaped text, ``<wbr>`` as U+200B)."""
-        steps: list[tuple[re.Pattern, Callable]] = [
-            (URL, _external_count(self)),
-            (FILE, self._file),
-            (DOI, self._doi),
-            (PMID, self._pmid),
-            (NCT, self._nct),
-        ]
-        if self.page_pattern is not None:
-            steps.append((self.page_pattern, self._page))
-        if self.term_pattern is not None:
-            steps.append((self.term_pattern, self._term))
         pieces = [text]
-        for pattern, replace in steps:
+        for pattern, replace in self.steps:
             out = []
             for piece in pieces:
                 if piece.startswith("<a "):
@@ -195,14 +187,6 @@ class Linker:
                 out.append(piece[position:])
             pieces = [p for p in out if p]
         return "".join(pieces)
-
-
-def _external_count(linker: Linker) -> Callable:
-    def replace(match: re.Match) -> str:
-        linker.links += 1
-        return _external(match)
-
-    return replace
 
 
 def linkify(page_html: str, linker: Linker, start: str = "<main") -> str:
