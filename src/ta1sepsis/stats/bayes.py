@@ -39,8 +39,48 @@ from ta1sepsis.stats.absolute import ratio_for_risk_difference
 Z95 = stats.norm.ppf(0.975)
 
 
+class _OnLogRatio:
+    """The ratio-scale summaries of a distribution of theta, the log ratio.
+
+    Derived from its ``cdf`` and ``quantile``; shared by :class:`Normal` and :class:`Mixture`.
+    """
+
+    def prob_below(self, ratio: float) -> float:
+        """Return P(exp(theta) < ratio).
+
+        Parameters
+        ----------
+        ratio : float
+            A ratio (> 0, not log).
+
+        Returns
+        -------
+        float
+            The probability.
+        """
+        return self.cdf(math.log(ratio))
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Return the central ``level`` interval of the ratio.
+
+        Parameters
+        ----------
+        level : float
+            Probability content (proportion; 0.95 for 95%).
+
+        Returns
+        -------
+        tuple of float
+            (lower, upper) on the ratio scale.
+        """
+        return (
+            math.exp(self.quantile(0.5 - level / 2)),
+            math.exp(self.quantile(0.5 + level / 2)),
+        )
+
+
 @dataclass(frozen=True)
-class Normal:
+class Normal(_OnLogRatio):
     """A normal distribution on the log-ratio scale.
 
     Attributes
@@ -81,21 +121,6 @@ class Normal:
         """
         return float(stats.norm.cdf((x - self.mean) / self.sd))
 
-    def prob_below(self, ratio: float) -> float:
-        """Return P(exp(theta) < ratio).
-
-        Parameters
-        ----------
-        ratio : float
-            A ratio (> 0, not log).
-
-        Returns
-        -------
-        float
-            The probability.
-        """
-        return self.cdf(math.log(ratio))
-
     def quantile(self, q: float) -> float:
         """Return the ``q`` quantile of theta.
 
@@ -110,24 +135,6 @@ class Normal:
             The quantile on the natural log scale.
         """
         return float(self.mean + self.sd * stats.norm.ppf(q))
-
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Return the central ``level`` interval of the ratio.
-
-        Parameters
-        ----------
-        level : float
-            Probability content (proportion; 0.95 for 95%).
-
-        Returns
-        -------
-        tuple of float
-            (lower, upper) on the ratio scale.
-        """
-        return (
-            math.exp(self.quantile(0.5 - level / 2)),
-            math.exp(self.quantile(0.5 + level / 2)),
-        )
 
     @property
     def median_ratio(self) -> float:
@@ -151,7 +158,7 @@ class Normal:
 
 
 @dataclass(frozen=True)
-class Mixture:
+class Mixture(_OnLogRatio):
     """A finite mixture of normals on the log-ratio scale (weights sum to 1).
 
     Attributes
@@ -193,21 +200,6 @@ class Mixture:
         """
         return float(sum(w * c.cdf(x) for w, c in zip(self.weights, self.components, strict=True)))
 
-    def prob_below(self, ratio: float) -> float:
-        """Return P(exp(theta) < ratio).
-
-        Parameters
-        ----------
-        ratio : float
-            A ratio (> 0, not log).
-
-        Returns
-        -------
-        float
-            The probability.
-        """
-        return self.cdf(math.log(ratio))
-
     def quantile(self, q: float) -> float:
         """Return the ``q`` quantile of theta, found by root-finding on :meth:`cdf`.
 
@@ -224,24 +216,6 @@ class Mixture:
         lo = min(c.mean - 12 * c.sd for c in self.components)
         hi = max(c.mean + 12 * c.sd for c in self.components)
         return float(optimize.brentq(lambda x: self.cdf(x) - q, lo, hi, xtol=1e-12))
-
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Return the central ``level`` interval of the ratio.
-
-        Parameters
-        ----------
-        level : float
-            Probability content (proportion; 0.95 for 95%).
-
-        Returns
-        -------
-        tuple of float
-            (lower, upper) on the ratio scale.
-        """
-        return (
-            math.exp(self.quantile(0.5 - level / 2)),
-            math.exp(self.quantile(0.5 + level / 2)),
-        )
 
     @property
     def median_ratio(self) -> float:
