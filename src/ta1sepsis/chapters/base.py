@@ -123,6 +123,23 @@ class Chapter:
         self.results.write()
         say(f"{len(self.results)} key numbers written to `results/{self.results.notebook}.json`.")
 
+    def estimate(self, estimate_id: str, parameter: str):
+        """The row of the published estimates (``self.estimates``, read from the parameter
+        ``estimates_file`` by the chapters that use them) with ``estimate_id``.
+
+        Raises
+        ------
+        MissingDataId
+            Naming the file, the id and ``parameter``, the parameter that named it.
+        """
+        return row_by_id(
+            self.estimates,
+            "estimate_id",
+            estimate_id,
+            file=self.p.estimates_file,
+            parameter=parameter,
+        )
+
 
 class MissingDataId(KeyError):
     """A data id that a parameter names (or that is built from one) is not in its file."""

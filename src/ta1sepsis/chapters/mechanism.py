@@ -169,15 +169,6 @@ class Mechanism(Chapter):
 
     notebook = "01_mechanism"
 
-    def estimate(self, estimate_id: str, parameter: str):
-        return row_by_id(
-            self.estimates,
-            "estimate_id",
-            estimate_id,
-            file=self.p.estimates_file,
-            parameter=parameter,
-        )
-
     def fact(self, fact_id: str, parameter: str) -> float:
         return float(
             row_by_id(self.facts, "fact_id", fact_id, file=self.p.facts_file, parameter=parameter)[

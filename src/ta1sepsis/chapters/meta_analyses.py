@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ta1sepsis.chapters.base import Chapter, row_by_id, short_name, thresholds_for
+from ta1sepsis.chapters.base import Chapter, short_name, thresholds_for
 from ta1sepsis.data.claims_tables import load_claim_facts
 from ta1sepsis.data.evidence_tables import load_explanations, load_method_facts, method_fact
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials
@@ -135,15 +135,6 @@ class MetaAnalyses(Chapter):
     sensitivity analyses (notebook 03_meta_analyses)."""
 
     notebook = "03_meta_analyses"
-
-    def estimate(self, estimate_id: str, parameter: str):
-        return row_by_id(
-            self.estimates,
-            "estimate_id",
-            estimate_id,
-            file=self.p.estimates_file,
-            parameter=parameter,
-        )
 
     def __init__(self, **parameters):
         super().__init__(**parameters)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ta1sepsis.chapters.base import Chapter, MissingDataId, row_by_id, short_name, source_short
+from ta1sepsis.chapters.base import Chapter, MissingDataId, short_name, source_short
 from ta1sepsis.data.labels import outcome_words
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials, select_one
 from ta1sepsis.report import plots
@@ -216,9 +216,7 @@ class NextTrial(Chapter):
             r = facts.iloc[0]
             return float(r.value), str(r["item"]), source_short(r.source)
         try:
-            r = row_by_id(
-                self.estimates, "estimate_id", ref, file=self.p.estimates_file, parameter=parameter
-            )
+            r = self.estimate(ref, parameter)
         except MissingDataId:
             raise MissingDataId(
                 f"{ref!r} (parameter {parameter!r}) is neither a fact_id of {self.p.facts_file} "
@@ -232,15 +230,7 @@ class NextTrial(Chapter):
         where = f"populations.{name}"
         effects = {}
         if spec["estimate"]:
-            effects[RAW] = float(
-                row_by_id(
-                    self.estimates,
-                    "estimate_id",
-                    spec["estimate"],
-                    file=self.p.estimates_file,
-                    parameter=f"{where}.estimate",
-                ).estimate
-            )
+            effects[RAW] = float(self.estimate(spec["estimate"], f"{where}.estimate").estimate)
         posterior = self.overall_posterior
         if spec["shrunken"]:
             effects[SHRUNKEN] = self.subgroups[spec["shrunken"]]["value"]

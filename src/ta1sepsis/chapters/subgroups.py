@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ta1sepsis.chapters.base import Chapter, row_by_id, short_name
+from ta1sepsis.chapters.base import Chapter, short_name
 from ta1sepsis.data.loader import load_credibility, load_estimates, load_trials, select_one
 from ta1sepsis.evidence.verdicts import comparison
 from ta1sepsis.report import plots
@@ -81,15 +81,6 @@ class Subgroups(Chapter):
     """Interaction tests, ICEMAN credibility, chance and shrinkage (notebook 05_subgroups)."""
 
     notebook = "05_subgroups"
-
-    def estimate(self, estimate_id: str, parameter: str):
-        return row_by_id(
-            self.estimates,
-            "estimate_id",
-            estimate_id,
-            file=self.p.estimates_file,
-            parameter=parameter,
-        )
 
     def __init__(self, **parameters):
         super().__init__(**parameters)

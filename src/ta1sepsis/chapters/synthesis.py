@@ -185,15 +185,6 @@ class Synthesis(Chapter):
 
     # ---------------------------------------------------------------- the evidence rows
 
-    def estimate(self, estimate_id: str, parameter: str):
-        return row_by_id(
-            self.estimates,
-            "estimate_id",
-            estimate_id,
-            file=self.p.estimates_file,
-            parameter=parameter,
-        )
-
     def outcome_info(self, outcome_id: str):
         """The importance row of an outcome (importance, class, words)."""
         if outcome_id not in self.importance.index:
