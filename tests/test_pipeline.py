@@ -324,12 +324,10 @@ def test_meta_analysis_runs_on_another_public_dataset(project):
 def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
     """One clearly synthetic row appended to data/trials.csv; the meta-analysis re-renders and
     its Mantel-Haenszel OR becomes the hand-computed three-trial value."""
-    import csv
+    from ta1sepsis.pipeline.bench import append_trial
 
-    trials = project / "data" / "trials.csv"
-    rows = list(csv.DictReader(trials.open(encoding="utf-8")))
-    synthetic = dict(rows[0])
-    synthetic.update(
+    append_trial(
+        project / "data" / "trials.csv",
         study_id="synthetic_test_trial",
         study="SYNTHETIC TEST TRIAL (not real data)",
         year="2026",
@@ -341,8 +339,6 @@ def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
         source="SYNTHETIC ROW written by tests/test_pipeline.py",
         notes="not real data",
     )
-    with trials.open("a", newline="", encoding="utf-8") as handle:
-        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(synthetic)
     before = _results(project, "03_meta_analyses")["meta.pooled.mh"]["value"]
     # only the meta-analysis is rebuilt here; test_dependencies_are_exact shows that make all
     # would also rebuild every other notebook that reads data/trials.csv

@@ -144,13 +144,23 @@ def _rendered(out: str) -> list[str]:
     return sorted(re.findall(r"\[render\] (\S+): done in", out))
 
 
-def _add_synthetic_trial(project: Path) -> None:
-    """Append one clearly synthetic row to the copy's data/trials.csv (as a researcher would)."""
-    path = project / "data" / "trials.csv"
+def append_trial(path: Path, **values: str) -> None:
+    """Append one row to a trials file, as a researcher adding a trial would.
+
+    The row starts as a copy of the file's first row (so every column is filled), with
+    ``values`` (column -> text) written over it.
+    """
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    row = dict(rows[0])
-    row.update(
+    row = {**rows[0], **values}
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(row)
+
+
+def _add_synthetic_trial(project: Path) -> None:
+    """Append one clearly synthetic row to the copy's data/trials.csv."""
+    append_trial(
+        project / "data" / "trials.csv",
         study_id="bench_synthetic",
         study="SYNTHETIC BENCHMARK TRIAL (not real data)",
         year="2026",
@@ -163,8 +173,6 @@ def _add_synthetic_trial(project: Path) -> None:
         source="SYNTHETIC ROW written by ta1sepsis.pipeline.bench",
         notes="not real data",
     )
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(row)
 
 
 def _change_parameter(project: Path) -> None:
