@@ -210,3 +210,19 @@ def test_index_answer_follows_the_results():
     b = index_answer(_results(-60, -25), intervention="X")
     assert "any recommendation would be conditional" in b["practice"]
     assert index_answer({}) is None
+
+
+def test_every_rated_subgroup_claim_is_listed_whatever_its_id():
+    """A subgroup claim is found by its credibility rating, not by the prefix of its id: one
+    named 'age_signal' in params/09_synthesis.yaml is listed too."""
+    results = _results()
+    results["synthesis.age_signal.estimate"] = results.pop("synthesis.subgroup_age.estimate")
+    results["synthesis.age_signal.credibility"] = results.pop("synthesis.subgroup_age.credibility")
+    who = index_answer(results, intervention="X")["who"]
+    assert who == [
+        "28-day mortality, age >=60: HR 0.81 (0.61 to 1.09) as published; credibility low "
+        "(ICEMAN): a hypothesis to test, not an established effect."
+    ]
+    del results["synthesis.age_signal.estimate"]
+    with pytest.raises(KeyError, match="synthesis.age_signal.estimate"):
+        index_answer(results, intervention="X")

@@ -194,10 +194,12 @@ def index_answer(results: Mapping, intervention: str = "Tα1") -> dict | None:
             f"{value(f'{ALL_RCTS}.statement')} The small trials that make the difference cannot "
             "be re-analysed trial by trial from the sources."
         )
-    for key, item in sorted(results.items()):
-        if key.startswith("synthesis.subgroup_") and key.endswith(".estimate"):
-            name = key[len("synthesis.") : -len(".estimate")]
-            credibility = value(f"{name}.credibility")
+    # a subgroup claim is whatever the synthesis rated for credibility (ICEMAN), whatever its id
+    for key in sorted(results):
+        if key.startswith("synthesis.") and key.endswith(".credibility"):
+            name = key[len("synthesis.") : -len(".credibility")]
+            credibility = results[key]["value"]
+            item = results[f"synthesis.{name}.estimate"]  # written beside it; KeyError if not
             label = item["description"].split(": ", 1)[-1]
             answer["who"].append(
                 f"{label}: {item.get('unit') or 'ratio'} {item['value']:.2f} "
