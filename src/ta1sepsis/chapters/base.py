@@ -70,6 +70,7 @@ class Chapter:
                 + f" (params/{self.notebook}.schema.json lists them)"
             )
         self.p = SimpleNamespace(**parameters)
+        self._inputs: dict | None = None
         if self.figures:
             from ta1sepsis.report import plots
 
@@ -94,9 +95,15 @@ class Chapter:
         return self.root / relative
 
     def inputs(self) -> dict:
-        """The data files this rendering reads, with their content hashes."""
-        files = {n: getattr(self.p, n) for n in file_parameters(self.notebook, self.root)}
-        return provenance({n: f for n, f in files.items() if isinstance(f, str)}, self.root)
+        """The data files this rendering reads, with their content hashes (hashed once per
+        rendering: every read of another notebook's results and the results written compare
+        against the same record)."""
+        if self._inputs is None:
+            files = {n: getattr(self.p, n) for n in file_parameters(self.notebook, self.root)}
+            self._inputs = provenance(
+                {n: f for n, f in files.items() if isinstance(f, str)}, self.root
+            )
+        return self._inputs
 
     def read(self, notebook: str) -> ResultsFile:
         """Another notebook's results, refused if they were computed from other data files
