@@ -73,3 +73,51 @@ def test_saved_figure_carries_caption_description_and_audit(tmp_path, monkeypatc
     assert text["Description"] == "Horizontal axis: risk ratio."
     assert json.loads(text["ta1:overlaps"]) == [["a", "b"]]
     assert json.loads(text["ta1:small-text"]) == []
+
+
+def test_ticks_outside_the_view_are_not_judged():
+    # the axis keeps a label for the tick at 6 that the limits hide; it is not drawn
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xticks([0, 2, 4, 6])
+    ax.set_xlim(0, 5)
+    fig.canvas.draw()
+    hidden = next(t for t in ax.xaxis.majorTicks if t.label1.get_text() == "6").label1
+    box = hidden.get_window_extent(fig.canvas.get_renderer())
+    # a label drawn exactly where the hidden tick's label would be
+    x, y = fig.transFigure.inverted().transform(box.p0)
+    fig.text(x, y, "where the 6 would be", fontsize=10)
+    fig.canvas.draw()
+    audit = outputs.text_audit(fig)
+    plt.close(fig)
+    assert audit["overlaps"] == []
+    # and a drawn tick label is judged: the same label at the tick 4 overlaps it
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xticks([0, 2, 4, 6])
+    ax.set_xlim(0, 5)
+    fig.canvas.draw()
+    shown = next(t for t in ax.xaxis.majorTicks if t.label1.get_text() == "4").label1
+    x, y = fig.transFigure.inverted().transform(shown.get_window_extent().p0)
+    fig.text(x, y, "on the 4", fontsize=10)
+    fig.canvas.draw()
+    audit = outputs.text_audit(fig)
+    plt.close(fig)
+    assert ("4", "on the 4") in audit["overlaps"]
+
+
+def test_every_rendered_figure_passes_the_text_audit():
+    """The committed figures (written by make all): no two labels overlap and no text is
+    shown smaller than outputs.MIN_FONT_PT at the site's column width."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "figures"
+    pngs = sorted(root.rglob("*.png"))
+    assert len(pngs) >= 20
+    failures = {}
+    for path in pngs:
+        with Image.open(path) as image:
+            text = dict(image.text)
+        overlaps = json.loads(text["ta1:overlaps"])
+        small = json.loads(text["ta1:small-text"])
+        if overlaps or small:
+            failures[path.name] = {"overlaps": overlaps, "small": small}
+    assert failures == {}

@@ -106,7 +106,7 @@ def test_interrupted_clean_render_recovers_and_reproduces_the_committed_outputs(
     env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.Popen(
-        ["make", f"VENV={VENV}", "all"],
+        ["make", f"VENV={VENV}", f"--old-file={VENV / '.ta1sepsis-installed'}", "all"],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,

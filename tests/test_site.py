@@ -92,7 +92,7 @@ def test_site_has_an_index_and_a_page_per_notebook(pages):
     names = {p.relative_to(SITE).with_suffix("").as_posix() for p in pages}
     notebooks = {_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)}
     data_tables = {f"{p.relative_to(ROOT).as_posix()}" for p in (ROOT / "data").glob("*.csv")}
-    reference = {"glossary", "downloads", "search"}
+    reference = {"glossary", "downloads", "search", "summary-of-findings"}
     assert names == notebooks | {"index"} | data_tables | reference
     # every shipped data table is there to download beside its row page
     assert all((SITE / f).is_file() for f in data_tables)
@@ -186,7 +186,8 @@ def test_navigation_order(pages):
     order = [
         a["href"].removesuffix(".html")
         for a in soup.select("nav.sidebar ol a")
-        if a["href"] not in ("glossary.html", "downloads.html", "search.html")
+        if a["href"]
+        not in ("glossary.html", "downloads.html", "search.html", "summary-of-findings.html")
     ]
     expected = [_site_name(p, ROOT) for p in _rendered_notebooks(ROOT)]
     if site.SYNTHESIS in expected:
@@ -611,7 +612,7 @@ def test_reader_layout_at_four_widths(pages, browser):
         p
         for p in pages
         if p.relative_to(SITE).parts[0] not in ("data",)
-        and p.stem not in ("glossary", "downloads", "search")
+        and p.stem not in ("glossary", "downloads", "search", "summary-of-findings")
     ]
     problems = []
     try:
@@ -667,6 +668,24 @@ def test_reader_layout_at_four_widths(pages, browser):
         )
         if printed[0] != printed[1]:
             problems.append(f"printed 09: {printed[1]} of {printed[0]} SoF columns on the page")
+        # the printable summary of findings: A4 landscape with 8 mm margins is 281 x 194 mm,
+        # 1062 x 733 CSS px; the table (every column) and its footnotes fit the first page
+        _emulate(browser, 1062, 733, media="print")
+        browser.get((SITE / "summary-of-findings.html").as_uri())
+        sof = browser.execute_script(
+            "const t = document.querySelector('table.sof-table');"
+            "const cells = Array.from(t.tHead.rows[0].cells);"
+            "const notes = document.querySelector('ol.sof-notes');"
+            "return [cells.length, cells.filter(c => c.getBoundingClientRect().right <= 1063)"
+            ".length, notes.getBoundingClientRect().bottom + window.scrollY,"
+            " notes.children.length];"
+        )
+        if sof[0] != sof[1]:
+            problems.append(f"printable SoF: {sof[1]} of {sof[0]} columns on the page")
+        if sof[2] > 733:
+            problems.append(f"printable SoF: ends at {sof[2]:.0f} px, beyond the first page")
+        if sof[3] == 0:
+            problems.append("printable SoF: no footnotes")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -40,7 +40,7 @@ from ta1sepsis.evidence.claims import (
 )
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line
-from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.narrative import plural, say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 
 VERDICT_COLOURS = {
@@ -206,7 +206,7 @@ class ClaimsLedger(Chapter):
             f"{verb(v['conflicting sources'], 'rests', 'rest')} on conflicting sources (two "
             "published versions, the article showing one)."
             + (
-                f" {len(self.missing)} claim(s) could not be checked in this run because a "
+                f" {plural(len(self.missing), 'claim')} could not be checked in this run because a "
                 "results key was not produced (section 2)."
                 if len(self.missing)
                 else ""
@@ -243,7 +243,7 @@ class ClaimsLedger(Chapter):
         missing = self.missing
         if len(missing):
             say(
-                f"**{len(missing)} claim(s) could not be checked in this run** because a results "
+                f"**{plural(len(missing), 'claim')} could not be checked in this run** because a results "
                 "key they rely on was not produced (a notebook ran with other parameters or data); "
                 "they count as not checkable here: "
                 + "; ".join(f"{r.claim_id} ({r.missing_result})" for r in missing.itertuples())

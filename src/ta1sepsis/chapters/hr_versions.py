@@ -536,7 +536,11 @@ class HazardRatioVersions(Chapter):
 
     def section_bayes(self) -> None:
         p, table, mcid = self.p, self.bayes_table, self.mcid
-        show(table)
+        headers = bayes.summary_headers(table.columns, ratio="HR")
+        show(
+            table.rename(columns=headers),
+            kinds=dict.fromkeys(headers.values(), "proportion"),
+        )
         save_table(table, "04_tests_bayes")
         p_col = f"p_below_{mcid:g}"
         arr, ari = (

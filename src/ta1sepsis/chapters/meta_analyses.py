@@ -22,7 +22,7 @@ from ta1sepsis.evidence.verdicts import comparison
 from ta1sepsis.report import meta_plots, plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.meta_plots import Diamond
-from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.narrative import plural, say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.stats.absolute import per_1000
 from ta1sepsis.stats.bayes_meta import bayes_random_effects
@@ -461,7 +461,7 @@ class MetaAnalyses(Chapter):
         )
         notes = self.effects.notes
         say(
-            f"{self.k} trial(s) report `{p.outcome}` in `{p.trials_file}`, ordered "
+            f"{plural(self.k, 'trial')} report `{p.outcome}` in `{p.trials_file}`, ordered "
             f"{self.order_note}; measure **{p.measure}**. "
             + (
                 " ".join(f"{note[0].upper()}{note[1:]}." for note in notes)
@@ -610,8 +610,9 @@ class MetaAnalyses(Chapter):
                 + ". "
             )
             + (
-                f"With {k} trials the Hartung-Knapp interval uses a t distribution on {k - 1} "
-                f"degree(s) of freedom (critical value {t_crit:.1f} instead of "
+                f"With {k} trials the Hartung-Knapp interval uses a t distribution on "
+                f"{plural(k - 1, 'degree')} "
+                f"of freedom (critical value {t_crit:.1f} instead of "
                 f"{z_critical(self.level):.2f}), which is why it is so wide: the data cannot "
                 "estimate the between-trial variance, and the method does not pretend they can. "
                 "The common-effect and Bayesian results above are the more informative summaries "

@@ -513,11 +513,16 @@ class NextTrial(Chapter):
         grid = np.linspace(0.55, 1.0, 46)
         panels = [n for n, pop in self.populations.items() if len(pop["effects"]) > 1]
         panels += [n for n, pop in self.populations.items() if pop["prevalence"] == 1]
+        # two panels a row at most, so each legend fits its panel at 8 pt
+        cols = min(2, len(panels))
+        rows = -(-len(panels) // cols)
         fig, axes = plots.plt.subplots(
-            1, len(panels), figsize=(5.2 * len(panels), 4.2), sharey=True, squeeze=False
+            rows, cols, figsize=(plots.fig_width(5.6 * cols), 4.2 * rows), squeeze=False
         )
+        for ax in axes.ravel()[len(panels) :]:
+            ax.set_visible(False)
         styles = {RAW: ("-", "o"), SHRUNKEN: ("--", "s"), DESIGN: (":", "^")}
-        for ax, name in zip(axes[0], panels, strict=True):
+        for ax, name in zip(axes.ravel(), panels, strict=False):
             part = d[d.population == name]
             for (_, row), colour in zip(part.iterrows(), plots.CATEGORY, strict=False):
                 ls, marker = styles[row["effect used"]]
@@ -534,8 +539,9 @@ class NextTrial(Chapter):
             ax.axhline(p.power, color="grey", ls=":", lw=1)
             ax.set_title(name, loc="left", fontsize=10)
             ax.set_xlabel("true hazard ratio")
-            ax.legend(fontsize=7.5, loc="lower left")
-        axes[0, 0].set_ylabel("power")
+            ax.legend(fontsize=8, loc="lower left")
+            ax.set_ylabel("power")
+            ax.set_ylim(0, 1.02)
         fig.suptitle(
             "Power of each design if the true hazard ratio differs from the one it was planned on "
             "(fixed designs)",

@@ -49,6 +49,7 @@ from ta1sepsis.evidence.synthesis import (
 )
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
+from ta1sepsis.report.grade_profile import evidence_profile
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.stats.absolute import per_1000
@@ -648,6 +649,15 @@ class Synthesis(Chapter):
         save_table(sof, "09_synthesis_summary_of_findings")
 
     def section_downgrades(self) -> None:
+        profile, footnotes = evidence_profile(self.rated)
+        show(profile, index="outcome")
+        save_table(profile, "09_synthesis_evidence_profile")
+        if footnotes:
+            say(
+                "Rated down because: "
+                + " ".join(f"({letter}) {reason.rstrip('.')}." for letter, reason in footnotes)
+            )
+        say("Every domain's rating, its reason and what decided it, outcome by outcome:")
         downgrades = downgrade_table(self.rated)
         show(downgrades, index="outcome")
         save_table(downgrades, "09_synthesis_certainty_domains")
@@ -660,7 +670,20 @@ class Synthesis(Chapter):
         )
 
     def section_rob(self) -> None:
-        rob_show = assessments(self.rob_table).rename(
+        judged = assessments(self.rob_table)
+        names = self.trials.drop_duplicates("study_id").set_index("study_id")["study"]
+        missing = sorted(set(judged.study_id) - set(names.index))
+        if missing:
+            raise KeyError(
+                f"{self.p.risk_of_bias_file} assesses study_id {missing}, which is not in "
+                f"{self.p.trials_file}"
+            )
+        labels = judged.study_id.map(names) + ": " + judged.outcome.map(outcome_words)
+        fig = plots.rob_traffic_light(
+            judged, "Risk of bias (RoB 2) by trial and outcome", labels=labels
+        )
+        show_figure(fig, "09_synthesis_risk_of_bias")
+        rob_show = judged.rename(
             columns={
                 "D1": "randomisation",
                 "D2": "deviations",
@@ -669,12 +692,17 @@ class Synthesis(Chapter):
                 "D5": "reported result",
             }
         )
-        show(rob_show, index="assessment_id")
+        # the CSV keeps the ids (for joining); the page shows the trial and outcome in words
         save_table(rob_show, "09_synthesis_risk_of_bias")
+        shown = rob_show.drop(columns=["assessment_id", "study_id", "outcome"])
+        shown.insert(0, "trial and outcome", labels)
+        show(shown, index="trial and outcome")
         t = self.rob_table
+        review = t[t.domain == "review"]
+        review_labels = review.study_id.map(names) + ": " + review.outcome.map(outcome_words)
         show(
-            t[t.domain == "review"][["assessment_id", "fact", "source", "location"]],
-            index="assessment_id",
+            review[["fact", "source", "location"]].assign(**{"trial and outcome": review_labels}),
+            index="trial and outcome",
         )
 
     def section_overview(self) -> None:

@@ -21,7 +21,7 @@ from ta1sepsis.evidence.trial_checks import (
 )
 from ta1sepsis.report import plots
 from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p
-from ta1sepsis.report.narrative import say, show
+from ta1sepsis.report.narrative import plural, say, show
 from ta1sepsis.report.outputs import save_table, show_figure
 from ta1sepsis.stats import bayes
 from ta1sepsis.stats.binary import Interval, TwoByTwo, number_needed_to_treat, z_critical
@@ -318,7 +318,7 @@ class TrialReport(Chapter):
             + (
                 f"{'Changing' if frag.index is not None else 'No change of'} the outcome of "
                 + (
-                    f"{frag.index} patient(s)"
+                    plural(frag.index, "patient")
                     if frag.index is not None
                     else "any number of patients"
                 )

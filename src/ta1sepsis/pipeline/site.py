@@ -49,6 +49,7 @@ from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline import parameters as parameter_specs
 from ta1sepsis.pipeline import site_files
 from ta1sepsis.pipeline.site_links import Linker, linkify
+from ta1sepsis.pipeline.site_sof import sof_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "ta1site"
@@ -640,6 +641,7 @@ def _common(pages: list[Page], css: str, extras: dict | None = None, root: str =
         "root": root,
         "version": extras.get("version", ""),
         "citation": extras.get("citation", {}),
+        "has_sof": extras.get("sof") is not None,
     }
 
 
@@ -882,6 +884,7 @@ def build(root: Path, out: Path) -> list[Path]:
         "version": site_files.version(root),
         "citation": site_files.citation(root),
         "sources": {p.name: page_sources(root, p) for p in pages},
+        "sof": sof_page(root),
     }
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -928,11 +931,14 @@ def build(root: Path, out: Path) -> list[Path]:
             ("glossary", "Glossary", site_files.glossary_page(terms)),
             ("downloads", "Data and downloads", _downloads_body(files, row_pages)),
         ]
+        sof = extras["sof"]
+        if sof is not None:
+            extra_pages.append(("summary-of-findings", "Summary of findings (printable)", sof))
         for name, title, body in extra_pages:
             text = render_plain(
                 exporter, pages, css, extras=extras, name=name, title=title, body=body
             )
-            if name == "glossary":
+            if name in ("glossary", "summary-of-findings"):
                 text = linkify(text, Linker("", files, row_pages, page_hrefs, [], name))
             (tmp / f"{name}.html").write_text(text, encoding="utf-8")
             searchable.append((f"{name}.html", title, text))

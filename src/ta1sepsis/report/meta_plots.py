@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.transforms import blended_transform_factory
 
-from ta1sepsis.report.plots import BOUNDARY, ESTIMATE, POOLED
+from ta1sepsis.report.plots import BOUNDARY, ESTIMATE, MAX_WIDTH_IN, POOLED, fig_width
 from ta1sepsis.stats.meta_effects import StudyEffects
 from ta1sepsis.stats.meta_pooling import MetaResult
 
@@ -59,7 +59,7 @@ def forest(
     est, half = table["yi"].to_numpy(), 1.959964 * np.sqrt(table["vi"].to_numpy())
     w = weights_from.weights if weights_from is not None else None
     w = w if w is not None and len(w) == k else np.full(k, 1 / k)
-    fig, ax = plt.subplots(figsize=(12, 1.8 + 0.42 * (k + 1.6 * m)))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 1.8 + 0.42 * (k + 1.6 * m)))
     y_study = np.arange(k)[::-1] + 1.6 * m + 0.8
     for yi, e, h, wi in zip(y_study, est, half, w, strict=True):
         ax.plot(back([e - h, e + h]), [yi, yi], color=ESTIMATE, lw=1)
@@ -160,7 +160,7 @@ def tsa_plot(results: dict, title: str, alpha: float = 0.05, max_z: float = 8.0)
     from scipy import stats
 
     n = len(results)
-    fig, axes = plt.subplots(1, n, figsize=(6.2 * n, 4.8), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(fig_width(6.2 * n), 5.4), squeeze=False)
     conv = stats.norm.ppf(1 - alpha / 2)
     for ax, (label, res) in zip(axes[0], results.items(), strict=True):
         curve = res.curve
@@ -204,10 +204,16 @@ def tsa_plot(results: dict, title: str, alpha: float = 0.05, max_z: float = 8.0)
             color=ESTIMATE,
             label="cumulative Z (positive favours the treatment)",
         )
-        for xp, z, name in zip(looks["patients"], looks["z_benefit"], looks["study"], strict=True):
+        # names above and below the curve in turn, so neighbouring looks' names do not collide
+        points = zip(looks["patients"], looks["z_benefit"], looks["study"], strict=True)
+        for i, (xp, z, name) in enumerate(points):
             if np.isfinite(z):
                 ax.annotate(
-                    str(name), (xp, z), xytext=(4, 6), textcoords="offset points", fontsize=8
+                    str(name),
+                    (xp, z),
+                    xytext=(4, 6) if i % 2 == 0 else (4, -14),
+                    textcoords="offset points",
+                    fontsize=8,
                 )
         info = res.information_size
         ax.axvline(info, color="black", lw=1)
@@ -225,7 +231,9 @@ def tsa_plot(results: dict, title: str, alpha: float = 0.05, max_z: float = 8.0)
         ax.set_xlabel("cumulative number of patients")
         ax.set_ylabel("cumulative Z")
         ax.set_title(label, loc="left", fontsize=10)
-    axes[0, 0].legend(loc="upper right", fontsize=7.5, frameon=True)
+    # one legend under the panels, clear of the curves and their labels
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig

@@ -99,6 +99,27 @@ def show(
     display(bundle, raw=True)
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``count`` with the noun in the right number: "1 trial", "2 trials", "0 trials".
+
+    Parameters
+    ----------
+    count : int
+        How many.
+    singular : str
+        The noun for one ("patient", "degree of freedom").
+    plural_form : str, optional
+        The noun for other counts; ``singular + "s"`` when not given.
+
+    Examples
+    --------
+    >>> plural(1, "trial"), plural(2, "trial"), plural(3, "degree of freedom", "degrees of freedom")
+    ('1 trial', '2 trials', '3 degrees of freedom')
+    """
+    noun = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {noun}"
+
+
 def ci(interval: Interval, digits: int = 2, scale: float = 1.0, unit: str = "") -> str:
     """'0.74 (95% CI 0.54 to 1.02)' from an Interval."""
     level = f"{100 * interval.level:g}%"

@@ -177,12 +177,22 @@ def text_audit(fig) -> dict:
 
     renderer = fig.canvas.get_renderer()
     scale = min(1.0, DISPLAY_WIDTH_PX / (fig.get_figwidth() * CSS_PX_PER_INCH))
+    # an axis keeps tick labels for ticks outside its view limits; they are not drawn
+    # (matplotlib's Axis._update_ticks returns the ticks that are), so they are not judged
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in ax._axis_map.values():
+            drawn = {id(t) for t in axis._update_ticks()}
+            for tick in axis.majorTicks + axis.minorTicks:
+                if id(tick) not in drawn:
+                    undrawn.update((id(tick.label1), id(tick.label2)))
     boxes, small, sizes = [], [], []
     for text in fig.findobj(Text):
         content = text.get_text().strip()
         if (
             not content
             or not text.get_visible()
+            or id(text) in undrawn
             or text.axes is not None
             and not (text.axes.get_visible())
         ):

@@ -32,6 +32,16 @@ BOUNDARY = "#c46a00"
 ASSUMPTION = "#8a8a8a"
 CATEGORY = ("#1a7f5a", "#7a4fa3", "#c46a00", "#5f6b73", "#a3333d")
 
+# The widest figure, in inches: the site shows figures in a column of
+# outputs.DISPLAY_WIDTH_PX CSS pixels (11.67 in at 96 px per inch); a wider figure is scaled
+# down, its 8 pt labels with it, below the 8 pt minimum the text audit enforces.
+MAX_WIDTH_IN = 11.5
+
+
+def fig_width(inches: float) -> float:
+    """``inches``, capped at :data:`MAX_WIDTH_IN` so that the site shows text at its size."""
+    return min(float(inches), MAX_WIDTH_IN)
+
 
 def _xerr(estimate: float, lower: float, upper: float) -> list[list[float]]:
     """Error-bar lengths below and above an estimate, never negative: a bound computed a hair
@@ -89,7 +99,11 @@ def trial_overview(
     """
     n = len(outcomes)
     fig, axes = plt.subplots(
-        1, 3, figsize=(12, 2.0 + 0.9 * n), sharey=True, gridspec_kw={"width_ratios": [1.2, 1, 1]}
+        1,
+        3,
+        figsize=(MAX_WIDTH_IN, 2.0 + 0.9 * n),
+        sharey=True,
+        gridspec_kw={"width_ratios": [1.2, 1, 1]},
     )
     y = np.arange(n)[::-1].astype(float)
     labels = [o["label"] for o in outcomes]
@@ -271,7 +285,7 @@ def prior_likelihood_posterior(
     cols = 3 if n > 4 else 2 if n > 1 else 1
     rows = -(-n // cols)
     fig, axes = plt.subplots(
-        rows, cols, figsize=(4.2 * cols, 3.0 * rows), sharex=True, squeeze=False
+        rows, cols, figsize=(fig_width(4.2 * cols), 3.0 * rows), sharex=True, squeeze=False
     )
     grid = np.exp(np.linspace(np.log(ratios[0]), np.log(ratios[1]), 400))
     lik = Normal(likelihood.log_estimate, likelihood.se)
@@ -332,7 +346,7 @@ def pathway(steps: pd.DataFrame, title: str):
 
         for n, y in zip(sorted(nodes, key=centre), slots, strict=True):
             pos[n] = np.array([pos[n][0], y])
-    fig, ax = plt.subplots(figsize=(13, 6))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 6.5))
     nx.draw_networkx_edges(
         graph, pos, ax=ax, arrowstyle="-|>", arrowsize=14, edge_color="grey", node_size=3800
     )
@@ -350,7 +364,7 @@ def pathway(steps: pd.DataFrame, title: str):
         pos,
         edge_labels=edge_labels,
         ax=ax,
-        font_size=7,
+        font_size=8,
         font_color=BOUNDARY,
         rotate=False,
         bbox={"alpha": 0},
@@ -436,7 +450,7 @@ def evidence_overview(rows: pd.DataFrame, title: str, baseline_text: str, *, tre
     for g in groups:
         lines.append(("heading", g, None))
         lines += [("row", r.label, r) for r in rows[rows["group"] == g].itertuples()]
-    fig, ax = plt.subplots(figsize=(12, 0.9 + 0.36 * len(lines)))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.9 + 0.36 * len(lines)))
     y = np.arange(len(lines))[::-1]
     values = []
     for yi, (kind, text, r) in zip(y, lines, strict=True):
@@ -495,3 +509,65 @@ def blended_transform(ax, right: bool = False):
     from matplotlib.transforms import blended_transform_factory
 
     return blended_transform_factory(ax.transAxes if right else ax.figure.transFigure, ax.transData)
+
+
+# RoB 2 judgements as robvis draws them (McGuinness & Higgins, Res Synth Methods 2021;12:55,
+# doi:10.1002/jrsm.1411): colour and a symbol, so that colour is never the only carrier
+ROB_STYLE = {
+    "low": ("#02c100", "+"),
+    "some concerns": ("#e2df07", "!"),
+    "high": ("#bf0000", "−"),
+    "no information": ("#4ec4e8", "?"),
+}
+ROB_DOMAINS = {
+    "D1": "randomisation process",
+    "D2": "deviations from intended interventions",
+    "D3": "missing outcome data",
+    "D4": "measurement of the outcome",
+    "D5": "selection of the reported result",
+}
+
+
+def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None = None):
+    """RoB 2 traffic-light plot: one row per assessment, one column per domain and overall.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per assessment with columns ``D1`` to ``D5`` and ``overall`` holding RoB 2
+        judgements (low, some concerns, high, no information), as
+        :func:`ta1sepsis.evidence.rob.assessments` returns.
+    title : str
+    labels : pandas.Series, optional
+        Row labels (trial and outcome), aligned with ``table``; its index by default.
+    """
+    columns = [*ROB_DOMAINS, "overall"]
+    unknown = sorted(set(table[columns].to_numpy().ravel()) - set(ROB_STYLE))
+    if unknown:
+        raise ValueError(f"unknown RoB 2 judgement(s) {unknown}; expected {sorted(ROB_STYLE)}")
+    names = list(labels if labels is not None else table.index.astype(str))
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(fig_width(7.5), 1.9 + 0.5 * n))
+    for i, (_, row) in enumerate(table.iterrows()):
+        y = n - 1 - i
+        for j, col in enumerate(columns):
+            colour, symbol = ROB_STYLE[row[col]]
+            ax.scatter(j, y, s=520, color=colour, edgecolor="#333333", lw=0.6, zorder=3)
+            ax.text(j, y, symbol, ha="center", va="center", fontsize=12, fontweight="bold")
+    ax.set_xticks(range(len(columns)))
+    ax.set_xticklabels([*ROB_DOMAINS, "Overall"])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(names[::-1])
+    ax.set_xlim(-0.6, len(columns) - 0.4)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+    key = "; ".join(f"{d}: {words}" for d, words in ROB_DOMAINS.items())
+    judgements = "   ".join(f"{symbol} {name}" for name, (_, symbol) in ROB_STYLE.items())
+    fig.text(0.01, 0.01, f"{key}.\nJudgement: {judgements}", fontsize=8, ha="left", va="bottom")
+    ax.set_title(title, loc="left", fontsize=11, pad=28)
+    fig.tight_layout(rect=(0, 0.1 + 0.1 / max(n, 1), 1, 1))
+    return fig

@@ -29,6 +29,7 @@ said wherever it is used.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -549,6 +550,47 @@ def absolute_column(kind: str, risk_difference: float) -> str:
     ('p_arr_ge_1.8pp', 'p_ari_ge_1pp')
     """
     return f"p_{kind}_ge_{100 * risk_difference:g}pp"
+
+
+_SUMMARY_COLUMN = re.compile(
+    r"^p_(?:(?P<side>benefit|harm)|below_(?P<ratio>[0-9.]+)|(?P<kind>arr|ari)_ge_(?P<x>[0-9.]+)pp)$"
+)
+
+
+def summary_headers(columns, ratio: str = "ratio") -> dict[str, str]:
+    """Reader's headers for the probability columns of :func:`summarise`.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Column names; those that are not probability columns of :func:`summarise` are left out.
+    ratio : str
+        The ratio's abbreviation for ``p_below_<r>`` ("HR", "OR").
+
+    Returns
+    -------
+    dict
+        Old name to new name, for :meth:`pandas.DataFrame.rename`.
+
+    Examples
+    --------
+    >>> summary_headers(["median", "p_benefit", "p_below_0.85", "p_arr_ge_1.8pp", "p_ari_ge_1pp"], "HR")
+    {'p_benefit': 'P(benefit)', 'p_below_0.85': 'P(HR < 0.85)', 'p_arr_ge_1.8pp': 'P(risk ≥ 1.8 points lower)', 'p_ari_ge_1pp': 'P(risk ≥ 1 point higher)'}
+    """
+    names = {}
+    for column in columns:
+        m = _SUMMARY_COLUMN.match(str(column))
+        if not m:
+            continue
+        if m["side"]:
+            names[column] = f"P({m['side']})"
+        elif m["ratio"]:
+            names[column] = f"P({ratio} < {m['ratio']})"
+        else:
+            points = "point" if float(m["x"]) == 1 else "points"
+            way = "lower" if m["kind"] == "arr" else "higher"
+            names[column] = f"P(risk ≥ {m['x']} {points} {way})"
+    return names
 
 
 def summarise(
