@@ -3,8 +3,11 @@ effects per 1000 judged against explicit decision thresholds, and how the answer
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from ta1sepsis.chapters.all_evidence import all_evidence
 from ta1sepsis.chapters.base import (
     Chapter,
     MissingDataId,
@@ -30,7 +33,7 @@ from ta1sepsis.data.loader import (
 )
 from ta1sepsis.evidence.claims import method_verdict_frame
 from ta1sepsis.evidence.decisions import threshold_sentences
-from ta1sepsis.evidence.grade import rate
+from ta1sepsis.evidence.grade import Evidence, rate
 from ta1sepsis.evidence.rob import assessments
 from ta1sepsis.evidence.synthesis import (
     LOW_CREDIBILITY,
@@ -52,7 +55,7 @@ from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.grade_profile import evidence_profile
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
-from ta1sepsis.stats.absolute import per_1000
+from ta1sepsis.stats.absolute import per_1000, ratio_for_risk_difference
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
 from ta1sepsis.stats.meta_workflow import per_study_intervals
@@ -60,6 +63,7 @@ from ta1sepsis.stats.meta_workflow import per_study_intervals
 POOLED = "mortality_28d_large_trials"
 LARGEST = "mortality_28d_largest_trial"
 ALL_RCTS = "mortality_28d_all_rcts"
+BIAS_ADJUSTED = "mortality_28d_bias_adjusted"
 HARMS = "adverse_events"
 RATIOS = ("OR", "RR")
 READS = (
@@ -181,8 +185,40 @@ class Synthesis(Chapter):
                 f"{short_name(r.study)} control arm {r.events_ctl}/{r.n_ctl}",
             )
         self.outcome28 = self.trials[self.trials.outcome == "mortality_28d"]
+        self.all_ev, self.all_ev_missing = self.all_evidence_setup()
         self.rated = self.rate_all(self.chosen)
         self.by_id = {r.evidence.outcome_id: r for r in self.rated}
+
+    def all_evidence_setup(self):
+        """The bias-adjusted synthesis of all evidence, or None and the reason it cannot run."""
+        p, meta = self.p, self.meta
+        block = meta.optional("meta.small_trials.backcalculated")
+        if block is None:
+            return None, (
+                "03_meta_analyses wrote no back-calculated block of small trials "
+                "(meta.small_trials.backcalculated), so there is no evidence beyond the trials "
+                "with counts to combine"
+            )
+        if meta["meta.pooled.measure"]["value"] != "OR":
+            return None, (
+                "the synthesis works on log odds ratios and 03_meta_analyses pooled "
+                f"{meta['meta.pooled.measure']['value']} (set measure: OR in "
+                "params/03_meta_analyses.yaml)"
+            )
+        return (
+            all_evidence(
+                self.trials,
+                block,
+                self.method_facts,
+                heterogeneity_prior=p.heterogeneity_prior,
+                bias_priors=list(p.bias_priors),
+                primary_bias_prior=p.primary_bias_prior,
+                weights=list(p.power_prior_weights),
+                control_risk=self.baseline,
+                thresholds=self.chosen["mortality"],
+            ),
+            "",
+        )
 
     # ---------------------------------------------------------------- the evidence rows
 
@@ -280,6 +316,30 @@ class Synthesis(Chapter):
                 **base,
             )
         )
+        if self.all_ev is not None:
+            a, review = self.all_ev, self.estimate(p.all_rcts_estimate, "all_rcts_estimate")
+            rows.append(
+                Evidence(
+                    BIAS_ADJUSTED,
+                    "28-day mortality (all evidence, bias-adjusted)",
+                    "OR",
+                    a.primary["median"],
+                    a.primary["lower"],
+                    a.primary["upper"],
+                    None if pd.isna(review.n_patients) else int(review.n_patients),
+                    None if pd.isna(review.k_studies) else int(review.k_studies),
+                    self.baseline,
+                    self.baseline_text,
+                    "bias-adjusted Bayesian synthesis (section 4): the trials with counts, the "
+                    f"back-calculated block of {meta['meta.small_trials.review']['value']}'s other "
+                    f"trials and a prior on its bias ({a.primary_label}); posterior median and "
+                    "credible interval",
+                    information_size=meta["meta.tsa.fixed.information_size"]["value"],
+                    threshold_benefit=self.thresholds_of(BIAS_ADJUSTED, chosen)[0],
+                    threshold_harm=self.thresholds_of(BIAS_ADJUSTED, chosen)[1],
+                    level=a.level,
+                )
+            )
         report = self.T[p.baseline_study]
         for outcome_id in p.secondary_outcomes:
             row = select_one(self.trials, "trials", study_id=p.baseline_study, outcome=outcome_id)
@@ -538,6 +598,24 @@ class Synthesis(Chapter):
                 )
                 + meta["meta.small_trials.explanation"]["value"]
             )
+        if self.all_ev is not None and BIAS_ADJUSTED in by_id:
+            a, r = self.all_ev, by_id[BIAS_ADJUSTED]
+            d, out, face = a.primary, a.table.iloc[0], a.table.iloc[1]
+            benefit, harm = self.chosen["mortality"]
+            answer.append(
+                "**All the evidence, bias-adjusted.** With the small trials' estimate adjusted for "
+                f"the bias small trials show on average ({a.primary_label}; parameter "
+                "`primary_bias_prior`), all the evidence gives OR "
+                f"{fmt_ci(d['median'], d['lower'], d['upper'], level=a.level, kind='CrI')} (posterior "
+                "median and credible interval), {fmt_per_1000(d['per1000'], d['per1000_lower'], d['per1000_upper'])}; "
+                f"the probability of at least {benefit:g} fewer deaths per 1000 is "
+                f"{d['p_reduction']:.0%} and of at least {harm:g} more {d['p_harm']:.0%}. Certainty "
+                f"**{r.certainty}**: {r.statement} The answer depends on how far the small trials "
+                f"are trusted: from OR {out['median']:.2f} with them left out (probability of at "
+                f"least {benefit:g} fewer per 1000 {out['p_reduction']:.0%}) to "
+                f"{face['median']:.2f} with them at face value ({face['p_reduction']:.0%}); every "
+                "published bias estimate gives an answer in between (section 4)."
+            )
         if p.harms_facts:
             answer.append(
                 "**Harms.** The sources give no adverse-event counts per arm: "
@@ -616,7 +694,7 @@ class Synthesis(Chapter):
             f"{spread[0].upper()}{spread[1:]}; the small trials behind the published benefit are "
             "not available to re-analyse. What changes across the sourced decision thresholds "
             f"({', '.join(f'{b:g}' for _, b, _ in self.thresholds['mortality'])} fewer deaths per "
-            f"1000), as computed in section 4: {changes}."
+            f"1000), as computed in section 5: {changes}."
         )
         assumptions = [
             f"decision thresholds for mortality: {benefit:g} fewer (benefit) and {harm:g} more "
@@ -633,6 +711,12 @@ class Synthesis(Chapter):
             "judgements not made by rule: data/grade_judgements.csv and "
             "data/risk_of_bias.csv, each with its source",
         ]
+        if self.all_ev is not None:
+            assumptions.append(
+                f"bias of the small trials' estimate in the synthesis of all evidence: "
+                f"{self.all_ev.primary_label} (assumption: parameter primary_bias_prior; the other "
+                "published estimates and every weight from 0 to 1 in section 4)"
+            )
         return "\n\n".join(answer), caveat, assumptions
 
     def bottom_line(self) -> None:
@@ -779,6 +863,132 @@ class Synthesis(Chapter):
         )
         show_figure(fig, "09_synthesis_mortality_overview")
         save_table(overview, "09_synthesis_mortality_overview")
+
+    def section_all_evidence(self) -> None:
+        """All the evidence in one bias-adjusted answer, across bias priors and trust weights."""
+        a = self.all_ev
+        if a is None:
+            say(f"Not computed: {self.all_ev_missing}.")
+            return
+        p, meta = self.p, self.meta
+        benefit, harm = self.chosen["mortality"]
+        ci = f"{a.level:.0%} CrI"
+        gap_words = "; ".join(
+            f"{name}: {gap:.3f}" for name, gap in zip(a.trials, a.gaps, strict=True)
+        )
+        say(
+            f"**Inputs.** The trials with counts ({', '.join(a.trials)}) enter with their log odds "
+            "ratios and standard errors (normal likelihood; the Wald limits of each trial differ "
+            f"from its exact conditional limits by at most {gap_words} on the log scale, small "
+            "beside their standard errors, so the approximation is adequate for these counts). "
+            f"The other trials of {meta['meta.small_trials.review']['value']} enter as one "
+            f"pseudo-trial, OR {fmt_ci(a.block['value'], a.block['lower'], a.block['upper'], level=a.level)} "
+            f"({int(meta['meta.small_trials.patients']['value']):,} patients; back-calculated in "
+            "03_meta_analyses, *derived*, not re-analysed trial by trial), drawn from the same "
+            "random-effects distribution as one trial would be (an assumption: the block pools "
+            "several trials, so this gives it the least weight the model allows). Between-trial "
+            f"heterogeneity: log τ² ~ N({a.turner[0]:g}, {a.turner[1]:g}²) (`{p.heterogeneity_prior}`, "
+            f"{p.method_facts_file}). The bias prior on the block's log odds ratio is normal with "
+            "the published ratio of odds ratios as its mean and the standard error of that ratio "
+            "as its spread (parameter `bias_priors`; each row below names its source). Computation: "
+            "the bias integrates out exactly, μ analytically given τ, τ on a grid of 4,001 points "
+            "(no Monte Carlo error; the tests check the limiting cases against the two-trial pool "
+            "of 03 and a hand calculation)."
+        )
+        table = a.table.rename(
+            columns={
+                "median": "OR (median)",
+                "lower": f"OR lower ({ci})",
+                "upper": f"OR upper ({ci})",
+                "per1000": "difference per 1000 (median)",
+                "per1000_lower": f"per 1000 lower ({ci})",
+                "per1000_upper": f"per 1000 upper ({ci})",
+                "p_benefit": "P(OR < 1)",
+                "p_reduction": f"P(≥ {benefit:g} fewer per 1000)",
+                "p_harm": f"P(≥ {harm:g} more per 1000)",
+                "tau_median": "τ (median)",
+            }
+        ).drop(columns=["level"])
+        show(
+            table,
+            index="scenario",
+            kinds={
+                "P(OR < 1)": "proportion",
+                f"P(≥ {benefit:g} fewer per 1000)": "proportion",
+                f"P(≥ {harm:g} more per 1000)": "proportion",
+                "weight of the small trials": "number",
+            },
+        )
+        save_table(a.table, "09_synthesis_all_evidence")
+        benefit_ratio = ratio_for_risk_difference(self.baseline, -benefit / 1000, "OR")
+        points = a.table[a.table["bias prior"] != "none"]
+        fig = plots.trust_curves(
+            a.curves,
+            points,
+            "28-day mortality, all evidence: the answer as a function of how much the small "
+            "trials are trusted",
+            benefit_ratio=benefit_ratio,
+            benefit_words=f"≥ {benefit:g} fewer per 1000",
+            harm_words=f"≥ {harm:g} more per 1000",
+            level=a.level,
+        )
+        show_figure(fig, "09_synthesis_all_evidence")
+        out, face, primary = a.table.iloc[0], a.table.iloc[1], a.primary
+        say(
+            f"Left out, the small trials leave OR {fmt_ci(out['median'], out['lower'], out['upper'], level=a.level, kind='CrI')} "
+            f"(P(≥ {benefit:g} fewer per 1000) = {out['p_reduction']:.2f}); taken at face value, "
+            f"{fmt_ci(face['median'], face['lower'], face['upper'], level=a.level, kind='CrI')} "
+            f"({face['p_reduction']:.2f}); adjusted for the bias of small trials "
+            f"({a.primary_label}), {fmt_ci(primary['median'], primary['lower'], primary['upper'], level=a.level, kind='CrI')} "
+            f"({primary['p_reduction']:.2f}; P(≥ {harm:g} more per 1000) = {primary['p_harm']:.2f}). "
+            "The bias priors describe the average exaggeration across many meta-analyses with "
+            "the uncertainty of that average only, not how much a particular block may differ from "
+            "it; a reader who trusts the small trials less than the adjustment does should read "
+            "the answer at a lower weight in panel A. The credible intervals are conditional on "
+            "the model: the block is a derived estimate and no prior makes it a re-analysis."
+        )
+        add = self.results.add
+        for r in a.table.itertuples():
+            key = "synthesis.all_evidence." + re.sub(r"[^a-z0-9]+", "_", r.scenario.lower()).strip(
+                "_"
+            )
+            add(
+                key,
+                r.median,
+                lower=r.lower,
+                upper=r.upper,
+                level=a.level,
+                unit="ratio",
+                description=f"posterior odds ratio of 28-day mortality, {r.scenario} (bias prior: "
+                f"{r._2}; weight of the small trials {r._3:g})",
+            )
+            add(
+                f"{key}.probabilities",
+                {
+                    "p_benefit": r.p_benefit,
+                    "p_reduction": r.p_reduction,
+                    "p_harm": r.p_harm,
+                    "per1000": r.per1000,
+                    "per1000_lower": r.per1000_lower,
+                    "per1000_upper": r.per1000_upper,
+                },
+                description=f"P(OR < 1), P(at least {benefit:g} fewer and {harm:g} more deaths "
+                f"per 1000) and deaths per 1000 at the control risk {self.baseline:.1%} "
+                f"(decision thresholds: assumptions), {r.scenario}",
+            )
+        add(
+            "synthesis.all_evidence.inputs",
+            {
+                **a.inputs,
+                "block": {k: a.block[k] for k in ("y", "se", "value", "lower", "upper", "level")},
+                "log_tau2_prior": list(a.turner),
+                "control_risk": self.baseline,
+                "thresholds_per_1000": [benefit, harm],
+                "primary_bias_prior": p.primary_bias_prior,
+            },
+            description="the inputs and assumptions of the bias-adjusted synthesis (log odds "
+            "ratios and SEs; bias priors on the log scale; heterogeneity prior; thresholds)",
+        )
 
     def section_thresholds(self) -> None:
         table = self.threshold_table()

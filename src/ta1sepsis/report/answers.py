@@ -29,9 +29,14 @@ def bottom_line(answer: str, caveat: str, assumptions: list[str] | tuple[str, ..
     display(Markdown(safe_markdown(text)))
 
 
-def fmt_ci(estimate: float, lower: float, upper: float, digits: int = 2, *, level: float) -> str:
-    """'0.86 (95% CI 0.68 to 1.09)': the interval named by its own ``level``."""
-    return f"{estimate:.{digits}f} ({100 * level:g}% CI {lower:.{digits}f} to {upper:.{digits}f})"
+def fmt_ci(
+    estimate: float, lower: float, upper: float, digits: int = 2, *, level: float, kind: str = "CI"
+) -> str:
+    """'0.86 (95% CI 0.68 to 1.09)': the interval named by its own ``level`` and ``kind``
+    ("CI", or "CrI" for a credible interval)."""
+    return (
+        f"{estimate:.{digits}f} ({100 * level:g}% {kind} {lower:.{digits}f} to {upper:.{digits}f})"
+    )
 
 
 def fmt_p(p: float) -> str:

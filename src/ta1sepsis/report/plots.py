@@ -571,3 +571,106 @@ def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None 
     ax.set_title(title, loc="left", fontsize=11, pad=28)
     fig.tight_layout(rect=(0, 0.1 + 0.1 / max(n, 1), 1, 1))
     return fig
+
+
+def trust_curves(
+    curves: dict,
+    points: pd.DataFrame,
+    title: str,
+    *,
+    benefit_ratio: float,
+    benefit_words: str,
+    harm_words: str,
+    level: float,
+):
+    """The answer as a function of how much the small trials are trusted.
+
+    Parameters
+    ----------
+    curves : dict of str to pandas.DataFrame
+        Name -> rows over the power prior weight (``weight``, ``median``, ``lower``,
+        ``upper``, ``p_benefit``, ``p_reduction``, ``p_harm``).
+    points : pandas.DataFrame
+        Single answers drawn at the right of panel A (``scenario``, ``median``, ``lower``,
+        ``upper``), e.g. each published bias prior at full weight.
+    title : str
+    benefit_ratio : float
+        The odds ratio at the decision threshold for benefit (drawn as a line).
+    benefit_words, harm_words : str
+        The thresholds in words ("at least 10 fewer deaths per 1000").
+    level : float
+        Level of the credible intervals (for the labels).
+    """
+    fig, (a, b) = plt.subplots(1, 2, figsize=(MAX_WIDTH_IN, 7.0))
+    styles = ("-", "--", ":")
+    for (name, c), colour, ls in zip(curves.items(), CATEGORY, styles, strict=False):
+        a.fill_between(c["weight"], c["lower"], c["upper"], color=colour, alpha=0.12, lw=0)
+        a.plot(c["weight"], c["median"], ls=ls, color=colour, label=f"{name}: median")
+        for col, ls2, words in (
+            ("p_reduction", ls, f"P({benefit_words})"),
+            ("p_harm", ls, f"P({harm_words})"),
+        ):
+            b.plot(
+                c["weight"],
+                c[col],
+                ls=ls2,
+                color=colour,
+                marker="o" if col == "p_reduction" else "v",
+                markevery=5,
+                label=f"{words}, {name}",
+            )
+    offsets = np.linspace(1.04, 1.04 + 0.035 * (len(points) - 1), len(points))
+    markers = ("D", "s", "^", "P", "X", "*")
+    for i, (x, r) in enumerate(zip(offsets, points.to_dict("records"), strict=True)):
+        a.errorbar(
+            x,
+            r["median"],
+            yerr=_xerr(r["median"], r["lower"], r["upper"]),
+            fmt=markers[i % len(markers)],
+            ms=5,
+            color=CATEGORY[(i + 2) % len(CATEGORY)],
+            capsize=2,
+            label=f"at full weight, bias prior {r['bias prior']}",
+        )
+    a.axhline(1, color="grey", lw=1)
+    a.axhline(benefit_ratio, color="grey", ls=":", lw=1, label=f"odds ratio at {benefit_words}")
+    a.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    a.set_yscale("log")
+    low = min(min(c["lower"].min() for c in curves.values()), points["lower"].min(), 1.0)
+    high = max(max(c["upper"].max() for c in curves.values()), points["upper"].max(), 1.0)
+    grid = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0)
+    ticks = [t for t in grid if low / 1.15 <= t <= high * 1.15]
+    a.set_yticks(ticks)
+    a.set_yticklabels([f"{t:g}" for t in ticks])
+    a.minorticks_off()
+    a.set_xlabel("weight given to the small trials (power prior)")
+    a.set_ylabel(f"odds ratio (median, {level:.0%} CrI)")
+    a.set_title("A. Pooled odds ratio", loc="left", fontsize=10)
+    b.set_ylim(0, 1.02)
+    b.set_xlabel("weight given to the small trials (power prior)")
+    b.set_ylabel("posterior probability")
+    b.set_title("B. Probabilities a panel decides on", loc="left", fontsize=10)
+    handles, labels = a.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 0.0),
+        fontsize=8,
+        frameon=False,
+        ncol=1,
+    )
+    handles, labels = b.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0.52, 0.0),
+        fontsize=8,
+        frameon=False,
+        ncol=1,
+    )
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    # the legends take the lower third, under both panels
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.4, wspace=0.3)
+    return fig

@@ -572,6 +572,11 @@ def summary_headers(columns, ratio: str = "ratio") -> dict[str, str]:
     dict
         Old name to new name, for :meth:`pandas.DataFrame.rename`.
 
+    References
+    ----------
+    The decision probabilities of :func:`summarise` (Spiegelhalter DJ, Abrams KR, Myles JP.
+    *Bayesian Approaches to Clinical Trials and Health-Care Evaluation*. Wiley 2004, ch. 3).
+
     Examples
     --------
     >>> summary_headers(["median", "p_benefit", "p_below_0.85", "p_arr_ge_1.8pp", "p_ari_ge_1pp"], "HR")
