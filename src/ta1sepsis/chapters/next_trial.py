@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ta1sepsis.chapters import adaptive_design
 from ta1sepsis.chapters.base import Chapter, MissingDataId, short_name, source_short
 from ta1sepsis.data.labels import outcome_words
 from ta1sepsis.data.loader import load_estimates, load_facts, load_trials, select_one
@@ -195,6 +196,75 @@ class NextTrial(Chapter):
         size_study = self.facts.loc[self.facts.fact_id == p.trial_size_fact, "study_id"].iloc[0]
         labels = trials.loc[trials.study_id == size_study, "study"]
         self.trial_name = short_name(labels.iloc[0]) if len(labels) else size_study
+        self.adaptive, self.adaptive_skipped = self.adaptive_setup()
+
+    def adaptive_setup(self) -> tuple[dict, dict]:
+        """The three-way design comparison per population (parameter adaptive_enrichment), and
+        the populations left out with the reason."""
+        p, a = self.p, self.p.adaptive_enrichment
+        where = "adaptive_enrichment"
+        n_total = a["n_total"]
+        if n_total is None:
+            everyone = [n for n, pop in self.populations.items() if pop["prevalence"] == 1]
+            if not everyone:
+                raise ValueError(
+                    f"parameter {where}.n_total is null, which means the all-comers size planned "
+                    "on the design effect, but no population has prevalence 1: set n_total"
+                )
+            n_total = int(self.by_effect(everyone[0]).loc[DESIGN, "N fixed"])
+        settings = {
+            **{k: a[k] for k in ("interim_fraction", "selection", "epsilon", "futility")},
+            **{k: a[k] for k in ("early_efficacy", "intersection", "stratified", "replications")},
+            "seed": a["seed"],
+            "alpha": p.alpha / 2,
+        }
+        out, skipped = {}, {}
+        for i, (name, complement) in enumerate(a["complements"].items()):
+            if name not in self.populations:
+                raise KeyError(
+                    f"parameter {where}.complements names {name!r}, which is not a key of "
+                    f"populations ({', '.join(self.populations)})"
+                )
+            pop = self.populations[name]
+            if SHRUNKEN not in pop["effects"]:
+                skipped[name] = "no shrunken subgroup estimate"
+                continue
+            if not 0 < pop["prevalence"] < 1:
+                skipped[name] = f"prevalence {pop['prevalence source']}"
+                continue
+            other = self.subgroups[complement]
+            post_r = self.posterior(other, f"{complement} (05_subgroups)")
+            scenario_list = adaptive_design.scenarios(
+                self.control_risk,
+                shrunken_s=pop["effects"][SHRUNKEN],
+                shrunken_r=other["value"],
+                design_hr=self.design_hr,
+                posterior_s=pop["posterior"][:2],
+                posterior_r=post_r[:2],
+                replications=a["replications"],
+                seed=a["seed"] + 7919 * (i + 1),
+            )
+            try:
+                frame = adaptive_design.compare(
+                    name,
+                    n_total=n_total,
+                    prevalence=pop["prevalence"],
+                    scenario_list=scenario_list,
+                    settings={**settings, "seed": a["seed"] + 104729 * (i + 1)},
+                    jobs=a["jobs"],
+                )
+            except ValueError as error:
+                raise ValueError(f"parameter {where}: {error}") from None
+            out[name] = {
+                "frame": frame,
+                "n_total": n_total,
+                "complement": complement,
+                "complement_hr": other["value"],
+                "prevalence": pop["prevalence"],
+                "best": adaptive_design.best_design(frame),
+                "settings": settings,
+            }
+        return out, skipped
 
     @staticmethod
     def posterior(entry: dict, name: str) -> tuple[float, float, str]:
@@ -348,6 +418,8 @@ class NextTrial(Chapter):
                 f"{age.loc[main, 'E[N] if no effect']:,.0f} patients in the design planned on the "
                 f"{main}. "
             )
+        if lead in self.adaptive:
+            text += self.adaptive_summary(lead)
         only_design = [n for n, pop in self.populations.items() if list(pop["effects"]) == [DESIGN]]
         only_design = [n for n in only_design if self.populations[n]["prevalence"] != 1]
         if only_design:
@@ -551,6 +623,208 @@ class NextTrial(Chapter):
         )
         fig.tight_layout()
         show_figure(fig, "07_next_trial_power_curves")
+
+    def section_adaptive(self) -> None:
+        """Fixed all-comers, fixed enriched and adaptive enrichment, by scenario."""
+        a = self.p.adaptive_enrichment
+        for name, reason in self.adaptive_skipped.items():
+            say(f"**{name}**: not simulated ({reason}).")
+        for name, run in self.adaptive.items():
+            frame, st = run["frame"], run["settings"]
+            n1 = int(round(st["interim_fraction"] * run["n_total"]))
+            rule = {
+                "best": "continue in the population with the larger observed effect",
+                "epsilon": "continue in both unless one population's observed effect exceeds "
+                f"the other's by more than {st['epsilon']:g} (risk difference), then in that one",
+                "all": "continue in both",
+            }[st["selection"]]
+            say(
+                f"**{name}** (prevalence {run['prevalence']:.0%}, "
+                f"{self.populations[name]['prevalence source']}). Every design has at most "
+                f"{run['n_total']:,} patients (parameter `adaptive_enrichment.n_total`; "
+                + (
+                    "the all-comers size planned on the design effect"
+                    if a["n_total"] is None
+                    else "set in the parameters"
+                )
+                + f"). Adaptive enrichment: interim after {n1:,}; {rule}"
+                + (
+                    f"; stop for futility if the interim z is at most {st['futility']:g}"
+                    if st["futility"] is not None
+                    else ""
+                )
+                + (
+                    ", with O'Brien-Fleming-type early stopping for efficacy"
+                    if st["early_efficacy"]
+                    else "; no early stopping for efficacy"
+                )
+                + f". H_S and H_F are tested by a closed test ({st['intersection'].title()} for "
+                "the intersection, inverse normal combination of the stages"
+                + (", the full population stratified by the subgroup" if st["stratified"] else "")
+                + f"), one-sided α = {st['alpha']:g} (half the two-sided α of the fixed designs). "
+                f"Control risk {self.control_risk:.1%} in and outside the subgroup (assumption: "
+                f"{self.control_source}). {st['replications']:,} simulated trials per cell, seed "
+                f"{a['seed']}; Monte Carlo SE of each probability at most "
+                f"{frame['power_mcse'].max():.3f}."
+            )
+            shown = frame[
+                [
+                    "scenario",
+                    "design",
+                    "reject_any",
+                    "reject_s",
+                    "reject_f",
+                    "right_population",
+                    "select_s",
+                    "expected_n",
+                    "max_n",
+                    "screened",
+                    "power_mcse",
+                ]
+            ].rename(
+                columns={
+                    "reject_any": "P(positive trial)",
+                    "reject_s": "P(benefit shown in the subgroup)",
+                    "reject_f": "P(benefit shown in everyone)",
+                    "right_population": "P(the right claim)",
+                    "select_s": "P(subgroup continues)",
+                    "expected_n": "expected patients",
+                    "max_n": "maximum patients",
+                    "screened": "patients screened",
+                    "power_mcse": "Monte Carlo SE",
+                }
+            )
+            probabilities = [c for c in shown.columns if c.startswith("P(")] + ["Monte Carlo SE"]
+            show(shown, index="scenario", kinds=dict.fromkeys(probabilities, "proportion"))
+            slug = name.replace(" ", "_")
+            save_table(frame.drop(columns=["population"]), f"07_next_trial_adaptive_{slug}")
+            fig = plots.design_comparison(
+                frame,
+                f"Three designs of at most {run['n_total']:,} patients for '{name}' (prevalence "
+                f"{run['prevalence']:.0%}), by what is true",
+                adaptive_design.DESIGNS,
+            )
+            show_figure(fig, f"07_next_trial_adaptive_{slug}")
+            say(
+                "*The right claim*: no benefit claimed when nothing works; a benefit shown in the "
+                "subgroup and not claimed for everyone when only the subgroup benefits (or when "
+                "the patients outside it are estimated to be harmed); a benefit shown in everyone "
+                "when everyone benefits. A fixed enriched trial can only ever claim the subgroup, "
+                "a fixed all-comers trial only everyone. " + self.adaptive_words(name)
+            )
+            self.results.add(
+                f"next_trial.adaptive.{slug}.table",
+                adaptive_design.as_records(frame),
+                description=f"operating characteristics of the three designs for '{name}' by "
+                "scenario (probabilities over all simulated trials; right_population null where "
+                "no single claim is right, i.e. for assurance)",
+            )
+            self.results.add(
+                f"next_trial.adaptive.{slug}.inputs",
+                {
+                    "n_total": run["n_total"],
+                    "prevalence": run["prevalence"],
+                    "control_risk": self.control_risk,
+                    "hazard_ratio_subgroup": self.populations[name]["effects"][SHRUNKEN],
+                    "hazard_ratio_complement": run["complement_hr"],
+                    "complement_key": run["complement"],
+                    "design_hazard_ratio": self.design_hr,
+                    **{k: v for k, v in st.items()},
+                },
+                description=f"the scenario inputs and design settings of the comparison for "
+                f"'{name}' (control risk and design effect: assumptions)",
+            )
+
+    def adaptive_summary(self, name: str) -> str:
+        """The bottom line's sentences on the three-way comparison for one population."""
+        run = self.adaptive[name]
+        f = run["frame"].set_index(["scenario", "design"])
+        names = list(run["best"])
+        current = next(s for s in names if s.startswith("current"))
+        everyone = next(s for s in names if s.startswith("everyone"))
+        assurance = next(s for s in names if s.startswith("assurance"))
+
+        def three(scenario, column):
+            return ", ".join(
+                f"{d} {f.loc[(scenario, d), column]:.2f}" for d in adaptive_design.DESIGNS
+            )
+
+        checks = [
+            (current, "right_population"),
+            (everyone, "right_population"),
+            (assurance, "reject_any"),
+        ]
+        fixed = [d for d in adaptive_design.DESIGNS if d != "adaptive enrichment"]
+        between = all(
+            min(f.loc[(s, d), c] for d in fixed)
+            <= f.loc[(s, "adaptive enrichment"), c]
+            <= max(f.loc[(s, d), c] for d in fixed)
+            for s, c in checks
+        )
+        smaller = all(
+            f.loc[(s, "adaptive enrichment"), "expected_n"] < run["n_total"] for s, _ in checks
+        )
+        middle = (
+            "adaptive enrichment lies between the two in each of these three cases"
+            if between
+            else "adaptive enrichment is not always between the two (see section 4)"
+        ) + (", at a lower expected size. " if smaller else ". ")
+        return (
+            f"Compared at one maximum size ({run['n_total']:,} patients), the probability of the "
+            f"right claim at the current estimates ({current.split('(')[1].rstrip(')')}) is "
+            f"{three(current, 'right_population')}; if everyone benefited at the design effect it "
+            f"would be {three(everyone, 'right_population')}; and averaged over what is now known "
+            f"(assurance) a positive trial has probability {three(assurance, 'reject_any')}. "
+            f"Which design is best depends on what one believes (section 4): the fixed enriched "
+            f"trial is best if the benefit is confined to '{name}' but can never show a benefit "
+            "for everyone, the all-comers trial the reverse; " + middle
+        )
+
+    def adaptive_words(self, name: str) -> str:
+        """Which design is best under which belief, with the trade-off in patients."""
+        run = self.adaptive[name]
+        frame = run["frame"].set_index(["scenario", "design"])
+        parts = []
+        for scenario, best in run["best"].items():
+            if best["measure"] == "expected_n":
+                parts.append(
+                    f"if {scenario[0].lower()}{scenario[1:]}: {best['design']} (fewest patients "
+                    f"exposed, {best['value']:,.0f} on average, {best['margin']:,.0f} fewer than "
+                    "the next)"
+                )
+                continue
+            what = (
+                "the right claim" if best["measure"] == "right_population" else "a positive trial"
+            )
+            parts.append(
+                f"if {scenario[0].lower()}{scenario[1:]}: {best['design']} ({what} with "
+                f"probability {best['value']:.2f}, {best['margin']:.2f} more than the next)"
+            )
+        assurance = [s for s in run["best"] if s.startswith("assurance")]
+        adaptive = frame.xs("adaptive enrichment", level="design")
+        saved = run["n_total"] - adaptive["expected_n"].min()
+        text = "Best design by scenario: " + "; ".join(parts) + ". "
+        if assurance:
+            row = frame.xs(assurance[0], level="scenario")
+            text += (
+                "Averaged over what is now known about the two effects (assurance), a positive "
+                "trial has probability "
+                + ", ".join(f"{d} {row.loc[d, 'reject_any']:.2f}" for d in adaptive_design.DESIGNS)
+                + ". "
+            )
+        text += (
+            f"The adaptive design never needs more than {run['n_total']:,} patients"
+            + (
+                f" and saves up to {saved:,.0f} on average when it stops at the interim"
+                if saved > 0
+                else ""
+            )
+            + f"; the fixed enriched design screens {run['n_total'] / run['prevalence']:,.0f} "
+            f"patients to enrol {run['n_total']:,}. None of these probabilities is high because "
+            "the effects are small and uncertain; which design is best depends on which scenario "
+            "one believes, which is the point of showing them all."
+        )
+        return text
 
     def section_summary(self) -> None:
         p, d = self.p, self.designs

@@ -140,6 +140,25 @@ def _simulation_row(root: Path) -> tuple[str, str, str, str]:
     )
 
 
+def _enrichment_row() -> tuple[str, str, str, str]:
+    """Replications per second of the adaptive enrichment engine (07), one core: 10,000
+    simulated trials of one scenario must take under 2 s (issue budget), i.e. > 5,000/s."""
+    from ta1sepsis.stats.adaptive_enrichment import EnrichmentDesign, Scenario, simulate
+
+    design = EnrichmentDesign(2657, 5314, 0.66, selection="epsilon", epsilon=0.02, futility=0.0)
+    scenario = Scenario("bench", 0.241, 0.241, 0.215, 0.241)
+    simulate(design, scenario, replications=1000, seed=1)  # warm the imports
+    start = time.perf_counter()
+    simulate(design, scenario, replications=100_000, seed=1)
+    rate = 100_000 / (time.perf_counter() - start)
+    return (
+        "adaptive enrichment simulation (one core)",
+        f"{rate:,.0f}/s",
+        "> 5,000 trials/s",
+        "meets" if rate > 5000 else "MISSES",
+    )
+
+
 def _rendered(out: str) -> list[str]:
     return sorted(re.findall(r"\[render\] (\S+): done in", out))
 
@@ -271,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     rows.append(_simulation_row(root))
+    rows.append(_enrichment_row())
     if not args.quick:
         print("[bench] make test ...", flush=True)
         test_time, _ = _make(root, "test", venv=venv)

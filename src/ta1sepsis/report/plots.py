@@ -674,3 +674,67 @@ def trust_curves(
     # the legends take the lower third, under both panels
     fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.4, wspace=0.3)
     return fig
+
+
+def design_comparison(frame: pd.DataFrame, title: str, designs: tuple[str, ...]):
+    """Designs compared by scenario: probability of a positive trial, of the right claim and
+    the expected number of patients (horizontal bars, one colour and hatch per design).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per design and scenario with ``design``, ``scenario``, ``reject_any``,
+        ``power_mcse``, ``right_population`` (NaN where no claim is right by definition) and
+        ``expected_n``.
+    title : str
+    designs : tuple of str
+        The designs in the order to draw.
+    """
+    names = list(dict.fromkeys(frame["scenario"]))
+    fig, axes = plt.subplots(
+        1,
+        3,
+        figsize=(MAX_WIDTH_IN, 1.6 + 0.62 * len(names) * len(designs) / 3 + 1.0),
+        sharey=True,
+    )
+    height = 0.8 / len(designs)
+    y = np.arange(len(names))[::-1]
+    hatches = ("", "//", "..")
+    panels = (
+        ("reject_any", "A. Positive trial (power)", "probability"),
+        ("right_population", "B. The right claim", "probability"),
+        ("expected_n", "C. Expected patients", "patients"),
+    )
+    for ax, (column, heading, unit) in zip(axes, panels, strict=True):
+        for k, design in enumerate(designs):
+            part = frame[frame.design == design].set_index("scenario").reindex(names)
+            offset = (len(designs) - 1) / 2 - k
+            values = part[column].to_numpy(float)
+            ax.barh(
+                y + offset * height,
+                np.nan_to_num(values),
+                height=height * 0.92,
+                color=CATEGORY[k % len(CATEGORY)],
+                hatch=hatches[k % len(hatches)],
+                edgecolor="white",
+                label=design,
+            )
+            for yi, v in zip(y + offset * height, values, strict=True):
+                if np.isfinite(v):
+                    text = f"{v:,.0f}" if column == "expected_n" else f"{v:.2f}"
+                    ax.text(v, yi, f" {text}", va="center", fontsize=8)
+        ax.set_title(heading, loc="left", fontsize=10)
+        ax.set_xlabel(unit)
+        if column != "expected_n":
+            ax.set_xlim(0, 1.25)
+            ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+        else:
+            ax.set_xlim(0, frame["expected_n"].max() * 1.3)
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(y)
+    axes[0].set_yticklabels(["\n".join(_wrap(n, 26)) for n in names], fontsize=8.5)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(designs), fontsize=8, frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
