@@ -1,7 +1,8 @@
 # Thymosin α1 in sepsis: reproducible notebooks.
 #   make all    render every notebook whose inputs changed (creates .venv on first use);
 #               uses both cores (JOBS=2) with one progress line per notebook
-#   make test   unit, data, notebook (nbval) and pipeline tests
+#   make test   unit, data, notebook (nbval) and pipeline tests (what CI runs)
+#   make check  the fast tier: lint, unit, reference and validation tests (under a minute)
 #   make html   the offline site in site/
 #   make bench  time the pipeline against the budgets in docs/design.md
 #   make clean  remove rendered outputs (notebooks, figures, tables, results) and build/
@@ -40,7 +41,7 @@ RENDER := $(BIN)/python -m ta1sepsis.pipeline.render
 # FORCE if any of the files $(1) is missing (an output deleted by hand makes its notebook run)
 missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 
-.PHONY: all test bench clean env lint html browser deps datapackage FORCE
+.PHONY: all test check bench clean env lint html browser deps datapackage FORCE
 
 # Goals that need neither the environment nor the generated dependencies.
 NO_DEPS_GOALS := clean env browser lint
@@ -116,10 +117,24 @@ browser:
 		  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null || \
 		  { echo "[browser] apt could not install chromium (is another apt running, or is this not Debian?): run make browser again when it is free" >&2; exit 1; }; }
 
+# Tests on TEST_JOBS cores (pytest-xdist): a notebook's nbval cells, and the tests of a module
+# that share one expensive fixture, stay on one worker (--dist loadgroup, conftest.py).
+TEST_JOBS ?= 2
+PYTEST := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest -p no:cacheprovider \
+	-n $(TEST_JOBS) --dist loadgroup
+
 test: $(STAMP) browser
-	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies), the site in headless Chromium, and nbval on the $(words $(RENDERED)) rendered notebooks; pytest prints each file's progress as it goes, and the slowest tests at the end"
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest tests $(RENDERED) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider --durations=15
+	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies), the site in headless Chromium, and nbval on the $(words $(RENDERED)) rendered notebooks, on $(TEST_JOBS) cores; the 15 slowest tests are listed at the end"
+	$(PYTEST) tests $(RENDERED) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15
+
+# The fast tier for the edit-test loop (under a minute): lint, then the unit, reference,
+# validation and doctest tests; no rendering, no browser, no nbval, no long simulation.
+check: $(STAMP)
+	@echo "[check] lint, then unit, reference and validation tests on $(TEST_JOBS) cores (no rendering, browser, nbval or long simulation; make test runs everything)"
+	@$(BIN)/ruff check src tests notebooks/*.py
+	@$(BIN)/ruff format --check src tests
+	@$(PYTEST) tests -m "not pipeline and not slow and not browser" -q --durations=5
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks/*.py

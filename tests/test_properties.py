@@ -32,6 +32,9 @@ from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_pooling import mantel_haenszel, random_effects
 from ta1sepsis.stats.meta_workflow import tsa_bundle
 
+# renders notebooks and runs hundreds of trial sequential analyses: make test, not make check
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / "build" / "properties"
 
@@ -67,14 +70,17 @@ def _no_events_in_an_arm_overall(t: pd.DataFrame) -> bool:
     return t.ai.sum() == 0 or t.ci.sum() == 0 or (t.ai == t.n1i).all() or (t.ci == t.n2i).all()
 
 
+# one test per measure (the same 40 generated files each), so that pytest-xdist can run the
+# two on different cores: together they were the longest single test of the suite
+@pytest.mark.parametrize("which", ["OR", "RR"])
 @settings(max_examples=40, deadline=None, derandomize=True)
-@given(trials_table(max_k=15))
-def test_the_numbers_of_every_valid_trials_file(studies):
+@given(studies=trials_table(max_k=15))
+def test_the_numbers_of_every_valid_trials_file(which, studies):
     informative = ~(
         ((studies.ai == 0) & (studies.ci == 0))
         | ((studies.ai == studies.n1i) & (studies.ci == studies.n2i))
     )
-    for measure in ("OR", "RR"):
+    for measure in (which,):
         # trials without information on the ratio scale are kept with the continuity
         # correction, as metafor's escalc keeps them; Mantel-Haenszel leaves them out
         effects = study_effects(studies, measure, correction="constant")

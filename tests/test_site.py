@@ -26,6 +26,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from ta1sepsis.pipeline import site
 
+# the site in headless Chromium: make test, not make check
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "test-site"
 SHOTS = ROOT / "screenshots"

@@ -292,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(_simulation_row(root))
     rows.append(_enrichment_row())
     if not args.quick:
+        print("[bench] make check ...", flush=True)
+        check_time, _ = _make(root, "check", venv=venv)
+        rows.append(
+            ("make check (fast tier)", f"{check_time:.1f} s", "< 60 s", verdict(check_time < 60))
+        )
         print("[bench] make test ...", flush=True)
         test_time, _ = _make(root, "test", venv=venv)
         rows.append(("make test", f"{test_time:.1f} s", "< 180 s", verdict(test_time < 180)))
