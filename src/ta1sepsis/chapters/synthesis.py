@@ -55,6 +55,7 @@ from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.grade_profile import evidence_profile
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.stats import bayes_meta
 from ta1sepsis.stats.absolute import per_1000, ratio_for_risk_difference
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
@@ -64,6 +65,9 @@ POOLED = "mortality_28d_large_trials"
 LARGEST = "mortality_28d_largest_trial"
 ALL_RCTS = "mortality_28d_all_rcts"
 BIAS_ADJUSTED = "mortality_28d_bias_adjusted"
+# the normal approximation of a trial's likelihood is called adequate when its Wald limits lie
+# within this share of a standard error of the exact limits (an assumption, stated where used)
+ADEQUATE_SHARE = 0.25
 HARMS = "adverse_events"
 RATIOS = ("OR", "RR")
 READS = (
@@ -873,15 +877,27 @@ class Synthesis(Chapter):
         p, meta = self.p, self.meta
         benefit, harm = self.chosen["mortality"]
         ci = f"{a.level:.0%} CrI"
+        shares = [
+            gap / a.inputs["trials"][name]["se"] for name, gap in zip(a.trials, a.gaps, strict=True)
+        ]
         gap_words = "; ".join(
-            f"{name}: {gap:.3f}" for name, gap in zip(a.trials, a.gaps, strict=True)
+            f"{name}: {gap:.3f}, {share:.0%} of its standard error"
+            for name, gap, share in zip(a.trials, a.gaps, shares, strict=True)
         )
+        adequate = max(shares) < ADEQUATE_SHARE
         say(
             f"**Inputs.** The trials with counts ({', '.join(a.trials)}) enter with their log odds "
             "ratios and standard errors (normal likelihood; the Wald limits of each trial differ "
-            f"from its exact conditional limits by at most {gap_words} on the log scale, small "
-            "beside their standard errors, so the approximation is adequate for these counts). "
-            f"The other trials of {meta['meta.small_trials.review']['value']} enter as one "
+            f"from its exact conditional limits by at most {gap_words}, on the log scale; the "
+            f"approximation is called adequate below {ADEQUATE_SHARE:.0%} of a standard error, "
+            "an assumption, and "
+            + (
+                "is adequate for these counts). "
+                if adequate
+                else "is not adequate for at least one trial here: read the intervals as "
+                "approximate). "
+            )
+            + f"The other trials of {meta['meta.small_trials.review']['value']} enter as one "
             f"pseudo-trial, OR {fmt_ci(a.block['value'], a.block['lower'], a.block['upper'], level=a.level)} "
             f"({int(meta['meta.small_trials.patients']['value']):,} patients; back-calculated in "
             "03_meta_analyses, *derived*, not re-analysed trial by trial), drawn from the same "
@@ -891,7 +907,8 @@ class Synthesis(Chapter):
             f"{p.method_facts_file}). The bias prior on the block's log odds ratio is normal with "
             "the published ratio of odds ratios as its mean and the standard error of that ratio "
             "as its spread (parameter `bias_priors`; each row below names its source). Computation: "
-            "the bias integrates out exactly, μ analytically given τ, τ on a grid of 4,001 points "
+            f"the bias integrates out exactly, μ analytically given τ, τ on a grid of "
+            f"{bayes_meta.GRID - 1:,} points "
             "(no Monte Carlo error; the tests check the limiting cases against the two-trial pool "
             "of 03 and a hand calculation)."
         )
@@ -917,6 +934,13 @@ class Synthesis(Chapter):
                 f"P(≥ {benefit:g} fewer per 1000)": "proportion",
                 f"P(≥ {harm:g} more per 1000)": "proportion",
                 "weight of the small trials": "number",
+            },
+            decimals={
+                "weight of the small trials": 2,
+                "OR (median)": 2,
+                f"OR lower ({ci})": 2,
+                f"OR upper ({ci})": 2,
+                "τ (median)": 3,
             },
         )
         save_table(a.table, "09_synthesis_all_evidence")

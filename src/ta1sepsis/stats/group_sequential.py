@@ -30,6 +30,8 @@ from scipy import optimize, special, stats
 
 GRID_STEP = 0.02  # on the z scale; with Simpson weights boundaries agree with rpact to 1e-7
 TAIL = 9.0  # the grid covers mean +/- TAIL standard deviations
+BAND = 9.0  # the transition kernel is computed within BAND standard deviations of its centre
+BLOCK = 64  # rows of the kernel computed at once
 
 
 def obf_spending(t: np.ndarray | float, alpha: float) -> np.ndarray:
@@ -132,11 +134,30 @@ class _Propagator:
         if self.s is None:
             density = np.exp(-0.5 * ((s - mean) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
         else:
-            dt = t - self.last
-            x = (s[:, None] - self.s[None, :] - self.drift * dt) / math.sqrt(dt)
-            kernel = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi * dt)
-            density = kernel @ self.w
+            density = self._convolve(s, t - self.last)
         self.s, self.w, self.last = s, q * density, t
+
+    def _convolve(self, s: np.ndarray, dt: float) -> np.ndarray:
+        """Density at ``s`` of S after a further ``dt``: sum over the grid of N(shift, dt).
+
+        Only the band |s_i - s_j - drift dt| <= BAND sqrt(dt) is computed, in blocks of rows:
+        beyond it the normal kernel is below exp(-BAND^2 / 2) ~ 1e-18 of its peak, so leaving
+        it out changes nothing at double precision, and looks close together (small dt, a
+        narrow band) cost far less than a full matrix.
+        """
+        root = math.sqrt(dt)
+        shift = self.drift * dt
+        width = BAND * root
+        old = self.s
+        density = np.empty(len(s))
+        for start in range(0, len(s), BLOCK):
+            rows = s[start : start + BLOCK]
+            lo = np.searchsorted(old, rows[0] - shift - width, side="left")
+            hi = np.searchsorted(old, rows[-1] - shift + width, side="right")
+            x = (rows[:, None] - old[None, lo:hi] - shift) / root
+            kernel = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi * dt)
+            density[start : start + BLOCK] = kernel @ self.w[lo:hi]
+        return density
 
     def solve_above(self, t: float, target: float) -> float:
         """Find z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
@@ -354,11 +375,14 @@ def _design_with_futility(t: tuple, alpha: float, beta: float) -> Design:
     efficacy = efficacy_boundaries(t, alpha)
     fixed = stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)
 
+    seen = {}  # drift -> futility boundaries, so that the root's boundaries are not solved twice
+
     def gap(drift):
-        return _futility_for_drift(t, efficacy, beta, drift)[-1] - efficacy[-1]
+        seen[drift] = _futility_for_drift(t, efficacy, beta, drift)
+        return seen[drift][-1] - efficacy[-1]
 
     drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
-    futility = _futility_for_drift(t, efficacy, beta, drift)
+    futility = seen[drift] if drift in seen else _futility_for_drift(t, efficacy, beta, drift)
     return Design(t, efficacy, futility, drift, (drift / fixed) ** 2, beta)
 
 
