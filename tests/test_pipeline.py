@@ -282,45 +282,6 @@ def _results(project: Path, name: str) -> dict:
     return json.loads((project / "results" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def test_meta_analysis_runs_on_another_public_dataset(project):
-    """03_meta_analyses on the BCG vaccine trials (metadat dat.bcg) in the trials.csv format,
-    without code changes; the pooled REML/HK estimate must equal metafor's."""
-    import json
-    import math
-
-    _set_params(
-        project,
-        "03_meta_analyses",
-        trials_file="tests/reference/datasets/bcg_trials.csv",
-        outcome="tuberculosis",
-        outcome_label="tuberculosis",
-        treatment_label="BCG vaccine",
-        control_label="no vaccine",
-        measure="RR",
-        ci_method="hk",
-        subgroup_column="design",
-        compare_with="",
-        trajectory=[],
-        small_trials_total="",
-        small_trials_large="",
-        conflict_with=[],
-        pair_trials=[],
-        tsa_control_risk=None,
-    )
-    # only 03: its readers refuse results computed from another trials file (the
-    # instance route, params/analyses.yaml, is tested in test_generic_path.py)
-    result = make(project, "notebooks/03_meta_analyses.ipynb")
-    assert "03_meta_analyses: done" in result.stdout
-    got = _results(project, "03_meta_analyses")
-    ref = json.loads((ROOT / "tests/reference/meta.json").read_text())["datasets"]["bcg"]["RR"]
-    current = got["meta.pooled.current"]
-    assert math.log(current["value"]) == pytest.approx(ref["knha.REML"]["b"], abs=1e-6)
-    assert math.log(current["lower"]) == pytest.approx(ref["knha.REML"]["ci.lb"], abs=1e-6)
-    assert math.log(got["meta.pooled.mh"]["value"]) == pytest.approx(ref["mh"]["b"], abs=1e-6)
-    assert got["meta.egger.p"]["value"] == pytest.approx(ref["regtest"]["pval"], abs=1e-6)
-    assert (project / "figures" / "03_meta_analyses_funnel.png").is_file()
-
-
 def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
     """One clearly synthetic row appended to data/trials.csv; the meta-analysis re-renders and
     its Mantel-Haenszel OR becomes the hand-computed three-trial value."""
