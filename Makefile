@@ -117,16 +117,19 @@ browser:
 		  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null || \
 		  { echo "[browser] apt could not install chromium (is another apt running, or is this not Debian?): run make browser again when it is free" >&2; exit 1; }; }
 
-# Tests on TEST_JOBS cores (pytest-xdist): a notebook's nbval cells, and the tests of a module
-# that share one expensive fixture, stay on one worker (--dist loadgroup, conftest.py).
+# Tests on TEST_JOBS cores (pytest-xdist): the tests are handed out one by one (--dist load);
+# nbval runs a notebook's cells in order in one kernel, so the notebooks go one file per worker
+# (--dist loadfile), in a second run.
 TEST_JOBS ?= 2
 PYTEST := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest -p no:cacheprovider \
-	-n $(TEST_JOBS) --dist loadgroup
+	-n $(TEST_JOBS)
 
 test: $(STAMP) browser
-	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies), the site in headless Chromium, and nbval on the $(words $(RENDERED)) rendered notebooks, on $(TEST_JOBS) cores; the 15 slowest tests are listed at the end"
-	$(PYTEST) tests $(RENDERED) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15
+	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies) and the site in headless Chromium, on $(TEST_JOBS) cores; the 15 slowest are listed at the end"
+	$(PYTEST) --dist load tests --durations=15
+	@echo "[test] nbval: the $(words $(RENDERED)) rendered notebooks re-executed and compared with their committed outputs"
+	$(PYTEST) --dist loadfile $(RENDERED) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # The fast tier for the edit-test loop (under a minute): lint, then the unit, reference,
 # validation and doctest tests; no rendering, no browser, no nbval, no long simulation.
@@ -134,7 +137,7 @@ check: $(STAMP)
 	@echo "[check] lint, then unit, reference and validation tests on $(TEST_JOBS) cores (no rendering, browser, nbval or long simulation; make test runs everything)"
 	@$(BIN)/ruff check src tests notebooks/*.py
 	@$(BIN)/ruff format --check src tests
-	@$(PYTEST) tests -m "not pipeline and not slow and not browser" -q --durations=5
+	@$(PYTEST) --dist load tests -m "not pipeline and not slow and not browser" -q --durations=5
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks/*.py

@@ -179,9 +179,14 @@ GENERIC_03 = {
 
 @pytest.fixture
 def scratch():
+    """A folder of its own inside the project (the trials file must be in the project), so
+    that tests running at the same time on other pytest-xdist workers do not share it."""
+    import tempfile
+
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    yield SCRATCH
-    shutil.rmtree(SCRATCH, ignore_errors=True)
+    own = Path(tempfile.mkdtemp(dir=SCRATCH))
+    yield own
+    shutil.rmtree(own, ignore_errors=True)
 
 
 AWKWARD = {

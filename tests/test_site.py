@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,8 @@ from ta1sepsis.pipeline import site
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "build" / "test-site"
+# one site per pytest-xdist worker: tests of this module may run on both at once
+SITE = ROOT / "build" / f"test-site-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 SHOTS = ROOT / "screenshots"
 WIDTH = 1400
 EXTERNAL = ("http://", "https://", "//")

@@ -14,7 +14,14 @@ import pandas as pd
 import pytest
 
 from ta1sepsis.report import tables
-from ta1sepsis.report.tables import format_value, infer_kinds, to_html, to_text
+from ta1sepsis.report.tables import (
+    format_frame,
+    format_p,
+    format_value,
+    infer_kinds,
+    to_html,
+    to_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -265,8 +272,26 @@ def test_identifiers_wrap_at_their_separators_and_numbers_never():
 
 
 def test_headers_wrap_at_underscores_and_long_text_is_marked():
-    frame = pd.DataFrame({"hours_per_day": [1.5], "note": ["x " * 30], "short": ["abc"]})
+    # a snake_case header is shown in words; an identifier with dots keeps its underscores and
+    # may wrap after them
+    frame = pd.DataFrame(
+        {"hours_per_day": [1.5], "a.fact_id": [2.0], "note": ["x " * 30], "short": ["abc"]}
+    )
     html = to_html(frame)
-    assert '<th class="r" scope="col">hours_<wbr>per_<wbr>day</th>' in html
+    assert '<th class="r" scope="col">hours per day</th>' in html
+    assert "a.<wbr>fact_<wbr>id</th>" in html
     assert '<td class="l long" data-kind="text">' + "x " * 30 + "</td>" in html  # 60 characters
     assert '<td class="l" data-kind="text">abc</td>' in html
+
+
+def test_reader_headers_keep_the_kinds_of_the_original_names():
+    """Kinds are inferred from the names as written (p_value is a P value, n_trt a count, a
+    posterior-probability column a proportion when asked); the headers are shown in words."""
+    frame = pd.DataFrame(
+        {"study": ["a"], "p_value": [0.0000049], "n_trt": [1200], "p_benefit": [0.5]}
+    )
+    text, kinds = format_frame(frame, kinds={"p_benefit": "proportion"})
+    assert list(text.columns) == ["study", "p value", "n trt", "P(benefit)"]
+    assert kinds["p value"] == "p" and kinds["n trt"] == "count"
+    assert text.loc[0, "p value"] == format_p(0.0000049)
+    assert text.loc[0, "n trt"] == format_value(1200, "count")

@@ -102,18 +102,15 @@ CHIPS = {
             },
         ),
     ],
-    "03_meta_analyses": [("ETASS + TESTS pooled, OR {ratio}", {"ratio": "meta.etass_tests.or_mh"})],
-    "04_tests": [("TESTS 28-day mortality, OR {ratio}", {"ratio": "tests.mortality_28d.or_peto"})],
-    "05_subgroups": [
+    "03_meta_analyses": [
         (
-            "age 60 and over, HR after shrinkage {ratio}",
-            {"ratio": "subgroups.age.age_ge60.shrunken"},
-        ),
-        (
-            "diabetes, HR after shrinkage {ratio}",
-            {"ratio": "subgroups.diabetes.diabetes_yes.shrunken"},
-        ),
+            "trials with counts pooled (Mantel-Haenszel), {measure} {ratio}",
+            {"ratio": "meta.pooled.mh", "measure": "meta.pooled.measure"},
+        )
     ],
+    "04_tests": [("TESTS 28-day mortality, OR {ratio}", {"ratio": "tests.mortality_28d.or_peto"})],
+    # 05: one chip per shrunken subgroup estimate, whatever subgroups it was run with
+    # (generic_chips below)
     "06_dosing": [
         (
             "dosing every 12 h gives {ratio:.1f} times the daily exposure of every 24 h, with no "
@@ -534,7 +531,7 @@ def chips(page: Page, results: dict) -> list[dict]:
         trial = page.name.split("/", 1)[1]
         entries = [(TRIAL_CHIP[0], {k: v.format(trial=trial) for k, v in TRIAL_CHIP[1].items()})]
     else:
-        entries = CHIPS.get(page.name, [])
+        entries = CHIPS.get(page.name, []) + generic_chips(page.name, results)
     out = []
     for fmt, keys in entries:
         if any(key not in results for key in keys.values()):
@@ -547,6 +544,21 @@ def chips(page: Page, results: dict) -> list[dict]:
             else:
                 values[name] = item["value"]
         out.append({"text": fmt.format(**values), "kind": kind})
+    return out
+
+
+SHRUNKEN_KEY = re.compile(r"^subgroups\.[^.]+\.[^.]+\.shrunken$")
+
+
+def generic_chips(name: str, results: dict) -> list[tuple[str, dict]]:
+    """Chips found by the form of their keys, so that a page run on other subgroups still
+    states its answers: 05's shrunken subgroup estimates, labelled by their description."""
+    if name != "05_subgroups":
+        return []
+    out = []
+    for key in sorted(k for k in results if SHRUNKEN_KEY.match(k)):
+        label = results[key].get("description", key).split(" (")[0]
+        out.append((f"{label.replace('{', '{{').replace('}', '}}')} {{ratio}}", {"ratio": key}))
     return out
 
 

@@ -432,7 +432,34 @@ def format_frame(
         columns=list(frame.columns),
         dtype=object,
     )
+    # headers for readers (kinds were inferred from the original names): snake_case names in
+    # words, the posterior-probability columns as P(...); a clash keeps the original names
+    shown = [reader_name(c) for c in names]
+    if len(set(shown)) == len(shown):
+        text.columns = shown
+        column_kinds = {reader_name(c): k for c, k in column_kinds.items()}
     return text, column_kinds
+
+
+_SNAKE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+
+
+def reader_name(name: str) -> str:
+    """A column header in words: ``p_value`` -> ``p value``, ``p_arr_ge_1pp`` ->
+    ``P(risk ≥ 1 point lower)``; identifiers with dots (data ids) and names already in words are
+    kept.
+
+    Examples
+    --------
+    >>> reader_name("accumulation_ratio"), reader_name("p_below_0.85"), reader_name("HR (95% CI)")
+    ('accumulation ratio', 'P(ratio < 0.85)', 'HR (95% CI)')
+    """
+    from ta1sepsis.stats.bayes import summary_headers
+
+    probability = summary_headers([name])
+    if probability:
+        return probability[name]
+    return name.replace("_", " ") if _SNAKE.match(name) else name
 
 
 _NUMERIC_TEXT = re.compile(r"^(?:[<>=≤≥~]\s*)?[-−+]?\d[\d,]*(?:\.\d+)?\s*%?$")
