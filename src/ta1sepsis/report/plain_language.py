@@ -28,6 +28,7 @@ DOMAIN_WORDS = {
 }
 POOLED = "mortality_28d_large_trials"
 ALL_RCTS = "mortality_28d_all_rcts"
+BIAS_ADJUSTED = "mortality_28d_bias_adjusted"
 HARMS = "adverse_events"
 
 
@@ -193,6 +194,15 @@ def index_answer(results: Mapping, intervention: str = "Tα1") -> dict | None:
             f"certainty is {value(f'{ALL_RCTS}.certainty')}. "
             f"{value(f'{ALL_RCTS}.statement')} The small trials that make the difference cannot "
             "be re-analysed trial by trial from the sources."
+        )
+    adjusted = results.get(f"synthesis.{BIAS_ADJUSTED}.difference_per_1000")
+    if adjusted is not None and value(f"{BIAS_ADJUSTED}.statement") is not None:
+        answer["all_evidence"] = (answer["all_evidence"] or "") + (
+            " With the small trials' estimate adjusted for the bias that small trials show on "
+            f"average (a Bayesian synthesis of all the evidence): {per_1000_words(adjusted['value'])}"
+            f" per 1000 ({_bound(adjusted['lower'])} to {_bound(adjusted['upper'])}, credible "
+            f"interval), certainty {value(f'{BIAS_ADJUSTED}.certainty')}; the answer moves with "
+            "how far one trusts the small trials (09_synthesis, section 4)."
         )
     # a subgroup claim is whatever the synthesis rated for credibility (ICEMAN), whatever its id
     for key in sorted(results):
