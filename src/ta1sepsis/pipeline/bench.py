@@ -5,16 +5,18 @@ Measured in a temporary copy of the tracked files, with this environment:
 * ``make all`` from no outputs (both cores, the default), with the time of each notebook, and
   ``make -j1 all`` (one notebook at a time) for comparison;
 * ``make all`` again with nothing changed (budget: under 1 s, nothing executed);
-* the floor: for each notebook, one bare kernel start plus that notebook's import statements,
-  summed over the notebooks (budget: ``make all`` at or below the floor);
+* the floor: for each rendering (instances of a template included), one bare kernel start
+  plus its notebook's import statements, summed (budget: ``make all`` at most 1.2 x the floor);
 * the add-a-trial loop: a synthetic row appended to ``data/trials.csv``, ``make all`` and
-  ``make html`` (budget: under 15 s), with the notebooks that re-rendered;
+  ``make html`` (budget: under 10 s), with the notebooks that re-rendered;
 * the change-a-parameter loop: one parameter of ``07_next_trial`` changed, ``make all`` (only
   the notebooks that read it, and those that read their changed results, re-render).
 
 It also times the multiplicity simulation of ``05_subgroups`` at its default size (budget: under
-5 s), ``make test`` (under 3 minutes) and a fresh clone with a new virtual environment through
-``make all`` (under 5 minutes); ``--quick`` (``make bench QUICK=1``) skips the last two.
+5 s), the adaptive enrichment engine of ``07_next_trial`` (simulated trials per second, one
+core), ``make check`` (under 60 s), ``make test`` (under 3 minutes) and a fresh clone with a new
+virtual environment through ``make all`` (under 5 minutes); ``--quick`` (``make bench
+QUICK=1``) skips the last three.
 """
 
 from __future__ import annotations
@@ -232,7 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         _change_parameter(project)
         change, out_change = _make(project, "all", venv=venv)
 
-    floors = {name: kernel_floor(root / "notebooks" / f"{name}.py") for name in notebooks}
+    # one floor per rendering, instances of a template (trial_report[etass]) included: each
+    # starts its own kernel and imports what its template imports
+    sources = {name: name.split("[")[0] for name, _ in per_notebook}
+    floors = {
+        name: kernel_floor(root / "notebooks" / f"{template}.py")
+        for name, template in sources.items()
+    }
     floor = sum(floors.values())
 
     def verdict(ok: bool) -> str:
@@ -247,11 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         (
             "make all, from no outputs (2 cores)",
             f"{parallel:.2f} s",
-            f"<= floor = {floor:.2f} s",
-            verdict(parallel <= floor),
+            f"<= 1.2 x floor = {1.2 * floor:.2f} s",
+            verdict(parallel <= 1.2 * floor),
         )
     )
-    rows.append(("  ratio to the floor", f"{parallel / floor:.2f} x", "<= 1.00 x", ""))
+    rows.append(("  ratio to the floor", f"{parallel / floor:.2f} x", "<= 1.20 x", ""))
     rows.append(
         (
             "make -j1 all, from no outputs",
@@ -274,18 +282,27 @@ def main(argv: list[str] | None = None) -> int:
         (
             "add a trial: make all + make html",
             f"{add_trial:.2f} s",
-            "< 15 s",
-            verdict(add_trial < 15),
+            "< 10 s",
+            verdict(add_trial < 10),
         )
     )
     rows.append((f"  re-rendered ({len(trial_runs)})", " ".join(trial_runs), "", ""))
     change_runs = _rendered(out_change)
+    # 07 and the notebooks that read its results (09 states the next trial's size)
+    from ta1sepsis.pipeline.deps import target_inputs
+
+    readers = sorted(
+        n
+        for n in notebooks
+        if any("results/07_next_trial.json" in files for files in target_inputs(root, n).values())
+    )
+    expected = sorted({"07_next_trial", *readers})
     rows.append(
         (
             "change a parameter (07): make all",
             f"{change:.2f} s",
-            "only 07_next_trial",
-            verdict(change_runs == ["07_next_trial"]),
+            f"only {' and '.join(expected)} (its readers)",
+            verdict(change_runs == expected),
         )
     )
 
