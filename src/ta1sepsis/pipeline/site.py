@@ -118,15 +118,7 @@ CHIPS = {
             {"ratio": "dosing.exposure_ratio", "acc": "dosing.q12h.accumulation_ratio"},
         ),
     ],
-    "07_next_trial": [
-        (
-            "age 60 and over: {n:,.0f} patients at the shrunken effect; assurance {a:.0%}",
-            {
-                "n": "next_trial.age_60_and_over.shrunken.n_fixed",
-                "a": "next_trial.age_60_and_over.shrunken.assurance",
-            },
-        ),
-    ],
+    # 07: one chip per population designed on a shrunken estimate (generic_chips below)
     "08_claims": [("{n:.0f} claims checked", {"n": "claims.total"})],
 }
 # A trial report's card: its 28-day risk ratio (results/trials/<id>.json, "<id>.mortality_28d.rr").
@@ -548,18 +540,36 @@ def chips(page: Page, results: dict) -> list[dict]:
 
 
 SHRUNKEN_KEY = re.compile(r"^subgroups\.[^.]+\.[^.]+\.shrunken$")
+NEXT_TRIAL_KEY = re.compile(r"^next_trial\.([^.]+)\.shrunken\.n_fixed$")
 
 
 def generic_chips(name: str, results: dict) -> list[tuple[str, dict]]:
     """Chips found by the form of their keys, so that a page run on other subgroups still
-    states its answers: 05's shrunken subgroup estimates, labelled by their description."""
-    if name != "05_subgroups":
-        return []
+    states its answers: 05's shrunken subgroup estimates, labelled by their description, and
+    07's sizes and assurance of each population designed on a shrunken estimate."""
     out = []
-    for key in sorted(k for k in results if SHRUNKEN_KEY.match(k)):
-        label = results[key].get("description", key).split(" (")[0]
-        out.append((f"{label.replace('{', '{{').replace('}', '}}')} {{ratio}}", {"ratio": key}))
+    if name == "05_subgroups":
+        for key in sorted(k for k in results if SHRUNKEN_KEY.match(k)):
+            label = results[key].get("description", key).split(" (")[0]
+            out.append((f"{_braces(label)} {{ratio}}", {"ratio": key}))
+    elif name == "07_next_trial":
+        for key in sorted(k for k in results if NEXT_TRIAL_KEY.match(k)):
+            slug = NEXT_TRIAL_KEY.match(key)[1]
+            assurance = f"next_trial.{slug}.shrunken.assurance"
+            if assurance in results:
+                out.append(
+                    (
+                        f"{_braces(slug.replace('_', ' '))}: {{n:,.0f}} patients at the shrunken "
+                        "effect; assurance {a:.0%}",
+                        {"n": key, "a": assurance},
+                    )
+                )
     return out
+
+
+def _braces(text: str) -> str:
+    """``text`` safe inside a format string (its braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def key_figure(root: Path, page: Page) -> Path | None:
