@@ -16,7 +16,8 @@ It also times the multiplicity simulation of ``05_subgroups`` at its default siz
 5 s), the adaptive enrichment engine of ``07_next_trial`` (simulated trials per second, one
 core), ``make check`` (under 60 s), ``make test`` (under 3 minutes) and a fresh clone with a new
 virtual environment through ``make all`` (under 5 minutes); ``--quick`` (``make bench
-QUICK=1``) skips the last three.
+QUICK=1``) skips the last three. For each notebook it prints the three functions that take the
+most of its own time (:func:`profile_notebook`).
 """
 
 from __future__ import annotations
@@ -142,6 +143,54 @@ def _simulation_row(root: Path) -> tuple[str, str, str, str]:
     )
 
 
+def profile_notebook(root: Path, name: str, top: int = 3) -> list[tuple[str, float]]:
+    """Where one notebook spends its time: its code cells run in-process under cProfile (no
+    kernel; outputs to a temporary folder), and the ``top`` functions by own time.
+
+    Returns
+    -------
+    list of (str, float)
+        ``module.function`` (or the built-in's name) and its own time in seconds.
+    """
+    import contextlib
+    import cProfile
+    import io
+    import pstats
+
+    import jupytext
+
+    from ta1sepsis.pipeline.parameters import load_parameters
+
+    values = load_parameters(name)
+    cells = jupytext.read(root / "notebooks" / f"{name}.py").cells
+    namespace = dict(values)
+    previous = os.environ.get("TA1_OUTPUT_DIR")
+    profiler = cProfile.Profile()
+    with tempfile.TemporaryDirectory(prefix="ta1-profile-") as out:
+        os.environ["TA1_OUTPUT_DIR"] = out
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                for cell in cells:
+                    if cell.cell_type == "code" and "parameters" not in cell.metadata.get(
+                        "tags", []
+                    ):
+                        code = compile(cell.source, name, "exec")
+                        profiler.runctx(code, namespace, namespace)
+        finally:
+            if previous is None:
+                os.environ.pop("TA1_OUTPUT_DIR", None)
+            else:
+                os.environ["TA1_OUTPUT_DIR"] = previous
+    own: dict[str, float] = {}
+    for (path, _, function), (_, _, tottime, _, _) in pstats.Stats(profiler).stats.items():
+        # importing is the floor's part (the first notebook in this process imports the package)
+        if "<frozen" in path or "importlib" in path or "marshal" in function or "_imp." in function:
+            continue
+        label = function if path == "~" else f"{Path(path).stem}.{function}"
+        own[label] = own.get(label, 0.0) + tottime
+    return sorted(own.items(), key=lambda item: -item[1])[:top]
+
+
 def _enrichment_row() -> tuple[str, str, str, str]:
     """Replications per second of the adaptive enrichment engine (07), one core: 10,000
     simulated trials of one scenario must take under 2 s (issue budget), i.e. > 5,000/s."""
@@ -251,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {name:<16} {float(seconds):6.2f} s   floor {floors.get(name, float('nan')):5.2f} s"
         )
+    print(
+        "\nwhere each notebook spends its time beyond its imports (in-process, cProfile, own time)"
+    )
+    for name in notebooks:
+        costs = profile_notebook(root, name)
+        print(f"  {name:<16} " + "; ".join(f"{label} {sec:.2f} s" for label, sec in costs))
     rows.append(
         (
             "make all, from no outputs (2 cores)",
