@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ta1sepsis.data.evidence_tables import method_fact
 from ta1sepsis.stats.bias_adjusted import (
@@ -26,6 +25,7 @@ from ta1sepsis.stats.bias_adjusted import (
 )
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
+from ta1sepsis.stats.reported_estimates import recover
 
 # the figure's grid of power prior weights (the table uses the parameter's weights)
 CURVE_WEIGHTS = np.linspace(0.0, 1.0, 21)
@@ -115,9 +115,8 @@ def all_evidence(
             f"{bias_priors}"
         )
     level = float(block["level"])
-    z = float(stats.norm.ppf(0.5 + level / 2))
     y_block = math.log(block["value"])
-    se_block = (math.log(block["upper"]) - math.log(block["lower"])) / (2 * z)
+    se_block = recover(block["value"], block["lower"], block["upper"], level).se
     studies = trials_to_studies(trials, "mortality_28d")
     effects = study_effects(studies, "OR", correction="constant")
     y, se = list(effects.yi), list(np.sqrt(effects.vi))
@@ -141,18 +140,19 @@ def all_evidence(
         for w in weights
         if 0 < w < 1
     ]
-    rows = []
-    for name, bias_words, bias, weight in scenarios:
-        d = answer(bias, weight)
-        rows.append(
-            {
-                "scenario": name,
-                "bias prior": bias_words,
-                "weight of the small trials": weight,
-                **d,
-            }
-        )
-    table = pd.DataFrame(rows)
+    answers = [answer(bias, weight) for _, _, bias, weight in scenarios]
+    table = pd.DataFrame(
+        [
+            {"scenario": name, "bias prior": words, "weight of the small trials": weight, **d}
+            for (name, words, _, weight), d in zip(scenarios, answers, strict=True)
+        ]
+    )
+    # the headline is the primary prior's scenario at full weight, computed above
+    primary = next(
+        d
+        for (_, _, bias, _), d in zip(scenarios, answers, strict=True)
+        if bias is priors[primary_bias_prior]
+    )
     curves = {
         "no bias adjustment": pd.DataFrame(
             [{"weight": w, **answer(None, float(w))} for w in CURVE_WEIGHTS]
@@ -168,7 +168,7 @@ def all_evidence(
     return AllEvidence(
         table=table,
         curves=curves,
-        primary=answer(priors[primary_bias_prior], 1.0),
+        primary=primary,
         primary_label=priors[primary_bias_prior].label,
         trials=list(studies.study),
         gaps=gaps,

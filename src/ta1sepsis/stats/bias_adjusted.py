@@ -34,8 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ta1sepsis.stats.absolute import ratio_for_risk_difference, treatment_risk
+from ta1sepsis.stats.absolute import per_1000, ratio_for_risk_difference
 from ta1sepsis.stats.bayes_meta import BayesMetaResult, bayes_random_effects
+from ta1sepsis.stats.reported_estimates import recover
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,7 @@ class BiasPrior:
             )
         if not 0 < level < 1:
             raise ValueError(f"bias prior {label!r}: level must be in (0, 1), got {level}")
-        z = float(stats.norm.ppf(0.5 + level / 2))
-        return cls(label, math.log(ror), (math.log(upper) - math.log(lower)) / (2 * z))
+        return cls(label, math.log(ror), recover(ror, lower, upper, level).se)
 
 
 def block_likelihood(
@@ -221,9 +221,10 @@ def decision_summary(
         k: result.quantile(q) for k, q in (("lower", tail), ("median", 0.5), ("upper", 1 - tail))
     }
     out = {k: math.exp(v) for k, v in quantiles.items()}
-    for k, v in quantiles.items():
-        name = "per1000" if k == "median" else f"per1000_{k}"
-        out[name] = 1000 * (float(treatment_risk(control_risk, math.exp(v), "OR")) - control_risk)
+    absolute = per_1000(control_risk, out["median"], out["lower"], out["upper"], scale="OR")
+    out["per1000_lower"] = absolute["difference_lower"]
+    out["per1000"] = absolute["difference"]
+    out["per1000_upper"] = absolute["difference_upper"]
     reduction = benefit_per_1000 / 1000
     increase = harm_per_1000 / 1000
     out["p_benefit"] = result.prob_below(0.0)
