@@ -113,6 +113,7 @@ def test_fixed_designs_match_the_normal_approximation():
     power = stats.norm.cdf((0.05 - stats.norm.isf(0.025) * se0) / se1)
     assert abs(r.reject_s - power) < 3 * r.mcse["reject_s"] + 0.003
     assert r.reject_f == 0 and r.expected_n == r.max_n == 2000
+    assert math.isnan(r.select_s) and math.isnan(r.select_f)  # nothing is selected
 
 
 def test_bad_designs_are_named():

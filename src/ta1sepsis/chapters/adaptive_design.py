@@ -71,8 +71,6 @@ def _run(task: Task, n_total: int, prevalence: float, settings: dict, replicatio
         )
     row = {"population": task.population, "design": task.design, **r.as_dict()}
     row["right"] = task.right or ""
-    if task.design != "adaptive enrichment":
-        row["select_s"] = row["select_f"] = math.nan  # nothing is selected in a fixed design
     return row
 
 
@@ -183,7 +181,6 @@ def compare(
     frame = pd.DataFrame(rows)
     frame["power_mcse"] = [m["reject_any"] for m in frame.pop("mcse")]
     frame["screened"] = np.where(frame.design == "fixed enriched", frame.max_n / prevalence, np.nan)
-    frame.loc[frame.design == "adaptive enrichment", "screened"] = np.nan
     return frame
 
 

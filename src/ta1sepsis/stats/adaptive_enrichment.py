@@ -278,6 +278,43 @@ def _right(right: str | None, reject_s, reject_f) -> float:
     raise ValueError(f"right = {right!r}: use 'S', 'F', 'none' or None")
 
 
+def _risks(scenario: Scenario, reps: int) -> tuple[np.ndarray, ...]:
+    """Treatment and control risks in S and R, one per replication: (t_S, t_R, c_S, c_R)."""
+    s = scenario
+    return tuple(
+        np.broadcast_to(np.asarray(v, float), (reps,))
+        for v in (s.treatment_s, s.treatment_r, s.control_s, s.control_r)
+    )
+
+
+def _z_full(t_s, c_s, t_r, c_r, n_s, n_r, stratified: bool):
+    """Stage-wise z for F from its two subsets, stratified by them or pooled."""
+    if stratified:
+        return _z_stratified([(t_s, c_s), (t_r, c_r)], [n_s, n_r])
+    return _z(t_s + t_r, c_s + c_r, n_s + n_r)
+
+
+def _operating(
+    scenario: Scenario, reps: int, out: dict, right_p: float, *, expected_n, max_n, spread
+) -> Operating:
+    """Assemble the operating characteristics with their Monte Carlo SEs.
+
+    ``spread`` is the number of patients a stop at the interim saves: the SE of the expected
+    size is ``spread`` times that of the stopping probability.
+    """
+    probabilities = {**{k: float(v) for k, v in out.items()}, "right_population": right_p}
+    mcse = {k: math.sqrt(v * (1 - v) / reps) for k, v in probabilities.items()}
+    mcse["expected_n"] = spread * mcse["early_stop"]
+    return Operating(
+        scenario=scenario.name,
+        replications=reps,
+        **probabilities,
+        expected_n=float(expected_n),
+        max_n=int(max_n),
+        mcse=mcse,
+    )
+
+
 def _draw(rng, n_stage, share, p_t, p_c, reps):
     """Events per arm in one subset: (treatment, control), each an array over replications."""
     arm = _arm(n_stage * share)
@@ -327,10 +364,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     reps, d, s = replications, design, scenario
     prev = d.prevalence
-    pts, ptr, pcs, pcr = (
-        np.broadcast_to(np.asarray(v, float), (reps,))
-        for v in (s.treatment_s, s.treatment_r, s.control_s, s.control_r)
-    )
+    pts, ptr, pcs, pcr = _risks(s, reps)
     c1, c2 = d.critical_values
     w1, w2 = math.sqrt(d.fraction), math.sqrt(1 - d.fraction)
     fut = -math.inf if d.futility is None else d.futility
@@ -339,13 +373,10 @@ def simulate(
     t_s, c_s = _draw(rng, n1, prev, pts, pcs, reps)
     t_r, c_r = _draw(rng, n1, 1 - prev, ptr, pcr, reps)
     z_s1 = _z(t_s, c_s, n1 * prev)
-    z_f1 = (
-        _z_stratified([(t_s, c_s), (t_r, c_r)], [n1 * prev, n1 * (1 - prev)])
-        if d.stratified
-        else _z(t_s + t_r, c_s + c_r, n1)
-    )
+    z_f1 = _z_full(t_s, c_s, t_r, c_r, n1 * prev, n1 * (1 - prev), d.stratified)
     p_s1, p_f1 = stats.norm.sf(z_s1), stats.norm.sf(z_f1)
-    z_i1 = stats.norm.isf(_intersection(p_s1, p_f1, d.intersection))
+    p_i1 = _intersection(p_s1, p_f1, d.intersection)
+    z_i1 = stats.norm.isf(p_i1)
     z_s1c, z_f1c = stats.norm.isf(p_s1), stats.norm.isf(p_f1)
     rej_i1, rej_s1, rej_f1 = z_i1 >= c1, z_s1c >= c1, z_f1c >= c1
     reject_s1, reject_f1 = rej_i1 & rej_s1, rej_i1 & rej_f1
@@ -366,13 +397,7 @@ def simulate(
     t_s2, c_s2 = rng.binomial(a_s, pts), rng.binomial(a_s, pcs)
     t_r2, c_r2 = rng.binomial(a_r, ptr), rng.binomial(a_r, pcr)
     z_s2 = np.where(sel_s, _z(t_s2, c_s2, n2_s), np.nan)
-    z_f2 = np.where(
-        sel_f,
-        _z_stratified([(t_s2, c_s2), (t_r2, c_r2)], [n2_s, n2_r])
-        if d.stratified
-        else _z(t_s2 + t_r2, c_s2 + c_r2, n2_s + n2_r),
-        np.nan,
-    )
+    z_f2 = np.where(sel_f, _z_full(t_s2, c_s2, t_r2, c_r2, n2_s, n2_r, d.stratified), np.nan)
     p_s2, p_f2 = stats.norm.sf(z_s2), stats.norm.sf(z_f2)
     p_i2 = _intersection(p_s2, p_f2, d.intersection)
 
@@ -380,7 +405,7 @@ def simulate(
         return w1 * stats.norm.isf(p1) + w2 * stats.norm.isf(p2)
 
     with np.errstate(invalid="ignore"):
-        rej_i = rej_i1 | (combined(_intersection(p_s1, p_f1, d.intersection), p_i2) >= c2)
+        rej_i = rej_i1 | (combined(p_i1, p_i2) >= c2)
         rej_s = rej_s1 | (combined(p_s1, p_s2) >= c2)
         rej_f = rej_f1 | (combined(p_f1, p_f2) >= c2)
     reject_s = np.where(stop1, reject_s1, (rej_i & rej_s & sel_s) | reject_s1)
@@ -395,18 +420,15 @@ def simulate(
         "early_stop": np.mean(stop1),
         "futility_stop": np.mean(futile1 & ~success1),
     }
-    out["right_population"] = _right(right, reject_s, reject_f)
-    mcse = {k: math.sqrt(v * (1 - v) / reps) for k, v in out.items()}
-    expected_n = d.n_interim + (1 - out["early_stop"]) * (d.n_total - d.n_interim)
-    mcse["expected_n"] = (d.n_total - d.n_interim) * mcse["early_stop"]
-    return Operating(
-        scenario=s.name,
-        replications=reps,
-        **{k: float(v) for k, v in out.items() if k != "right_population"},
-        expected_n=float(expected_n),
-        max_n=int(d.n_total),
-        right_population=out["right_population"],
-        mcse=mcse,
+    spread = d.n_total - d.n_interim
+    return _operating(
+        s,
+        reps,
+        out,
+        _right(right, reject_s, reject_f),
+        expected_n=d.n_interim + (1 - out["early_stop"]) * spread,
+        max_n=d.n_total,
+        spread=spread,
     )
 
 
@@ -442,7 +464,8 @@ def simulate_fixed(
     Returns
     -------
     Operating
-        ``reject_s`` or ``reject_f`` (the other is 0), ``expected_n = max_n = n_total``.
+        ``reject_s`` or ``reject_f`` (the other is 0), ``select_s`` and ``select_f`` NaN (no
+        selection), ``expected_n = max_n = n_total``.
 
     Examples
     --------
@@ -457,10 +480,7 @@ def simulate_fixed(
         raise ValueError(f"prevalence = {prevalence} must be in (0, 1)")
     rng = np.random.default_rng(seed)
     reps, s = replications, scenario
-    pts, ptr, pcs, pcr = (
-        np.broadcast_to(np.asarray(v, float), (reps,))
-        for v in (s.treatment_s, s.treatment_r, s.control_s, s.control_r)
-    )
+    pts, ptr, pcs, pcr = _risks(s, reps)
     n = float(n_total)
     if population == "S":
         t_s, c_s = _draw(rng, n, 1.0, pts, pcs, reps)
@@ -468,11 +488,7 @@ def simulate_fixed(
     else:
         t_s, c_s = _draw(rng, n, prevalence, pts, pcs, reps)
         t_r, c_r = _draw(rng, n, 1 - prevalence, ptr, pcr, reps)
-        z = (
-            _z_stratified([(t_s, c_s), (t_r, c_r)], [n * prevalence, n * (1 - prevalence)])
-            if stratified
-            else _z(t_s + t_r, c_s + c_r, n)
-        )
+        z = _z_full(t_s, c_s, t_r, c_r, n * prevalence, n * (1 - prevalence), stratified)
     reject = z >= stats.norm.isf(alpha)
     reject_s = reject if population == "S" else np.zeros(reps, bool)
     reject_f = reject if population == "F" else np.zeros(reps, bool)
@@ -480,21 +496,18 @@ def simulate_fixed(
         "reject_any": float(np.mean(reject)),
         "reject_s": float(np.mean(reject_s)),
         "reject_f": float(np.mean(reject_f)),
-        "select_s": float(population == "S"),
-        "select_f": float(population == "F"),
+        # nothing is selected in a single-stage design
+        "select_s": math.nan,
+        "select_f": math.nan,
         "early_stop": 0.0,
         "futility_stop": 0.0,
     }
-    right_p = _right(right, reject_s, reject_f)
-    mcse = {k: math.sqrt(v * (1 - v) / reps) for k, v in {**out, "right": right_p}.items()}
-    mcse["right_population"] = mcse.pop("right")
-    mcse["expected_n"] = 0.0
-    return Operating(
-        scenario=s.name,
-        replications=reps,
-        **out,
-        expected_n=float(n_total),
-        max_n=int(n_total),
-        right_population=right_p,
-        mcse=mcse,
+    return _operating(
+        s,
+        reps,
+        out,
+        _right(right, reject_s, reject_f),
+        expected_n=n_total,
+        max_n=n_total,
+        spread=0,
     )
