@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import shutil
 from pathlib import Path
 
-import jupytext
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ta1sepsis.pipeline.bench import run_cells
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_pooling import mantel_haenszel, random_effects
 from ta1sepsis.stats.meta_workflow import tsa_bundle
@@ -120,27 +119,7 @@ def test_the_numbers_of_every_valid_trials_file(which, studies):
 def run_notebook(notebook: str, overrides: dict, out: Path) -> None:
     """Execute a notebook's code cells in-process with its validated parameters (no kernel, no
     display); outputs go to ``out``."""
-    import IPython.display
-
-    from ta1sepsis.pipeline.parameters import load_parameters
-
-    values = load_parameters(notebook, overrides=overrides)
-    cells = jupytext.read(ROOT / "notebooks" / f"{notebook}.py").cells
-    namespace = dict(values)
-    previous = os.environ.get("TA1_OUTPUT_DIR")
-    os.environ["TA1_OUTPUT_DIR"] = str(out)
-    shown = IPython.display.display
-    IPython.display.display = lambda *a, **k: None
-    try:
-        for cell in cells:
-            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
-                exec(compile(cell.source, notebook, "exec"), namespace)  # noqa: S102
-    finally:
-        IPython.display.display = shown
-        if previous is None:
-            os.environ.pop("TA1_OUTPUT_DIR", None)
-        else:
-            os.environ["TA1_OUTPUT_DIR"] = previous
+    run_cells(ROOT, notebook, out, overrides=overrides)
 
 
 def write_trials(studies: pd.DataFrame, path: Path) -> None:

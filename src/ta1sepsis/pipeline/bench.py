@@ -143,44 +143,63 @@ def _simulation_row(root: Path) -> tuple[str, str, str, str]:
     )
 
 
+def run_cells(
+    root: Path, name: str, out: Path, *, overrides: dict | None = None, profiler=None
+) -> None:
+    """Execute a notebook's code cells in this process, without a kernel or a display.
+
+    The parameters are validated (:func:`ta1sepsis.pipeline.parameters.load_parameters`, with
+    ``overrides``), the outputs go to ``out`` (``TA1_OUTPUT_DIR``, restored afterwards), and
+    what the cells print or display is dropped. With a ``cProfile.Profile`` as ``profiler``
+    each cell runs under it. Used by :func:`profile_notebook` and the property tests.
+    """
+    import contextlib
+    import io
+
+    import IPython.display
+    import jupytext
+
+    from ta1sepsis.pipeline.parameters import load_parameters
+
+    namespace = dict(load_parameters(name, overrides=overrides))
+    cells = jupytext.read(root / "notebooks" / f"{name}.py").cells
+    previous = os.environ.get("TA1_OUTPUT_DIR")
+    os.environ["TA1_OUTPUT_DIR"] = str(out)
+    shown = IPython.display.display
+    IPython.display.display = lambda *a, **k: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in cells:
+                if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                    continue
+                code = compile(cell.source, name, "exec")
+                if profiler is None:
+                    exec(code, namespace)  # noqa: S102
+                else:
+                    profiler.runctx(code, namespace, namespace)
+    finally:
+        IPython.display.display = shown
+        if previous is None:
+            os.environ.pop("TA1_OUTPUT_DIR", None)
+        else:
+            os.environ["TA1_OUTPUT_DIR"] = previous
+
+
 def profile_notebook(root: Path, name: str, top: int = 3) -> list[tuple[str, float]]:
-    """Where one notebook spends its time: its code cells run in-process under cProfile (no
-    kernel; outputs to a temporary folder), and the ``top`` functions by own time.
+    """Where one notebook spends its time: its code cells run in-process under cProfile
+    (:func:`run_cells`; outputs to a temporary folder), and the ``top`` functions by own time.
 
     Returns
     -------
     list of (str, float)
         ``module.function`` (or the built-in's name) and its own time in seconds.
     """
-    import contextlib
     import cProfile
-    import io
     import pstats
 
-    import jupytext
-
-    from ta1sepsis.pipeline.parameters import load_parameters
-
-    values = load_parameters(name)
-    cells = jupytext.read(root / "notebooks" / f"{name}.py").cells
-    namespace = dict(values)
-    previous = os.environ.get("TA1_OUTPUT_DIR")
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory(prefix="ta1-profile-") as out:
-        os.environ["TA1_OUTPUT_DIR"] = out
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                for cell in cells:
-                    if cell.cell_type == "code" and "parameters" not in cell.metadata.get(
-                        "tags", []
-                    ):
-                        code = compile(cell.source, name, "exec")
-                        profiler.runctx(code, namespace, namespace)
-        finally:
-            if previous is None:
-                os.environ.pop("TA1_OUTPUT_DIR", None)
-            else:
-                os.environ["TA1_OUTPUT_DIR"] = previous
+        run_cells(root, name, Path(out), profiler=profiler)
     own: dict[str, float] = {}
     for (path, _, function), (_, _, tottime, _, _) in pstats.Stats(profiler).stats.items():
         # importing is the floor's part (the first notebook in this process imports the package)
