@@ -212,12 +212,18 @@ class NextTrial(Chapter):
                     "on the design effect, but no population has prevalence 1: set n_total"
                 )
             n_total = int(self.by_effect(everyone[0]).loc[DESIGN, "N fixed"])
-        settings = {
-            **{k: a[k] for k in ("interim_fraction", "selection", "epsilon", "futility")},
-            **{k: a[k] for k in ("early_efficacy", "intersection", "stratified", "replications")},
-            "seed": a["seed"],
-            "alpha": p.alpha / 2,
-        }
+        design_keys = (
+            "interim_fraction",
+            "selection",
+            "epsilon",
+            "futility",
+            "early_efficacy",
+            "intersection",
+            "stratified",
+            "replications",
+            "seed",
+        )
+        settings = {**{k: a[k] for k in design_keys}, "alpha": p.alpha / 2}
         out, skipped = {}, {}
         for i, (name, complement) in enumerate(a["complements"].items()):
             if name not in self.populations:

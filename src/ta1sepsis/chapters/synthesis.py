@@ -972,33 +972,33 @@ class Synthesis(Chapter):
             "the model: the block is a derived estimate and no prior makes it a re-analysis."
         )
         add = self.results.add
-        for r in a.table.itertuples():
-            key = "synthesis.all_evidence." + re.sub(r"[^a-z0-9]+", "_", r.scenario.lower()).strip(
-                "_"
-            )
+        for r in a.table.to_dict("records"):
+            key = "synthesis.all_evidence." + re.sub(
+                r"[^a-z0-9]+", "_", r["scenario"].lower()
+            ).strip("_")
             add(
                 key,
-                r.median,
-                lower=r.lower,
-                upper=r.upper,
+                r["median"],
+                lower=r["lower"],
+                upper=r["upper"],
                 level=a.level,
                 unit="ratio",
-                description=f"posterior odds ratio of 28-day mortality, {r.scenario} (bias prior: "
-                f"{r._2}; weight of the small trials {r._3:g})",
+                description=f"posterior odds ratio of 28-day mortality, {r['scenario']} (bias prior: "
+                f"{r['bias prior']}; weight of the small trials {r['weight of the small trials']:g})",
             )
             add(
                 f"{key}.probabilities",
                 {
-                    "p_benefit": r.p_benefit,
-                    "p_reduction": r.p_reduction,
-                    "p_harm": r.p_harm,
-                    "per1000": r.per1000,
-                    "per1000_lower": r.per1000_lower,
-                    "per1000_upper": r.per1000_upper,
+                    "p_benefit": r["p_benefit"],
+                    "p_reduction": r["p_reduction"],
+                    "p_harm": r["p_harm"],
+                    "per1000": r["per1000"],
+                    "per1000_lower": r["per1000_lower"],
+                    "per1000_upper": r["per1000_upper"],
                 },
                 description=f"P(OR < 1), P(at least {benefit:g} fewer and {harm:g} more deaths "
                 f"per 1000) and deaths per 1000 at the control risk {self.baseline:.1%} "
-                f"(decision thresholds: assumptions), {r.scenario}",
+                f"(decision thresholds: assumptions), {r['scenario']}",
             )
         add(
             "synthesis.all_evidence.inputs",

@@ -606,14 +606,11 @@ def trust_curves(
     for (name, c), colour, ls in zip(curves.items(), CATEGORY, styles, strict=False):
         a.fill_between(c["weight"], c["lower"], c["upper"], color=colour, alpha=0.12, lw=0)
         a.plot(c["weight"], c["median"], ls=ls, color=colour, label=f"{name}: median")
-        for col, ls2, words in (
-            ("p_reduction", ls, f"P({benefit_words})"),
-            ("p_harm", ls, f"P({harm_words})"),
-        ):
+        for col, words in (("p_reduction", f"P({benefit_words})"), ("p_harm", f"P({harm_words})")):
             b.plot(
                 c["weight"],
                 c[col],
-                ls=ls2,
+                ls=ls,
                 color=colour,
                 marker="o" if col == "p_reduction" else "v",
                 markevery=5,
@@ -650,26 +647,12 @@ def trust_curves(
     b.set_xlabel("weight given to the small trials (power prior)")
     b.set_ylabel("posterior probability")
     b.set_title("B. Probabilities a panel decides on", loc="left", fontsize=10)
-    handles, labels = a.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="lower left",
-        bbox_to_anchor=(0.0, 0.0),
-        fontsize=8,
-        frameon=False,
-        ncol=1,
-    )
-    handles, labels = b.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="lower left",
-        bbox_to_anchor=(0.52, 0.0),
-        fontsize=8,
-        frameon=False,
-        ncol=1,
-    )
+    # each panel's legend under it
+    for ax, left in ((a, 0.0), (b, 0.52)):
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(
+            handles, labels, loc="lower left", bbox_to_anchor=(left, 0.0), fontsize=8, frameon=False
+        )
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     # the legends take the lower third, under both panels
     fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.4, wspace=0.3)
