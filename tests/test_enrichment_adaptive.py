@@ -164,7 +164,11 @@ def test_family_wise_error_at_most_alpha(intersection, stratified):
 )
 def test_bad_07_parameters_are_refused_with_their_name(change, named):
     """The schema of params/07_next_trial.yaml stops a bad adaptive design before any run."""
-    from ta1sepsis.pipeline.parameters import ParameterError, load_parameters
+    from ta1sepsis.pipeline.parameters import (
+        ParameterError,
+        load_parameters,
+        validate_parameters,
+    )
 
     values = load_parameters("07_next_trial")
     own = {
@@ -173,7 +177,6 @@ def test_bad_07_parameters_are_refused_with_their_name(change, named):
         if k not in ("design_relative_reduction", "decision_thresholds")
     }
     own["adaptive_enrichment"] = {**own["adaptive_enrichment"], **change}
-    from ta1sepsis.pipeline.parameters import validate_parameters
 
     with pytest.raises(ParameterError, match=named) as caught:
         validate_parameters("07_next_trial", own)

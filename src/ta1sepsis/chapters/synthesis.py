@@ -55,16 +55,16 @@ from ta1sepsis.report.answers import bottom_line, fmt_ci, fmt_p, fmt_per_1000
 from ta1sepsis.report.grade_profile import evidence_profile
 from ta1sepsis.report.narrative import say, show
 from ta1sepsis.report.outputs import save_table, show_figure
+from ta1sepsis.report.plain_language import ALL_RCTS, BIAS_ADJUSTED, POOLED
 from ta1sepsis.stats import bayes_meta
 from ta1sepsis.stats.absolute import per_1000, ratio_for_risk_difference
 from ta1sepsis.stats.meta_effects import study_effects
 from ta1sepsis.stats.meta_methods import trials_to_studies
 from ta1sepsis.stats.meta_workflow import per_study_intervals
 
-POOLED = "mortality_28d_large_trials"
+# the outcome ids of the summary of findings that the index answer reads are defined once, in
+# report.plain_language (imported above)
 LARGEST = "mortality_28d_largest_trial"
-ALL_RCTS = "mortality_28d_all_rcts"
-BIAS_ADJUSTED = "mortality_28d_bias_adjusted"
 # the normal approximation of a trial's likelihood is called adequate when its Wald limits lie
 # within this share of a standard error of the exact limits (an assumption, stated where used)
 ADEQUATE_SHARE = 0.25
