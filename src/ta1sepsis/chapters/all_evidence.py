@@ -33,12 +33,12 @@ EXCLUDED = "trials with counts only (small trials left out)"
 FACE_VALUE = "all evidence, small trials at face value"
 
 
-def bias_label(prefix: str, facts: pd.DataFrame) -> str:
-    """'Zhang 2013, small trials: ROR 0.60 (0.53 to 0.68)' for a method-fact prefix."""
+def bias_label(prefix: str, ror: float, lower: float, upper: float) -> str:
+    """'Zhang 2013, small trials: ROR 0.60 (0.53 to 0.68)' for a method-fact prefix and its
+    ratio of odds ratios with its interval."""
     m = re.match(r"bias\.([a-z]+)(\d{4})\.(.+)$", prefix)
     who = f"{m[1].capitalize()} {m[2]}, {m[3].replace('_', ' ')}" if m else prefix
-    values = [method_fact(facts, f"{prefix}.{part}") for part in ("ror", "lower", "upper")]
-    return f"{who}: ROR {values[0]:.2f} ({values[1]:.2f} to {values[2]:.2f})"
+    return f"{who}: ROR {ror:.2f} ({lower:.2f} to {upper:.2f})"
 
 
 def bias_prior(prefix: str, facts: pd.DataFrame) -> BiasPrior:
@@ -46,7 +46,8 @@ def bias_prior(prefix: str, facts: pd.DataFrame) -> BiasPrior:
     ror, lower, upper, level = (
         method_fact(facts, f"{prefix}.{part}") for part in ("ror", "lower", "upper", "level")
     )
-    return BiasPrior.from_ratio(bias_label(prefix, facts), ror, lower, upper, level=level)
+    label = bias_label(prefix, ror, lower, upper)
+    return BiasPrior.from_ratio(label, ror, lower, upper, level=level)
 
 
 @dataclass
