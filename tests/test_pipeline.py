@@ -565,16 +565,7 @@ def test_a_template_is_rendered_once_per_instance(project):
         handle.write("huang: {study_id: tests}\n")
     env["PYTHONPATH"] = str(project / "src")
     run = subprocess.run(
-        [
-            str(VENV / "bin" / "python"),
-            "-m",
-            "ta1sepsis.pipeline.render",
-            "probe",
-            "--instance",
-            "huang",
-            "--set",
-            "study_id=huang2009",
-        ],
+        command,
         cwd=project,
         env=env,
         capture_output=True,
