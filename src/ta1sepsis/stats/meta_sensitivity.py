@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import WLS
+from statsmodels.tools.tools import add_constant
 
 from ta1sepsis.stats.meta_effects import StudyEffects
 from ta1sepsis.stats.meta_pooling import MetaResult, common_effect_iv, random_effects
@@ -352,7 +353,7 @@ def egger_test(effects: StudyEffects, min_k: int = EGGER_MIN_K) -> EggerResult:
             "a funnel-plot asymmetry test to have useful power (Sterne et al. 2011)",
         )
     sei = np.sqrt(effects.vi)
-    fit = sm.WLS(effects.yi, sm.add_constant(sei), weights=1 / effects.vi).fit()
+    fit = WLS(effects.yi, add_constant(sei), weights=1 / effects.vi).fit()
     return EggerResult(
         k,
         float(fit.params[1]),
