@@ -81,3 +81,20 @@ def test_traffic_light_rejects_unknown_judgements_and_fits_its_text():
     table.loc[0, "D3"] = "unclear"
     with pytest.raises(ValueError, match="unknown RoB 2 judgement"):
         plots.rob_traffic_light(table, "RoB")
+
+
+def test_traffic_light_cuts_a_label_too_long_to_fit():
+    """A study label is whatever the data file says: 600 characters give a row label of
+    plots.LABEL_CHARS ending in an ellipsis, and the panel keeps its layout (no warning)."""
+    import warnings
+
+    judgements = {d: ["low"] for d in ("D1", "D2", "D3", "D4", "D5", "overall")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.rob_traffic_light(
+            pd.DataFrame(judgements), "RoB", labels=pd.Series(["x" * 600 + ": death"])
+        )
+        fig.canvas.draw()
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plots.plt.close(fig)
+    assert shown == ["x" * (plots.LABEL_CHARS - 1) + "…"]

@@ -282,62 +282,6 @@ def _results(project: Path, name: str) -> dict:
     return json.loads((project / "results" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def test_adding_a_synthetic_trial_moves_the_pool_as_computed_by_hand(project):
-    """One clearly synthetic row appended to data/trials.csv; the meta-analysis re-renders and
-    its Mantel-Haenszel OR becomes the hand-computed three-trial value."""
-    from ta1sepsis.pipeline.bench import append_trial
-
-    append_trial(
-        project / "data" / "trials.csv",
-        study_id="synthetic_test_trial",
-        study="SYNTHETIC TEST TRIAL (not real data)",
-        year="2026",
-        events_trt="30",
-        n_trt="200",
-        events_ctl="40",
-        n_ctl="200",
-        value_flag="read",
-        source="SYNTHETIC ROW written by tests/test_pipeline.py",
-        notes="not real data",
-    )
-    before = _results(project, "03_meta_analyses")["meta.pooled.mh"]["value"]
-    # only the meta-analysis is rebuilt here; test_dependencies_are_exact shows that make all
-    # would also rebuild every other notebook that reads data/trials.csv
-    make(project, "notebooks/03_meta_analyses.ipynb")
-    # MH OR = sum(a d / N) / sum(b c / N) over ETASS, TESTS and the synthetic trial
-    tables = [(47, 181, 63, 180), (127, 542, 132, 547), (30, 200, 40, 200)]
-    num = sum(a * (n2 - c) / (n1 + n2) for a, n1, c, n2 in tables)
-    den = sum((n1 - a) * c / (n1 + n2) for a, n1, c, n2 in tables)
-    after = _results(project, "03_meta_analyses")["meta.pooled.mh"]["value"]
-    assert after == pytest.approx(num / den, rel=1e-9)
-    assert after != pytest.approx(before)
-    # the bias-adjusted synthesis of all evidence (09, section 4) moves too: without the small
-    # trials it is the random-effects pool of the three trials' log odds ratios (Woolf SEs by
-    # hand) under the Turner prior read from the data
-    import math
-
-    import numpy as np
-
-    from ta1sepsis.stats.bayes_meta import bayes_random_effects
-
-    key = "synthesis.all_evidence.trials_with_counts_only_small_trials_left_out"
-    old = _results(project, "09_synthesis")[key]["value"]
-    make(project, "notebooks/09_synthesis.ipynb")
-    got = _results(project, "09_synthesis")
-    ys = [math.log(a * (n2 - c) / ((n1 - a) * c)) for a, n1, c, n2 in tables]
-    ses = [math.sqrt(1 / a + 1 / (n1 - a) + 1 / c + 1 / (n2 - c)) for a, n1, c, n2 in tables]
-    turner = got["synthesis.all_evidence.inputs"]["value"]["log_tau2_prior"]
-    order = np.argsort(ys)
-    expected = bayes_random_effects(
-        np.array(ys)[order], np.array(ses)[order], log_tau2_prior=tuple(turner)
-    ).summary(level=got[key]["level"])
-    assert got[key]["value"] == pytest.approx(expected["median"], rel=1e-9)
-    assert got[key]["value"] != pytest.approx(old, rel=1e-6)
-    assert set(got["synthesis.all_evidence.inputs"]["value"]["trials"]) >= {
-        "SYNTHETIC TEST TRIAL (not real data)"
-    }
-
-
 def test_changing_a_design_assumption_reruns_only_the_trial_design(project):
     """A trialist's own control mortality: only 07_next_trial (and what reads it) re-renders,
     and its shrunken age design becomes the hand-computed size."""
@@ -379,32 +323,6 @@ def test_nothing_changed_runs_nothing(project):
     assert "[render]" not in result.stdout and "Nothing to be done" in result.stdout
     assert took < 5  # the budget (1 s) is measured by make bench, not asserted here
     assert make(project, "-q", "all", check=False).returncode == 0
-
-
-def test_a_non_default_data_file_is_followed(project):
-    """Every notebook that names the trials file pointed at a copy of it (a notebook must use
-    the data its inputs were computed from: the results' provenance is checked): editing the
-    copy reruns them, 03 among them; data/trials.csv no longer concerns any of them."""
-    names = sorted(
-        p.stem
-        for p in (project / "params").glob("*.yaml")
-        if p.stem not in ("shared", "analyses", "meta_analysis")
-        and "trials_file:" in p.read_text(encoding="utf-8")
-    )
-    assert {"03_meta_analyses", "09_synthesis", "trial_report"} <= set(names)
-    shutil.copyfile(project / "data" / "trials.csv", project / "data" / "my_trials.csv")
-    for name in names:
-        _set_params(project, name, trials_file="data/my_trials.csv")
-    make(project, "all")
-    text = (project / "data" / "my_trials.csv").read_text(encoding="utf-8")
-    edited = text.replace(",47,181,63,180,", ",45,181,63,180,", 1)
-    assert edited != text
-    (project / "data" / "my_trials.csv").write_text(edited, encoding="utf-8")
-    plan = planned(make(project, "-n", "all"))
-    assert {"03_meta_analyses", "01_mechanism", "09_synthesis"} <= plan
-    assert {"03_meta_analyses", "01_mechanism", "09_synthesis"} <= rendered(make(project, "all"))
-    os.utime(project / "data" / "trials.csv")
-    assert not planned(make(project, "-n", "all"))
 
 
 def test_unchanged_results_do_not_rerun_their_readers(project):

@@ -528,6 +528,36 @@ ROB_DOMAINS = {
 }
 
 
+LABEL_CHARS = 60  # longest row label a figure shows in full (a user's study label can be longer)
+
+
+def fit_label(text: str, width: int = LABEL_CHARS) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, so that one long label (a study
+    name is whatever the data file says) cannot squeeze a figure's panels to nothing; the
+    tables next to the figure keep the full label.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    width : int
+        Most characters shown, the ellipsis included.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fit_label("ETASS (Wu 2013)")
+    'ETASS (Wu 2013)'
+    >>> fit_label("a" * 70, width=10)
+    'aaaaaaaaa…'
+    """
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None = None):
     """RoB 2 traffic-light plot: one row per assessment, one column per domain and overall.
 
@@ -539,13 +569,14 @@ def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None 
         :func:`ta1sepsis.evidence.rob.assessments` returns.
     title : str
     labels : pandas.Series, optional
-        Row labels (trial and outcome), aligned with ``table``; its index by default.
+        Row labels (trial and outcome), aligned with ``table``; its index by default. Labels
+        longer than :data:`LABEL_CHARS` are cut (:func:`fit_label`).
     """
     columns = [*ROB_DOMAINS, "overall"]
     unknown = sorted(set(table[columns].to_numpy().ravel()) - set(ROB_STYLE))
     if unknown:
         raise ValueError(f"unknown RoB 2 judgement(s) {unknown}; expected {sorted(ROB_STYLE)}")
-    names = list(labels if labels is not None else table.index.astype(str))
+    names = [fit_label(x) for x in (labels if labels is not None else table.index.astype(str))]
     n = len(table)
     fig, ax = plt.subplots(figsize=(fig_width(7.5), 1.9 + 0.5 * n))
     for i, (_, row) in enumerate(table.iterrows()):
