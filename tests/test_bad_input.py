@@ -152,7 +152,56 @@ CASES = {
 }
 
 
+# One case per category of failure goes through make end to end (the wiring: the message reaches
+# the terminal, make stops, no output changes); every case, those four included, goes through the
+# renderer's own checks in-process (preflight below), which is where each message is made.
+END_TO_END = [
+    "non-numeric count",  # a data file's content
+    "parameter out of range",  # a parameter's value
+    "invalid YAML",  # a parameter file's syntax
+    "deleted trials file",  # a file a parameter names is missing
+]
+
+
+def preflight(root) -> list[str]:
+    """What the renderer checks before running any cell, for every rendering make would start
+    (each notebook, each instance of a template): its parameters (schema, files named) and the
+    data files they name. Returns the messages of the renderings that would stop."""
+    from ta1sepsis.data.catalog import check_data_files
+    from ta1sepsis.data.loader import DataError
+    from ta1sepsis.pipeline.deps import instances, notebook_names
+    from ta1sepsis.pipeline.parameters import ParameterError, load_parameters, load_schema
+    from ta1sepsis.pipeline.render import _file_tables
+
+    messages = []
+    for name in notebook_names(root):
+        schema = load_schema(name, root)
+        runs = list(instances(root, name)) if schema.get("x-instances") else [None]
+        for instance in runs:
+            try:
+                parameters = load_parameters(name, instance=instance, root=root)
+                check_data_files(parameters, root, _file_tables(schema))
+            except (ParameterError, DataError) as error:
+                messages.append(str(error))
+    return messages
+
+
 @pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_named_by_the_checks_before_any_cell(project, case, monkeypatch):  # noqa: F811
+    break_it, expected = CASES[case]
+    break_it(project)
+    monkeypatch.setenv("TA1_ROOT", str(project))
+    messages = "\n".join(preflight(project))
+    for text in expected:
+        assert text in messages, f"{case}: {text!r} not in\n{messages}"
+
+
+def test_the_checks_pass_on_the_committed_files(project, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("TA1_ROOT", str(project))
+    assert preflight(project) == []
+
+
+@pytest.mark.parametrize("case", END_TO_END)
 def test_bad_input_is_named_and_harmless(project, case):  # noqa: F811
     break_it, expected = CASES[case]
     before = digests(project)
