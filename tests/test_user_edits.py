@@ -16,7 +16,8 @@ names what it verifies, and every failing check is reported, not only the first:
 * the thresholds move the recorded values, 09's threshold table and the sentences of 09 and 04
   that depend on them (they are computed, not typed);
 * no page of the site carries a label as live HTML, a live link or maths;
-* the notebooks follow the trials file their parameters name: the copy, not data/trials.csv.
+* the notebooks follow the trials file their parameters name: the copy, not data/trials.csv;
+* then another trial appended renders only what reads what changed (not 02, 05, 06, 07).
 """
 
 from __future__ import annotations
@@ -231,6 +232,44 @@ def check_the_named_trials_file_is_followed(copy, make_output, names):
         path.write_text(text, encoding="utf-8")
 
 
+def check_a_trial_appended_renders_only_what_reads_it(copy):
+    """Another trial appended to the file: only the renderings that read what changed run (the
+    rows they read, the keys of other notebooks' results they read). 02 and 05 read only the
+    rows of the trial they name and 06 no trials at all: make does not plan them. 07 reads the
+    rows of the trials it names and keys of 04's results that the new trial does not move: when
+    04 has run again, the renderer finds 07 unchanged where it reads and does not run it; its
+    outputs keep their bytes. (The whole collection after an appended trial is what make bench
+    times; 09's acceptance of results computed before the row was appended is
+    tests/test_fingerprints.py.)"""
+    from test_pipeline import digests, rendered
+
+    from ta1sepsis.pipeline.bench import append_trial
+
+    before = digests(copy)
+    append_trial(
+        copy / MY_TRIALS,
+        study_id="synthetic_more",
+        study="SYNTHETIC MORE (not real data)",
+        events_trt="30",
+        n_trt="200",
+        events_ctl="40",
+        n_ctl="200",
+        source="SYNTHETIC ROW written by tests/test_user_edits.py",
+        notes="not real data",
+    )
+    plan = planned(make(copy, "-n", "all"))
+    assert {"03_meta_analyses", "09_synthesis"} <= plan, plan
+    assert not plan & {"02_etass", "05_subgroups", "06_dosing"}, plan
+    result = make(copy, "notebooks/07_next_trial.ipynb")
+    assert rendered(result) == {"03_meta_analyses", "04_tests"}, result.stdout
+    assert "07_next_trial: unchanged where it reads its inputs, not run" in result.stdout
+    after = digests(copy)
+    for name in ("02_etass", "05_subgroups", "06_dosing", "07_next_trial"):
+        mine = [k for k in before if f"/{name}" in k]
+        assert mine and all(after[k] == before[k] for k in mine), name
+    assert after["results/03_meta_analyses.json"] != before["results/03_meta_analyses.json"]
+
+
 def test_a_users_edits_render_and_each_consequence_is_right(project):  # noqa: F811
     names = _edit(project)
     result = make(project, "all")
@@ -250,9 +289,13 @@ def test_a_users_edits_render_and_each_consequence_is_right(project):  # noqa: F
             check(project, output)
         except AssertionError as error:
             failures.append(f"{check.__name__}: {error}")
-    # last: it edits the copy's trials file (and puts it back)
+    # last: they edit the copy's trials file (the first puts it back)
     try:
         check_the_named_trials_file_is_followed(project, output, names)
     except AssertionError as error:
         failures.append(f"check_the_named_trials_file_is_followed: {error}")
+    try:
+        check_a_trial_appended_renders_only_what_reads_it(project)
+    except AssertionError as error:
+        failures.append(f"check_a_trial_appended_renders_only_what_reads_it: {error}")
     assert not failures, "\n".join(failures)

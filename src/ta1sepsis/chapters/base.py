@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 
+from ta1sepsis.data.fingerprints import reset_rows, rows_read
 from ta1sepsis.paths import project_root
 from ta1sepsis.report.outputs import output_prefix
 from ta1sepsis.report.results import (
@@ -52,6 +53,7 @@ class Chapter:
     figures = True  # the chapter draws figures: set up matplotlib first
 
     def __init__(self, **parameters):
+        reset_rows()  # one chapter per rendering: only its own reads count
         self.root = project_root()
         expected = parameter_names(self.notebook, self.root)
         missing = [n for n in expected if n not in parameters]
@@ -109,17 +111,24 @@ class Chapter:
         """Another notebook's results, refused if they were computed from other data files
         than this chapter's (:func:`ta1sepsis.report.results.check_inputs`)."""
         results = read_results(notebook)
-        check_inputs(results, self.inputs(), self.notebook)
+        check_inputs(results, self.inputs(), self.notebook, self.root)
         return results
 
     def add_provenance(self) -> None:
-        """Record which data files this rendering read (every results file carries it)."""
+        """Record which data files this rendering read (every results file carries it), and
+        which rows of those it read only in part."""
         if PROVENANCE not in self.results:
+            files = {n: getattr(self.p, n) for n in file_parameters(self.notebook, self.root)}
             self.results.add(
                 PROVENANCE,
-                self.inputs(),
+                provenance(
+                    {n: f for n, f in files.items() if isinstance(f, str)},
+                    self.root,
+                    rows=rows_read(self.root),
+                ),
                 description="the data files this rendering read, by parameter, with their "
-                "SHA-256 (readers refuse results computed from other files than theirs)",
+                "SHA-256, and the rows it read of a file read in part (readers refuse results "
+                "computed from other data than theirs)",
             )
 
     def write_results(self) -> None:

@@ -125,7 +125,7 @@ class Etass(Chapter):
     def __init__(self, **parameters):
         super().__init__(**parameters)
         p = self.p
-        trials = load_trials(self.path(p.trials_file))
+        trials = load_trials(self.path(p.trials_file), study_ids=[p.study_id])
         estimates = load_estimates(self.path(p.estimates_file))
         facts = load_facts(self.path(p.facts_file))
         row = select_one(trials, "trials", study_id=p.study_id, outcome="mortality_28d")

@@ -101,7 +101,7 @@ class HazardRatioVersions(Chapter):
     def __init__(self, **parameters):
         super().__init__(**parameters)
         p = self.p
-        trials = load_trials(self.path(p.trials_file))
+        trials = load_trials(self.path(p.trials_file), study_ids=[p.study_id])
         self.trials = trials
         estimates = load_estimates(self.path(p.estimates_file))
         self.facts = load_facts(self.path(p.facts_file))
@@ -610,8 +610,8 @@ class HazardRatioVersions(Chapter):
                 "upper": v["upper"],
                 f"P({meta['meta.pooled.measure']['value']} < 1)": meta[f"{k}.p_benefit"]["value"],
             }
-            for k, v in sorted(meta.items())
-            if k.startswith("meta.bayes.") and k.endswith((".mean", ".new_trial"))
+            for k, v in sorted(meta.prefixed("meta.bayes.").items())
+            if k.endswith((".mean", ".new_trial"))
         ]
         if not rows:
             say(

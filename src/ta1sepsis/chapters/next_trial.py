@@ -148,9 +148,14 @@ class NextTrial(Chapter):
     def __init__(self, **parameters):
         super().__init__(**parameters)
         p = self.p
-        trials = load_trials(self.path(p.trials_file))
         self.estimates = load_estimates(self.path(p.estimates_file))
         self.facts = load_facts(self.path(p.facts_file))
+        size_study = self.facts.loc[self.facts.fact_id == p.trial_size_fact, "study_id"]
+        # only the trials this chapter names: a trial added to the file does not concern it
+        trials = load_trials(
+            self.path(p.trials_file),
+            study_ids=[p.control_study, *p.control_risk_range, *size_study],
+        )
         self.subgroups = self.read("05_subgroups")
         row = select_one(trials, "trials", study_id=p.control_study, outcome="mortality_28d")
         self.control_name = short_name(row.study)

@@ -85,7 +85,7 @@ class Subgroups(Chapter):
     def __init__(self, **parameters):
         super().__init__(**parameters)
         p = self.p
-        trials = load_trials(self.path(p.trials_file))
+        trials = load_trials(self.path(p.trials_file), study_ids=[p.study_id])
         self.estimates = load_estimates(self.path(p.estimates_file))
         self.credibility = load_credibility(self.path(p.credibility_file))
         self.published = self.estimates.set_index("estimate_id")

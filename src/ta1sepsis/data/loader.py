@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ta1sepsis.data.fingerprints import record_rows
 from ta1sepsis.paths import project_root
 
 MAX_REPORTED_PROBLEMS = 20
@@ -498,8 +499,16 @@ def load_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     """Read and validate one CSV; return a DataFrame with a ``line`` column (CSV line number).
 
     Numeric columns also keep their text as published in ``<column>_text`` (so that ``0.30``
-    keeps its two decimals for rounding comparisons).
+    keeps its two decimals for rounding comparisons). The whole file is recorded as read (a
+    rendering that loads it depends on all of it: :mod:`ta1sepsis.data.fingerprints`).
     """
+    frame = _read_table(path, schema)
+    record_rows(path)
+    return frame
+
+
+def _read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
+    """:func:`load_table` without recording the read."""
     path = Path(path)
     shown = _display(path)
     if not path.is_file():
@@ -604,9 +613,30 @@ def _default(name: str) -> Path:
     return project_root() / "data" / f"{name}.csv"
 
 
-def load_trials(path: str | Path | None = None) -> pd.DataFrame:
-    """``data/trials.csv``: events and N per arm, one row per trial and outcome."""
-    return load_table(path or _default("trials"), TRIALS)
+def load_trials(path: str | Path | None = None, *, study_ids=None) -> pd.DataFrame:
+    """``data/trials.csv``: events and N per arm, one row per trial and outcome.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The trials file; ``data/trials.csv`` by default.
+    study_ids : iterable of str, optional
+        Only the rows of these trials (every outcome of each). The whole file is still
+        validated, but only these rows are recorded as read, so a rendering that asks for them
+        does not depend on the other trials (appending a trial does not re-render it). Default:
+        every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    path = path or _default("trials")
+    if study_ids is None:
+        return load_table(path, TRIALS)
+    wanted = sorted({str(s) for s in study_ids})
+    frame = _read_table(path, TRIALS)
+    record_rows(path, "study_id", wanted)
+    return frame[frame.study_id.isin(wanted)].reset_index(drop=True)
 
 
 def load_estimates(path: str | Path | None = None) -> pd.DataFrame:

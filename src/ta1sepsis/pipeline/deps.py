@@ -41,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from ta1sepsis.data.fingerprints import part_digest
 from ta1sepsis.paths import project_root
 
 DEPS_DIR = Path("build") / "deps"
@@ -383,37 +384,89 @@ def target_inputs(root: Path, name: str) -> dict[str, list[str]]:
     return out
 
 
-def _digest(path: Path) -> str | None:
-    import hashlib
+def _parts(reads: dict | None, rows: dict | None) -> dict[str, dict]:
+    """The part of each input file a rendering read: ``{"keys": [...]}`` for the results of
+    another notebook (the keys it read, from ``reads``: producer -> key -> how) and
+    ``{"rows": {...}}`` for a data file read in part (``rows``: file -> key column -> values)."""
+    parts = {
+        f"results/{producer}.json": {"keys": sorted(keys)}
+        for producer, keys in (reads or {}).items()
+    }
+    parts.update({f: {"rows": columns} for f, columns in (rows or {}).items()})
+    return parts
 
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
-
-def record_inputs(root: Path, name: str, notebook: str) -> Path:
+def record_inputs(
+    root: Path,
+    name: str,
+    notebook: str,
+    *,
+    reads: dict | None = None,
+    rows: dict | None = None,
+) -> Path:
     """Write ``build/inputs/<notebook>.json``: the content hash of every input of a rendering
-    that has just been installed (read by :func:`refresh_stamps`)."""
+    that has just been installed (read by :func:`refresh_stamps` and :func:`up_to_date`).
+
+    For the results of another notebook the hash covers only the keys this rendering read
+    (``reads``, producer -> key -> how, as recorded in the notebook's metadata), and for a data
+    file read in part only its rows read (``rows``, file -> key column -> values): a change
+    elsewhere in those files does not make this rendering stale.
+    """
     files = target_inputs(root, name).get(notebook, [])
-    record = {f: _digest(root / f) for f in files}
+    parts = _parts(reads, rows)
+    files = sorted(set(files) | set(parts))
+    record = {f: part_digest(root, f, parts.get(f, {})) for f in files}
     path = root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"notebook": notebook, "inputs": record}, indent=1, sort_keys=True))
+    body = {"notebook": notebook, "inputs": record, "parts": {f: parts[f] for f in sorted(parts)}}
+    tmp.write_text(json.dumps(body, indent=1, sort_keys=True))
     os.replace(tmp, path)
     return path
+
+
+def _record(root: Path, notebook: str) -> dict | None:
+    path = root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
+    try:
+        record = json.loads(path.read_text())
+        if isinstance(record.get("inputs"), dict) and record.get("notebook") == notebook:
+            return record
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _changed(root: Path, record: dict) -> list[str]:
+    """The inputs whose content (or, for a file read in part, whose part) is not as recorded."""
+    parts = record.get("parts") or {}
+    return [f for f, h in record["inputs"].items() if part_digest(root, f, parts.get(f, {})) != h]
+
+
+def up_to_date(root: Path, notebook: str) -> bool:
+    """Whether a rendering is current in content: it has a record of its inputs, every input
+    (every part of a file it read) is as recorded, and every output it installed exists.
+
+    The renderer asks this before rendering: Make starts a rendering when an input is newer, and
+    a newer input (a trial appended to the trials file, another notebook's results rewritten)
+    may differ only where this rendering does not read it."""
+    record = _record(root, notebook)
+    if record is None or not (root / notebook).is_file():
+        return False
+    if any(not (root / o).is_file() for o in _manifest(root, notebook)):
+        return False
+    return not _changed(root, record)
 
 
 def refresh_stamps(root: Path) -> dict[str, list[str]]:
     """Make the rendered notebooks' time stamps say what their inputs' contents say.
 
     Make compares modification times; contents are what matter. For every rendering with a
-    record of its inputs' hashes: if an input's content changed (or it is gone), the notebook's
-    time stamp is set to the epoch, so Make renders it again even when an output carries a
-    time stamp from the future; if every input is as recorded but some input is newer than the
-    notebook (a file touched, checked out again or saved unchanged), the notebook's time stamp
-    is moved to now, so Make does not render it for nothing.
+    record of its inputs' hashes: if an input's content changed (or it is gone; for a file it
+    read in part, the part it read), the notebook's time stamp is set to the epoch, so Make
+    renders it again even when an output carries a time stamp from the future; if every input
+    is as recorded but some input is newer than the notebook (a file touched, checked out again,
+    saved unchanged, or changed only where this rendering does not read it), the notebook's
+    time stamp is moved to now, so Make does not render it for nothing.
 
     Returns
     -------
@@ -438,8 +491,7 @@ def refresh_stamps(root: Path) -> dict[str, list[str]]:
         if not notebook.is_file():
             continue
         stamp = notebook.stat().st_mtime
-        changed = any(_digest(root / f) != h for f, h in inputs.items())
-        if changed:
+        if _changed(root, record):
             if stamp > 0:
                 os.utime(notebook, (0, 0))
                 done["stale"].append(record["notebook"])

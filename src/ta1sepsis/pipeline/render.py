@@ -47,6 +47,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ta1sepsis.data.fingerprints import staged_rows_file
 from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline.parameters import ParameterError, load_parameters, load_schema
 from ta1sepsis.report.outputs import OUTPUT_ENV, OUTPUT_KINDS, PREFIX_ENV
@@ -479,6 +480,8 @@ def render(
         staged = _collect_staged(staging, target)
         reads_file = staging / READS_FILE
         reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.is_file() else {}
+        rows_file = staged_rows_file(staging)
+        rows = json.loads(rows_file.read_text(encoding="utf-8")) if rows_file.is_file() else {}
         import nbformat
 
         executed = _clean_notebook(executed, parameters, sorted(staged), target, root, reads)
@@ -496,7 +499,7 @@ def render(
         write_deps(root, name, manifest={target.notebook: sorted(staged)})
         from ta1sepsis.pipeline.deps import record_inputs
 
-        record_inputs(root, name, target.notebook)
+        record_inputs(root, name, target.notebook, reads=reads, rows=rows)
         return installed
     finally:
         for key, value in saved.items():
@@ -508,6 +511,25 @@ def render(
 
 
 # ------------------------------------------------------------------------------------ main
+
+
+def current(name: str, instance: str | None = None, root: Path | None = None) -> bool:
+    """Whether the rendering of ``name`` (or of its ``instance``) is current in content
+    (:func:`ta1sepsis.pipeline.deps.up_to_date`): then its time stamp is moved to now, so that
+    Make sees it as made, and it is not run. Make starts a rendering when an input is newer; an
+    input may be newer yet the same where this rendering reads it."""
+    from ta1sepsis.pipeline.deps import up_to_date
+
+    root = root or project_root()
+    try:
+        folder = load_schema(name, root).get("x-output-folder")
+    except ParameterError:
+        return False
+    target = Target(name, instance, folder)
+    if not up_to_date(root, target.notebook):
+        return False
+    os.utime(root / target.notebook)
+    return True
 
 
 def _on_signal(signum, frame):
@@ -544,6 +566,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.notebooks:
             label = name if not args.instance else f"{name}[{args.instance}]"
             start = time.perf_counter()
+            if not overrides and current(name, args.instance):
+                print(f"[render] {label}: unchanged where it reads its inputs, not run", flush=True)
+                continue
             done = render(name, instance=args.instance, overrides=overrides or None)
             elapsed = time.perf_counter() - start
             counts = {kind: 0 for kind in OUTPUT_KINDS}

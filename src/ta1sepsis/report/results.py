@@ -25,6 +25,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from ta1sepsis.data.fingerprints import (
+    ALL,
+    file_digest,
+    rows_digest,
+    rows_read,
+    staged_rows_file,
+)
 from ta1sepsis.paths import project_root
 from ta1sepsis.report.outputs import OUTPUT_ENV, output_dir
 
@@ -155,12 +162,20 @@ class Results:
 
 
 def write_reads() -> None:
-    """Record the keys read so far in the renderer's staging folder (nothing outside it)."""
+    """Record the keys read so far, and the rows of data files read in part, in the renderer's
+    staging folder (nothing outside it)."""
     staging = os.environ.get(OUTPUT_ENV)
-    if staging and _READS:
+    if not staging:
+        return
+    if _READS:
         record = {p: dict(sorted(keys.items())) for p, keys in sorted(_READS.items())}
         Path(staging, READS_FILE).write_text(
             json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    rows = rows_read(project_root())
+    if rows:
+        staged_rows_file(staging).write_text(
+            json.dumps(rows, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
 
 
@@ -205,18 +220,32 @@ class ResultsFile:
         self._record(key, "optional")
         return self._items.get(key)
 
+    def prefixed(self, prefix: str) -> dict[str, dict]:
+        """Every entry whose key starts with ``prefix`` (which ends in '.'), key -> entry.
+
+        The reader depends on that family of keys (which keys there are and their entries), not
+        on the rest of the file."""
+        if not prefix.endswith("."):
+            raise ValueError(f"a key prefix ends in '.', got {prefix!r}")
+        self._record(f"{prefix}*", "optional")
+        return {k: v for k, v in self._items.items() if k.startswith(prefix)}
+
     def keys(self) -> Iterator[str]:
         """Every key (a reader that lists keys depends on all of them)."""
+        self._record(ALL, "optional")
         return iter(self._items)
 
     def items(self):
-        """Every key and entry."""
+        """Every key and entry (a reader that lists them depends on all of them)."""
+        self._record(ALL, "optional")
         return self._items.items()
 
     def __iter__(self):
+        self._record(ALL, "optional")
         return iter(self._items)
 
     def __len__(self) -> int:
+        self._record(ALL, "optional")
         return len(self._items)
 
 
@@ -227,15 +256,10 @@ class InputMismatch(ValueError):
     """A notebook's results came from other data files than the reader's."""
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (hex)."""
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def provenance(files: dict[str, str], root: Path) -> dict:
-    """The data files a rendering read, by parameter: ``{name: {"file", "sha256"}}``.
+def provenance(files: dict[str, str], root: Path, rows: dict | None = None) -> dict:
+    """The data files a rendering read, by parameter: ``{name: {"file", "sha256"}}``, and for
+    a file it read only some rows of, those rows (``rows``: key column -> values) and their
+    ``rows_sha256`` (:func:`ta1sepsis.data.fingerprints.rows_digest`).
 
     Parameters
     ----------
@@ -243,23 +267,32 @@ def provenance(files: dict[str, str], root: Path) -> dict:
         Parameter name -> the file it names, relative to ``root``.
     root : Path
         Project root.
+    rows : dict, optional
+        File (relative to ``root``) -> key column -> the values of the rows read, for the files
+        read in part (:func:`ta1sepsis.data.fingerprints.rows_read`).
 
     Returns
     -------
     dict
     """
-    return {
-        name: {"file": rel, "sha256": file_digest(root / rel)}
-        for name, rel in sorted(files.items())
-        if rel and (root / rel).is_file()
-    }
+    out = {}
+    for name, rel in sorted(files.items()):
+        if not rel or not (root / rel).is_file():
+            continue
+        out[name] = {"file": rel, "sha256": file_digest(root / rel)}
+        part = (rows or {}).get(Path(rel).as_posix())
+        if part:
+            out[name]["rows"] = part
+            out[name]["rows_sha256"] = rows_digest(root / rel, part)
+    return out
 
 
-def check_inputs(results: ResultsFile, mine: dict, reader: str) -> None:
+def check_inputs(results: ResultsFile, mine: dict, reader: str, root: Path | None = None) -> None:
     """Refuse results computed from other data files than the reader's own.
 
     Every data-file parameter the reader and the producer share by name (``trials_file``,
-    ``estimates_file``, ...) must name the same file with the same content; otherwise the
+    ``estimates_file``, ...) must name the same file with the same content (the same rows, when
+    the producer read only some rows of it: ``rows`` in its provenance); otherwise the
     producer's numbers describe other data and the reader would mix two analyses.
 
     Parameters
@@ -270,12 +303,15 @@ def check_inputs(results: ResultsFile, mine: dict, reader: str) -> None:
         The reader's own :func:`provenance`.
     reader : str
         The reader's name, for the message.
+    root : Path, optional
+        Project root (the reader's files are relative to it); found by default.
 
     Raises
     ------
     InputMismatch
         Naming the parameter, both files and what to do.
     """
+    root = root or project_root()
     entry = results._items.get(PROVENANCE)
     if entry is None:
         raise InputMismatch(
@@ -285,7 +321,12 @@ def check_inputs(results: ResultsFile, mine: dict, reader: str) -> None:
     theirs = entry["value"]
     for name in sorted(set(theirs) & set(mine)):
         a, b = theirs[name], mine[name]
-        if a["file"] != b["file"] or a["sha256"] != b["sha256"]:
+        if a["file"] == b["file"] and "rows" in a:
+            # the producer read only these rows: the same rows in the reader's file will do
+            same = a["rows_sha256"] == rows_digest(root / b["file"], a["rows"])
+        else:
+            same = a["file"] == b["file"] and a["sha256"] == b["sha256"]
+        if not same:
             what = (
                 f"{a['file']}" if a["file"] != b["file"] else f"an earlier version of {a['file']}"
             )
