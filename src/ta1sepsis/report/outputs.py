@@ -113,8 +113,10 @@ def configure_matplotlib() -> None:
             # labels come from data files: a '$' in one is text, never mathtext (which would
             # fail to parse or hide characters); the collection's own labels use Unicode
             "text.parse_math": False,
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
+            # figures are laid out at the resolution they are saved at: the layout made for
+            # the text audit is the one saved, and savefig need not lay the figure out again
+            "figure.dpi": FIGURE_DPI,
+            "savefig.dpi": "figure",
             "font.size": 10,
             # named families, not the generic "sans-serif": matplotlib falls back glyph by
             # glyph only along an explicit family list
@@ -128,6 +130,7 @@ def configure_matplotlib() -> None:
 # The width of the site's content column at 1400 px (CSS pixels): a figure drawn wider is shown
 # scaled down, and its text with it.
 DISPLAY_WIDTH_PX = 1120
+FIGURE_DPI = 150  # the saved PNGs' resolution (dots per inch)
 CSS_PX_PER_INCH = 96
 MIN_FONT_PT = 8.0
 
@@ -164,7 +167,7 @@ def text_audit(fig) -> dict:
 
     Every visible, non-empty text artist is measured in display coordinates (call after the
     figure is laid out, e.g. after ``draw_without_rendering`` or ``savefig``); two texts overlap when their boxes intersect by
-    more than one pixel each way. Font sizes are judged at the size the site shows the figure:
+    more than one pixel (at 100 dpi) each way. Font sizes are judged at the size the site shows the figure:
     scaled down when the figure is wider than :data:`DISPLAY_WIDTH_PX`.
 
     Returns
@@ -205,11 +208,12 @@ def text_audit(fig) -> dict:
         if box.width > 0 and box.height > 0:
             boxes.append((content, box))
     overlaps = []
+    pixel = fig.dpi / 100  # one pixel at 100 dpi, in the figure's own pixels
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:
             dx = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
             dy = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-            if dx > 1 and dy > 1:
+            if dx > pixel and dy > pixel:
                 overlaps.append((a, b))
     return {"overlaps": overlaps, "min_font_pt": min(sizes, default=None), "small": small}
 
@@ -228,8 +232,10 @@ def _save(fig, name: str, caption: str | None) -> tuple[Path, str, str]:
     """Lay ``fig`` out, audit its text, save it; return the path, caption and alt text.
 
     The audit needs the layout (text positions and sizes), not the pixels: the figure is laid
-    out with :meth:`~matplotlib.figure.Figure.draw_without_rendering`, and ``savefig`` draws
-    it once (a full draw before saving cost a third of the time spent on figures)."""
+    out once, at the resolution it is saved at, with
+    :meth:`~matplotlib.figure.Figure.draw_without_rendering`; its tight bounding box comes from
+    that layout, and ``savefig`` draws it once (``bbox_inches="tight"`` would lay it out again,
+    and a full draw before saving cost a third of the time spent on figures)."""
     import json
 
     path = output_dir("figures") / f"{name}.png"
@@ -248,7 +254,12 @@ def _save(fig, name: str, caption: str | None) -> tuple[Path, str, str]:
         "ta1:overlaps": json.dumps(audit["overlaps"], ensure_ascii=False),
         "ta1:small-text": json.dumps(audit["small"], ensure_ascii=False),
     }
-    fig.savefig(path, bbox_inches="tight", metadata=metadata)
+    # the tight box of the layout just made, padded as bbox_inches="tight" pads it (which would
+    # lay the figure out a second time inside savefig)
+    import matplotlib as mpl
+
+    box = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+    fig.savefig(path, bbox_inches=box, metadata=metadata)
     return path, shown, alt
 
 
