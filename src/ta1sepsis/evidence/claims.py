@@ -85,7 +85,6 @@ from ta1sepsis.data.claims_tables import (
     split,
 )
 from ta1sepsis.evidence.verdicts import decimals, verdict
-from ta1sepsis.stats.reported_estimates import p_value_range_from_printed, recover
 
 
 class ClaimError(ValueError):
@@ -295,6 +294,9 @@ class Resolver:
         raise ClaimError(f"unknown reference kind {kind!r} in {reference!r}")
 
     def _p_from_ci(self, reference: str, estimate_id: str) -> Resolved:
+        # imported here: the site reads this module's tables of verdicts, without scipy
+        from ta1sepsis.stats.reported_estimates import p_value_range_from_printed, recover
+
         row = self.estimates.loc[estimate_id]
         ratio = row["measure"] in RATIO_MEASURES
         rec = recover(
