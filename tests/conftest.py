@@ -18,3 +18,13 @@ def load_reference(name: str) -> dict:
 @pytest.fixture(scope="session")
 def two_by_two_reference() -> dict:
     return load_reference("two_by_two.json")
+
+
+HEAVY_MARKS = {"pipeline", "slow", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long tests (renders in temporary copies, long simulations, the browser) first: with
+    the suite on two cores (pytest-xdist), the short tests then fill in around them at the end
+    instead of one long test running alone while the other core idles. Stable otherwise."""
+    items.sort(key=lambda item: 0 if HEAVY_MARKS & {m.name for m in item.iter_markers()} else 1)
