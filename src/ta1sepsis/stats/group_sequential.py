@@ -32,6 +32,7 @@ GRID_STEP = 0.02  # on the z scale; with Simpson weights boundaries agree with r
 TAIL = 9.0  # the grid covers mean +/- TAIL standard deviations
 BAND = 9.0  # the transition kernel is computed within BAND standard deviations of its centre
 BLOCK = 64  # rows of the kernel computed at once
+NEAR = (0.99, 1.2)  # where the futility design's drift is looked for first (x the fixed drift)
 
 
 def obf_spending(t: np.ndarray | float, alpha: float) -> np.ndarray:
@@ -381,7 +382,12 @@ def _design_with_futility(t: tuple, alpha: float, beta: float) -> Design:
         seen[drift] = _futility_for_drift(t, efficacy, beta, drift)
         return seen[drift][-1] - efficacy[-1]
 
-    drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
+    # the drift of an O'Brien-Fleming beta-spending design is a few per cent above the fixed
+    # design's (the inflation is 1 to about 1.3): search there first, then everywhere
+    try:
+        drift = optimize.brentq(gap, fixed * NEAR[0], fixed * NEAR[1], xtol=1e-10)
+    except ValueError:  # no sign change in the near bracket
+        drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
     futility = seen[drift] if drift in seen else _futility_for_drift(t, efficacy, beta, drift)
     return Design(t, efficacy, futility, drift, (drift / fixed) ** 2, beta)
 
