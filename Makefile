@@ -121,7 +121,9 @@ browser:
 		  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null || \
 		  { echo "[browser] apt could not install chromium (is another apt running, or is this not Debian?): run make browser again when it is free" >&2; exit 1; }; }
 
-# Tests on TEST_JOBS cores (pytest-xdist): the tests are handed out one by one (--dist load);
+# Tests on TEST_JOBS cores (pytest-xdist): the suite is split between the workers, the long
+# tests first (tests/conftest.py), and a worker that runs out steals from the other's queue
+# (--dist worksteal; with --dist load one worker got every long test in its first chunk);
 # nbval runs a notebook's cells in order in one kernel, so the notebooks go one file per worker
 # (--dist loadfile), in a second run.
 TEST_JOBS ?= 2
@@ -130,7 +132,7 @@ PYTEST := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest -p no:
 
 test: $(STAMP) browser
 	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies) and the site in headless Chromium, on $(TEST_JOBS) cores; the 15 slowest are listed at the end"
-	$(PYTEST) --dist load tests --durations=15
+	$(PYTEST) --dist worksteal tests --durations=15
 	@echo "[test] nbval: the $(words $(RENDERED)) rendered notebooks re-executed and compared with their committed outputs"
 	$(PYTEST) --dist loadfile $(RENDERED) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -141,7 +143,7 @@ check: $(STAMP)
 	@echo "[check] lint, then unit, reference and validation tests on $(TEST_JOBS) cores (no rendering, browser, nbval or long simulation; make test runs everything)"
 	@$(BIN)/ruff check src tests notebooks/*.py
 	@$(BIN)/ruff format --check src tests
-	@$(PYTEST) --dist load tests -m "not pipeline and not slow and not browser" -q --durations=5
+	@$(PYTEST) --dist worksteal tests -m "not pipeline and not slow and not browser" -q --durations=5
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks/*.py
