@@ -261,18 +261,16 @@ def test_without_a_cjk_font_labels_warn_but_do_not_fail(monkeypatch):
 
 def test_a_billion_patients_finish_quickly(project):  # noqa: F811
     """1e9 per arm in ETASS: every notebook renders (recomputation, tests, fragility, pooling,
-    TSA, synthesis) in about the time of a normal run, and 03 says why the back-calculation
-    no longer applies (the review's 1927 patients are fewer than those with counts)."""
-    import time
-
+    TSA, synthesis), and 03 says why the back-calculation no longer applies (the review's 1927
+    patients are fewer than those with counts). Nothing here is timed (make bench measures
+    time): the fragility walks are bisections, whose Fisher tests tests/test_fragility.py
+    counts, and the make run's timeout is the backstop."""
     path = project / "data/trials.csv"
     edit_cell(path, 2, "events_trt", "260000000")
     edit_cell(path, 2, "n_trt", "1e9")
     edit_cell(path, 2, "events_ctl", "350000000")
     edit_cell(path, 2, "n_ctl", "1000000000")
-    start = time.perf_counter()
     result = make(project, "all")
-    assert time.perf_counter() - start < 180
     for name in ("02_etass", "03_meta_analyses", "trial_report[etass]", "09_synthesis"):
         assert f"{name}: done" in result.stdout
     notebook = (project / "notebooks/03_meta_analyses.ipynb").read_text(encoding="utf-8")

@@ -317,11 +317,9 @@ def _mtimes(project: Path) -> dict[str, int]:
 
 def test_nothing_changed_runs_nothing(project):
     make(project, "deps")
-    start = time.perf_counter()
     result = make(project, "all")
-    took = time.perf_counter() - start
+    # nothing started: the budget (1 s) is measured by make bench, not asserted here
     assert "[render]" not in result.stdout and "Nothing to be done" in result.stdout
-    assert took < 5  # the budget (1 s) is measured by make bench, not asserted here
     assert make(project, "-q", "all", check=False).returncode == 0
 
 
