@@ -118,7 +118,7 @@ def test_a_reader_accepts_results_whose_rows_are_the_same_in_its_file(tmp_path):
 
 def _record(root: Path, notebook: str, parts: dict, files: list[str]) -> None:
     record = {f: fp.part_digest(root, f, parts.get(f, {})) for f in files}
-    path = root / deps.INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
+    path = deps._record_path(root, notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"notebook": notebook, "inputs": record, "parts": parts}))
 

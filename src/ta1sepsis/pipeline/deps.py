@@ -20,7 +20,8 @@ notebook. The renderer rewrites an output only when its bytes change, and GNU ma
 time stamp of a target after its rule has run: an output whose time stamp did not move does not
 make the notebooks that read it run again.
 
-This module reads only YAML and JSON (no pandas, no jsonschema) so that it is fast. It does not
+This module reads only YAML, JSON and CSV with the standard library (no pandas, no jsonschema;
+the fingerprints of :mod:`ta1sepsis.data.fingerprints`) so that it is fast. It does not
 validate parameter files: when one cannot be read, the rule gets ``FORCE`` and the renderer reports
 the problem. A template's instances file is the exception: an invalid one (bad YAML, an id that
 is not lowercase letters, digits and '_', an entry that is not a mapping) stops ``make`` here
@@ -416,7 +417,7 @@ def record_inputs(
     parts = _parts(reads, rows)
     files = sorted(set(files) | set(parts))
     record = {f: part_digest(root, f, parts.get(f, {})) for f in files}
-    path = root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
+    path = _record_path(root, notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     body = {"notebook": notebook, "inputs": record, "parts": {f: parts[f] for f in sorted(parts)}}
@@ -425,10 +426,14 @@ def record_inputs(
     return path
 
 
+def _record_path(root: Path, notebook: str) -> Path:
+    """``build/inputs/<notebook>.json`` (``trials/etass.ipynb`` -> ``trials__etass.ipynb.json``)."""
+    return root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
+
+
 def _record(root: Path, notebook: str) -> dict | None:
-    path = root / INPUTS_DIR / (notebook[len("notebooks/") :].replace("/", "__") + ".json")
     try:
-        record = json.loads(path.read_text())
+        record = json.loads(_record_path(root, notebook).read_text())
         if isinstance(record.get("inputs"), dict) and record.get("notebook") == notebook:
             return record
     except (OSError, ValueError, AttributeError):

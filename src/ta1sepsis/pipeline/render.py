@@ -1,5 +1,10 @@
 """Render one notebook: ``python -m ta1sepsis.pipeline.render NN_topic``.
 
+0. Unless parameters are set on the command line, ask whether the rendering is current in
+   content (:func:`current`): Make starts it because an input is newer, but the input may be the
+   same where this notebook reads it (the rows of the trials file it asked for, the keys of
+   another notebook's results it read: ``build/inputs/``). Then nothing runs; the notebook's time
+   stamp is moved forward and one line says so.
 1. Validate the parameters (``params/NN_topic.yaml`` against ``params/NN_topic.schema.json``,
    with the shared ones from ``params/shared.yaml``) and every data file they name: no cell runs
    if a parameter or a data row is wrong; the message names the file, line and column or the
@@ -13,7 +18,8 @@
    transaction (:func:`install`): outputs whose bytes did not change are left alone (file and
    mtime), changed ones replace the old, outputs the notebook no longer makes are removed, and
    ``notebooks/NN_topic.ipynb`` is written last, always (its mtime tells Make the notebook ran
-   with the current inputs). If any step fails, or the process is killed part-way, the previous
+   with the current inputs); then the hashes of what it read are recorded
+   (:func:`ta1sepsis.pipeline.deps.record_inputs`). If any step fails, or the process is killed part-way, the previous
    set of outputs is restored (now, or at the start of the next rendering).
 
 A failed run leaves every previous output untouched; the failing cell and its traceback are
