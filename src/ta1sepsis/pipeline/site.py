@@ -47,7 +47,7 @@ from traitlets.config import Config
 
 from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline import parameters as parameter_specs
-from ta1sepsis.pipeline import site_files
+from ta1sepsis.pipeline import site_cache, site_files
 from ta1sepsis.pipeline.site_links import Linker, linkify
 from ta1sepsis.pipeline.site_sof import sof_page
 
@@ -872,8 +872,11 @@ def _search_body() -> str:
     )
 
 
-def build(root: Path, out: Path) -> list[Path]:
+def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
     """Write the site into ``out`` (replaced as a whole, atomically) and return its pages.
+
+    A notebook page whose inputs are unchanged is taken from the page cache
+    (:mod:`ta1sepsis.pipeline.site_cache`) instead of being converted again.
 
     Parameters
     ----------
@@ -881,6 +884,9 @@ def build(root: Path, out: Path) -> list[Path]:
         The project folder (``notebooks/``, ``figures/``, ``results/``).
     out : pathlib.Path
         The site folder; built in a temporary folder beside it and swapped in when complete.
+    stats : dict, optional
+        Filled with ``converted`` and ``cached``: the notebook pages converted by nbconvert and
+        those taken from the cache.
 
     Returns
     -------
@@ -908,6 +914,22 @@ def build(root: Path, out: Path) -> list[Path]:
         "sources": {p.name: page_sources(root, p) for p in pages},
         "sof": sof_page(root),
     }
+    # what every notebook page shares: a page whose key is cached is not converted again
+    cache = site_cache.PageCache(root / site_cache.CACHE_DIR)
+    shared = site_cache.digest(
+        {
+            "code": site_cache.tree_digest(root / "src" / "ta1sepsis"),
+            "params": site_cache.tree_digest(root / "params"),
+            "pages": [{**p.link(), "group": p.group} for p in pages],
+            "css": css,
+            "files": files,
+            "terms": terms,
+            "version": extras["version"],
+            "citation": extras["citation"],
+            "sof": extras["sof"] is not None,
+            "tools": site_cache.tools(),
+        }
+    )
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -917,7 +939,19 @@ def build(root: Path, out: Path) -> list[Path]:
         for position, page in enumerate(pages):
             target = tmp / page.href
             target.parent.mkdir(parents=True, exist_ok=True)
-            body, figures = render_page(exporter, pages, position, css, extras=extras)
+            key = site_cache.page_key(
+                shared,
+                page.name,
+                position=position,
+                notebook=page.path,
+                sources=extras["sources"][page.name],
+            )
+            cached = cache.get(key)
+            if cached is None:
+                body, figures = render_page(exporter, pages, position, css, extras=extras)
+                cache.put(key, body, figures)
+            else:
+                body, figures = cached
             target.write_text(body, encoding="utf-8")
             searchable.append((page.href, page.title, body))
             for relative, data in figures.items():
@@ -995,6 +1029,9 @@ def build(root: Path, out: Path) -> list[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    cache.prune()
+    if stats is not None:
+        stats.update(converted=len(pages) - cache.hits, cached=cache.hits)
     return written
 
 
@@ -1003,8 +1040,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="site", help="output folder (default: site)")
     args = parser.parse_args(argv)
     root = project_root()
-    pages = build(root, root / args.out)
-    print(f"[html] {len(pages)} pages in {args.out}/ — open {args.out}/index.html in a browser")
+    stats: dict = {}
+    pages = build(root, root / args.out, stats=stats)
+    print(
+        f"[html] {len(pages)} pages in {args.out}/ ({stats['converted']} notebook pages "
+        f"converted, {stats['cached']} unchanged) — open {args.out}/index.html in a browser"
+    )
     return 0
 
 
