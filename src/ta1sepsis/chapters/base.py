@@ -18,6 +18,7 @@ from ta1sepsis.report.results import (
     check_inputs,
     provenance,
     read_results,
+    with_rows,
 )
 
 
@@ -118,14 +119,9 @@ class Chapter:
         """Record which data files this rendering read (every results file carries it), and
         which rows of those it read only in part."""
         if PROVENANCE not in self.results:
-            files = {n: getattr(self.p, n) for n in file_parameters(self.notebook, self.root)}
             self.results.add(
                 PROVENANCE,
-                provenance(
-                    {n: f for n, f in files.items() if isinstance(f, str)},
-                    self.root,
-                    rows=rows_read(self.root),
-                ),
+                with_rows(self.inputs(), self.root, rows_read(self.root)),
                 description="the data files this rendering read, by parameter, with their "
                 "SHA-256, and the rows it read of a file read in part (readers refuse results "
                 "computed from other data than theirs)",

@@ -62,6 +62,22 @@ def rows_read(root: Path) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def json_digest(value) -> str:
+    """SHA-256 (hex) of a JSON-serialisable value (keys sorted, text as UTF-8).
+
+    Parameters
+    ----------
+    value : object
+        Anything :func:`json.dumps` takes (other objects are written as their ``str``).
+
+    Returns
+    -------
+    str
+    """
+    blob = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def rows_digest(path: str | Path, columns: dict[str, list[str]]) -> str | None:
     """SHA-256 of the header and of the rows of a CSV whose ``column`` is one of its values
     (for any of the columns given), in file order; None if the file cannot be read.
@@ -93,8 +109,7 @@ def rows_digest(path: str | Path, columns: dict[str, list[str]]) -> str | None:
     if len(wanted) != len(columns):
         return None  # a key column is gone: the part cannot be found
     kept = [row for row in reader if any(len(row) > i and row[i] in v for i, v in wanted)]
-    blob = json.dumps([header, kept], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return json_digest([header, kept])
 
 
 def keys_digest(items: dict, keys: list[str]) -> str:
@@ -124,8 +139,7 @@ def keys_digest(items: dict, keys: list[str]) -> str:
                 chosen.update({k: v for k, v in items.items() if k.startswith(stem)})
             else:
                 chosen[key] = items.get(key)
-    blob = json.dumps(chosen, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return json_digest(chosen)
 
 
 def results_keys_digest(path: str | Path, keys: list[str]) -> str | None:

@@ -19,8 +19,9 @@
    mtime), changed ones replace the old, outputs the notebook no longer makes are removed, and
    ``notebooks/NN_topic.ipynb`` is written last, always (its mtime tells Make the notebook ran
    with the current inputs); then the hashes of what it read are recorded
-   (:func:`ta1sepsis.pipeline.deps.record_inputs`). If any step fails, or the process is killed part-way, the previous
-   set of outputs is restored (now, or at the start of the next rendering).
+   (:func:`ta1sepsis.pipeline.deps.record_inputs`). If any step fails, or the process is killed
+   part-way, the previous set of outputs is restored (now, or at the start of the next
+   rendering).
 
 A failed run leaves every previous output untouched; the failing cell and its traceback are
 written to ``build/failed/NN_topic.log`` and the exit status is non-zero. Ctrl-C prints one line
@@ -429,6 +430,11 @@ def _execute(source: Path, root: Path, staging: Path, parameters: dict, km, targ
         ) from None
 
 
+def _staged_record(path: Path) -> dict:
+    """A JSON record the kernel left in the staging folder (empty if it wrote none)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def _file_tables(schema: dict) -> dict[str, str]:
     """Parameter -> data table schema name, for the parameters marked ``x-file``."""
     return {
@@ -484,10 +490,8 @@ def render(
             check_data_files(parameters, root, _file_tables(schema))
             executed = _execute(source, root, staging, parameters, km, target)
         staged = _collect_staged(staging, target)
-        reads_file = staging / READS_FILE
-        reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.is_file() else {}
-        rows_file = staged_rows_file(staging)
-        rows = json.loads(rows_file.read_text(encoding="utf-8")) if rows_file.is_file() else {}
+        reads = _staged_record(staging / READS_FILE)
+        rows = _staged_record(staged_rows_file(staging))
         import nbformat
 
         executed = _clean_notebook(executed, parameters, sorted(staged), target, root, reads)

@@ -45,6 +45,7 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from traitlets.config import Config
 
+from ta1sepsis.data.fingerprints import json_digest
 from ta1sepsis.paths import project_root
 from ta1sepsis.pipeline import parameters as parameter_specs
 from ta1sepsis.pipeline import site_cache, site_files
@@ -916,7 +917,7 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
     }
     # what every notebook page shares: a page whose key is cached is not converted again
     cache = site_cache.PageCache(root / site_cache.CACHE_DIR)
-    shared = site_cache.digest(
+    shared = json_digest(
         {
             "code": site_cache.tree_digest(root / "src" / "ta1sepsis"),
             "params": site_cache.tree_digest(root / "params"),

@@ -19,13 +19,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ta1sepsis.data.fingerprints import file_digest, json_digest
+
 CACHE_DIR = Path("build") / "site-pages"
-
-
-def digest(value) -> str:
-    """SHA-256 (hex) of a JSON-serialisable value (keys sorted)."""
-    blob = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def tree_digest(folder: Path) -> str:
@@ -56,14 +52,14 @@ def tools() -> dict[str, str]:
 
 def page_key(shared: str, name: str, *, position: int, notebook: Path, sources) -> str:
     """The key of one notebook page: the inputs all pages share (``shared``, from
-    :func:`digest`), its name and place in the navigation, its rendered notebook's bytes and
-    the list of files it names as its sources."""
-    return digest(
+    :func:`~ta1sepsis.data.fingerprints.json_digest`), its name and place in the navigation,
+    its rendered notebook's bytes and the list of files it names as its sources."""
+    return json_digest(
         {
             "shared": shared,
             "name": name,
             "position": position,
-            "notebook": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
+            "notebook": file_digest(notebook),
             "sources": sources,
         }
     )

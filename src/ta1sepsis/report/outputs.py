@@ -166,9 +166,10 @@ def text_audit(fig) -> dict:
     """Overlapping labels and text too small to read, in a drawn figure.
 
     Every visible, non-empty text artist is measured in display coordinates (call after the
-    figure is laid out, e.g. after ``draw_without_rendering`` or ``savefig``); two texts overlap when their boxes intersect by
-    more than one pixel (at 100 dpi) each way. Font sizes are judged at the size the site shows the figure:
-    scaled down when the figure is wider than :data:`DISPLAY_WIDTH_PX`.
+    figure is laid out, e.g. after ``draw_without_rendering`` or ``savefig``); two texts
+    overlap when their boxes intersect by more than one pixel (at 100 dpi) each way. Font sizes
+    are judged at the size the site shows the figure: scaled down when the figure is wider than
+    :data:`DISPLAY_WIDTH_PX`.
 
     Returns
     -------

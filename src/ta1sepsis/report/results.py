@@ -256,10 +256,9 @@ class InputMismatch(ValueError):
     """A notebook's results came from other data files than the reader's."""
 
 
-def provenance(files: dict[str, str], root: Path, rows: dict | None = None) -> dict:
-    """The data files a rendering read, by parameter: ``{name: {"file", "sha256"}}``, and for
-    a file it read only some rows of, those rows (``rows``: key column -> values) and their
-    ``rows_sha256`` (:func:`ta1sepsis.data.fingerprints.rows_digest`).
+def provenance(files: dict[str, str], root: Path) -> dict:
+    """The data files a rendering read, by parameter: ``{name: {"file", "sha256"}}``
+    (:func:`with_rows` adds the rows of a file read only in part).
 
     Parameters
     ----------
@@ -267,23 +266,42 @@ def provenance(files: dict[str, str], root: Path, rows: dict | None = None) -> d
         Parameter name -> the file it names, relative to ``root``.
     root : Path
         Project root.
-    rows : dict, optional
-        File (relative to ``root``) -> key column -> the values of the rows read, for the files
-        read in part (:func:`ta1sepsis.data.fingerprints.rows_read`).
+
+    Returns
+    -------
+    dict
+    """
+    return {
+        name: {"file": rel, "sha256": file_digest(root / rel)}
+        for name, rel in sorted(files.items())
+        if rel and (root / rel).is_file()
+    }
+
+
+def with_rows(record: dict, root: Path, rows: dict | None) -> dict:
+    """A :func:`provenance` record with, for each file read only in part, its rows and their
+    digest added (a new dict; ``record`` is left as it is).
+
+    Parameters
+    ----------
+    record : dict
+        Parameter name -> ``{"file", "sha256"}``.
+    root : Path
+        Project root.
+    rows : dict or None
+        File (relative to ``root``) -> key column -> the values of the rows read.
 
     Returns
     -------
     dict
     """
     out = {}
-    for name, rel in sorted(files.items()):
-        if not rel or not (root / rel).is_file():
-            continue
-        out[name] = {"file": rel, "sha256": file_digest(root / rel)}
-        part = (rows or {}).get(Path(rel).as_posix())
+    for name, entry in record.items():
+        out[name] = dict(entry)
+        part = (rows or {}).get(Path(entry["file"]).as_posix())
         if part:
             out[name]["rows"] = part
-            out[name]["rows_sha256"] = rows_digest(root / rel, part)
+            out[name]["rows_sha256"] = rows_digest(root / entry["file"], part)
     return out
 
 
