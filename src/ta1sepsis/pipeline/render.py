@@ -120,6 +120,57 @@ class Target:
 # ---------------------------------------------------------------------------------- kernel
 
 
+def _ready_client_class():
+    from queue import Empty
+
+    from jupyter_client.blocking import BlockingKernelClient
+
+    class ReadyClient(BlockingKernelClient):
+        """A client that knows the kernel is ready as soon as it is: jupyter_client's
+        ``wait_for_ready`` ends by waiting until IOPub has been quiet for 0.2 s, on every kernel
+        start; this one waits for the idle status of its ``kernel_info`` request, the last
+        message the request causes (which also shows that IOPub is connected). nbclient reads
+        only the messages of the cell it runs, so nothing earlier can reach a notebook."""
+
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            while True:
+                msg_id = self.kernel_info()
+                try:
+                    reply = self.get_shell_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if (
+                    reply is not None
+                    and reply["msg_type"] == "kernel_info_reply"
+                    and reply["parent_header"].get("msg_id") == msg_id
+                    and self._idle_after(msg_id, 0.1)
+                ):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        def _idle_after(self, msg_id: str, seconds: float) -> bool:
+            end = time.monotonic() + seconds
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = self.get_iopub_msg(timeout=left)
+                except Empty:
+                    return False  # IOPub not connected yet: ask again
+                if (
+                    msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"
+                    and msg["parent_header"].get("msg_id") == msg_id
+                ):
+                    return True
+            return False
+
+    return ReadyClient
+
+
 def _kernel_manager_class():
     from jupyter_client.manager import KernelManager
     from traitlets import Unicode, default
@@ -134,6 +185,17 @@ def _kernel_manager_class():
         @default("ip")
         def _ip_default(self):
             return os.path.join(tempfile.gettempdir(), f"ta1sepsis-{os.getpid()}-kernel")
+
+        @default("client_factory")
+        def _client_factory_default(self):
+            return _ready_client_class()
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            """The usual command, launched as a fork of a warm server when it can be
+            (:mod:`ta1sepsis.pipeline.warm`)."""
+            from ta1sepsis.pipeline.warm import launch_command
+
+            return launch_command(super().format_kernel_cmd(extra_arguments))
 
     return LocalKernelManager
 
@@ -161,7 +223,11 @@ def _started_kernel(cwd: Path):
     finally:
         for kc in clients:
             kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        # what shutdown_kernel(now=True) does, without waiting for the process to be gone
+        # (jupyter_client polls every 0.1 s): the notebook has run, nothing more comes from it
+        if km.has_kernel:
+            km.signal_kernel(signal.SIGKILL)
+        km.cleanup_resources()
 
 
 # ------------------------------------------------------------------------ notebook clean-up
