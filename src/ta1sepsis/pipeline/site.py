@@ -873,6 +873,36 @@ def _search_body() -> str:
     )
 
 
+_PAGE_JOB: tuple = ()  # (exporter, pages, css, extras), set before the page workers fork
+
+
+def _convert_page(position: int) -> tuple[str, dict[str, bytes]]:
+    exporter, pages, css, extras = _PAGE_JOB
+    return render_page(exporter, pages, position, css, extras=extras)
+
+
+def _convert_pages(positions: list[int], job: tuple) -> dict[int, tuple[str, dict[str, bytes]]]:
+    """:func:`render_page` for each position, on every core (forked workers: each page is
+    converted on its own, so the pages are the same bytes whichever process made them)."""
+    global _PAGE_JOB
+    _PAGE_JOB = job
+    workers = min(len(positions), os.cpu_count() or 1)
+    try:
+        if workers < 2:
+            return {i: _convert_page(i) for i in positions}
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # the longest pages first (notebook size), so that no worker is left with one at the end
+        order = sorted(positions, key=lambda i: -job[1][i].path.stat().st_size)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = dict(zip(order, pool.map(_convert_page, order), strict=True))
+        return {i: done[i] for i in positions}
+    finally:
+        _PAGE_JOB = ()
+
+
 def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
     """Write the site into ``out`` (replaced as a whole, atomically) and return its pages.
 
@@ -937,22 +967,28 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
     try:
         written = [out / "index.html"]
         searchable = []
-        for position, page in enumerate(pages):
-            target = tmp / page.href
-            target.parent.mkdir(parents=True, exist_ok=True)
-            key = site_cache.page_key(
+        keys = [
+            site_cache.page_key(
                 shared,
                 page.name,
                 position=position,
                 notebook=page.path,
                 sources=extras["sources"][page.name],
             )
-            cached = cache.get(key)
-            if cached is None:
-                body, figures = render_page(exporter, pages, position, css, extras=extras)
-                cache.put(key, body, figures)
+            for position, page in enumerate(pages)
+        ]
+        found = [cache.get(key) for key in keys]
+        converted = _convert_pages(
+            [i for i, hit in enumerate(found) if hit is None], (exporter, pages, css, extras)
+        )
+        for position, page in enumerate(pages):
+            target = tmp / page.href
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if found[position] is None:
+                body, figures = converted[position]
+                cache.put(keys[position], body, figures)
             else:
-                body, figures = cached
+                body, figures = found[position]
             target.write_text(body, encoding="utf-8")
             searchable.append((page.href, page.title, body))
             for relative, data in figures.items():
