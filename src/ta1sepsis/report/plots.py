@@ -578,7 +578,15 @@ def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None 
         raise ValueError(f"unknown RoB 2 judgement(s) {unknown}; expected {sorted(ROB_STYLE)}")
     names = [fit_label(x) for x in (labels if labels is not None else table.index.astype(str))]
     n = len(table)
-    fig, ax = plt.subplots(figsize=(fig_width(7.5), 1.9 + 0.5 * n))
+    # the domain labels are on top: the title is placed above them (titley None: searched)
+    with plt.rc_context({"axes.titley": None}):
+        fig, ax = plt.subplots(figsize=(fig_width(7.5), 1.9 + 0.5 * n))
+        _rob_chart(fig, ax, table, names, columns, title)
+    return fig
+
+
+def _rob_chart(fig, ax, table, names: list[str], columns: list[str], title: str) -> None:
+    n = len(table)
     for i, (_, row) in enumerate(table.iterrows()):
         y = n - 1 - i
         for j, col in enumerate(columns):
@@ -601,7 +609,6 @@ def rob_traffic_light(table: pd.DataFrame, title: str, labels: pd.Series | None 
     fig.text(0.01, 0.01, f"{key}.\nJudgement: {judgements}", fontsize=8, ha="left", va="bottom")
     ax.set_title(title, loc="left", fontsize=11, pad=28)
     fig.tight_layout(rect=(0, 0.1 + 0.1 / max(n, 1), 1, 1))
-    return fig
 
 
 def trust_curves(

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 GRID = 4002  # grid points on u in [0, 1]; the last (tau = infinity) is dropped, leaving an odd count for Simpson
 
@@ -53,7 +53,9 @@ class BayesMetaResult:
 
     def _mixture_cdf(self, x: float, predictive: bool) -> float:
         sd = np.sqrt(self.mu_var + (self.tau_grid**2 if predictive else 0.0))
-        return float(np.sum(self.weights * stats.norm.cdf((x - self.mu_mean) / sd)))
+        # special.ndtr is the standard normal CDF that stats.norm.cdf evaluates, without its
+        # argument checks: the same values, and the root searches call this thousands of times
+        return float(np.sum(self.weights * special.ndtr((x - self.mu_mean) / sd)))
 
     def quantile(self, q: float, predictive: bool = False) -> float:
         """Return the ``q`` quantile of the posterior of mu (or of a new trial's theta).
