@@ -149,14 +149,30 @@ def launch_command(cmd: list[str]) -> list[str]:
     return [sys.executable, "-m", MODULE, "launch", "--", *cmd]
 
 
-def _read_line(conn: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
+class _Messages:
+    """The JSON lines that arrive on a launcher's connection, one at a time: the server's
+    ``{"pid": ...}``, then ``{"exit": status}`` from the child (or from the server, for a child
+    killed by a signal); two may arrive in one read, and the child's may come first."""
+
+    def __init__(self, conn: socket.socket):
+        self.conn = conn
+        self.buffer = b""
+
+    def next(self, on_timeout=None) -> dict | None:
+        """The next message; None at the end of the connection, or when ``on_timeout`` (called
+        each time the connection's timeout passes) returns True."""
+        while b"\n" not in self.buffer:
+            try:
+                chunk = self.conn.recv(4096)
+            except TimeoutError:
+                if on_timeout is not None and on_timeout():
+                    return None
+                continue
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
 
 
 # ------------------------------------------------------------------------------- launcher
@@ -211,10 +227,11 @@ def _connect() -> socket.socket | None:
     return conn
 
 
-def _fork_remote(request: dict) -> tuple[socket.socket, int] | None:
+def _fork_remote(request: dict) -> tuple[_Messages, int, int | None] | None:
     """Ask the server to fork a child for ``request`` with this process's working directory,
-    environment, umask, ``sys.path`` and standard streams; the connection and the child's pid,
-    or None if there is no server or it did not answer."""
+    environment, umask, ``sys.path`` and standard streams; the connection's messages, the
+    child's pid and its exit status if it came first; None if there is no server or it refused
+    the request (then no child was forked)."""
     conn = _connect()
     if conn is None:
         return None
@@ -226,21 +243,29 @@ def _fork_remote(request: dict) -> tuple[socket.socket, int] | None:
         "umask": _umask(),
     }
     payload = json.dumps(request).encode()
+    messages, status = _Messages(conn), None
     try:
         socket.send_fds(conn, [struct.pack("!I", len(payload))], [0, 1, 2])
         conn.sendall(payload)
-        return conn, int(json.loads(_read_line(conn) or b"{}")["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        conn.close()
-        return None
+        while (message := messages.next()) is not None:
+            if "exit" in message:
+                status = int(message["exit"])
+            if "pid" in message:
+                return messages, int(message["pid"]), status
+    except (OSError, ValueError, TypeError):
+        pass
+    conn.close()  # the server closed the connection without forking
+    return None
 
 
-def _stand_in(conn: socket.socket, pid: int, *, follow_parent: bool = False) -> int:
+def _stand_in(
+    messages: _Messages, pid: int, status: int | None, *, follow_parent: bool = False
+) -> int:
     """Forward signals to the forked child ``pid`` until it exits; its exit status (a child
-    killed by a signal: this process dies of the same signal). ``follow_parent``: if this
-    process's parent exits first, kill the child and exit (a kernel does that when the process
-    that started it is gone: ipykernel's parent poller cannot see it, its parent is the
-    server)."""
+    killed by a signal: this process dies of the same signal). ``status``: the child's exit
+    status if it is already known. ``follow_parent``: if this process's parent exits first,
+    kill the child and exit (a kernel does that when the process that started it is gone:
+    ipykernel's parent poller cannot see it, its parent is the server)."""
 
     def forward(signum, frame):
         try:
@@ -251,21 +276,16 @@ def _stand_in(conn: socket.socket, pid: int, *, follow_parent: bool = False) -> 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
         signal.signal(signum, forward)
     parent = os.getppid()
-    conn.settimeout(1.0 if follow_parent else None)
-    data = b""
-    while not data.endswith(b"\n"):
-        try:
-            chunk = conn.recv(4096)
-        except TimeoutError:
-            if os.getppid() != parent:
-                forward(signal.SIGKILL, None)
-                return 1
-            continue
-        if not chunk:  # the server went away: do not leave the child behind
+    messages.conn.settimeout(1.0 if follow_parent else None)
+    while status is None:
+        message = messages.next(on_timeout=lambda: os.getppid() != parent)
+        if message is None:  # the server went away, or the parent: leave no child behind
             forward(signal.SIGKILL, None)
             return 1
-        data += chunk
-    code = os.waitstatus_to_exitcode(int(json.loads(data)["exit"]))
+        if "exit" in message:
+            status = int(message["exit"])
+    messages.conn.close()
+    code = os.waitstatus_to_exitcode(status)
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
