@@ -1,6 +1,8 @@
 """Fragility and reverse fragility indices: the defining boundary property, checked with
 scipy's Fisher test directly on the tables the definition describes."""
 
+import functools
+
 import pytest
 from scipy.stats import fisher_exact
 
@@ -8,6 +10,7 @@ from ta1sepsis.stats.binary import TwoByTwo
 from ta1sepsis.stats.fragility import fragility_index, reverse_fragility_index
 
 
+@functools.cache  # the reference walks at three levels test the same tables again
 def p(a, n1, c, n2):
     return fisher_exact([[a, n1 - a], [c, n2 - c]]).pvalue
 
