@@ -229,3 +229,32 @@ def test_a_warm_run_passes_arguments_streams_and_exit_status(tmp_path):
         if folder.is_dir():
             warm.stop(folder)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_no_server_is_started_where_it_cannot_work(tmp_path, monkeypatch):
+    """A socket path too long for a Unix socket: cold, and no server started; a server started
+    less than a minute ago that has no socket (starting, or failed): cold, and not another."""
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    assert warm._connect() is None
+    assert not list(warm.server_folder().iterdir())  # no log, lock or socket: nothing started
+
+    short = base / f"n{os.getpid()}"
+    short.mkdir()
+    try:
+        monkeypatch.setenv("TMPDIR", str(short))
+        monkeypatch.setattr(tempfile, "tempdir", str(short))
+        log = warm.server_folder() / f"{warm.server_key()}.log"
+        assert len(os.fsencode(log.with_suffix(".sock"))) <= warm.SOCKET_PATH_MAX
+        log.write_text("[warm] a server that failed to import\n", encoding="utf-8")
+        assert warm._connect() is None
+        time.sleep(0.5)  # a server started now would have truncated its log
+        assert log.read_text(encoding="utf-8") == "[warm] a server that failed to import\n"
+        assert sorted(p.suffix for p in log.parent.iterdir()) == [".log"]
+    finally:
+        shutil.rmtree(short, ignore_errors=True)

@@ -59,6 +59,8 @@ PACKAGE = MODULE.split(".")[0]
 SWITCH_ENV = "TA1_WARM_KERNELS"
 IDLE_ENV = "TA1_WARM_IDLE"
 IDLE_DEFAULT = 900.0
+RESTART_AFTER = 60.0  # seconds after a server was started before another may be
+SOCKET_PATH_MAX = 100  # bytes: Linux allows a Unix socket path of 107
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # environment variables a library may read when it is imported: a server serves only launchers
 # whose values are its own (PYTHONPATH is not one: the child takes the launcher's sys.path)
@@ -184,10 +186,17 @@ def _cold(cmd: list[str]):
 
 
 def _start_server(folder: Path, key: str) -> None:
-    """Start the server for ``key`` in the background unless one holds its lock (warming up)."""
+    """Start the server for ``key`` in the background, unless one holds its lock (it is
+    importing) or one was started less than a minute ago (it is starting, or it failed: its log
+    says why; callers run cold meanwhile rather than start one failing server each)."""
     import fcntl
     import subprocess
 
+    try:
+        if time.time() - (folder / f"{key}.log").stat().st_mtime < RESTART_AFTER:
+            return
+    except FileNotFoundError:
+        pass
     with open(folder / f"{key}.lock", "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -214,9 +223,12 @@ def _connect() -> socket.socket | None:
         key = server_key()
     except OSError:
         return None
+    path = folder / f"{key}.sock"
+    if len(os.fsencode(path)) > SOCKET_PATH_MAX:
+        return None  # a Unix socket cannot have so long a name (TMPDIR is deep): run cold
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.connect(str(folder / f"{key}.sock"))
+        conn.connect(str(path))
     except OSError:
         conn.close()
         try:
