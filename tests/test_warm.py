@@ -207,8 +207,16 @@ def test_a_warm_run_passes_arguments_streams_and_exit_status(tmp_path):
     try:
         results = []
         for switch in ("0", "1", "1"):  # off; on, no server yet (it starts one); warm
-            if len(results) == 2:
-                _wait_for(socket.exists, 90, "the server")
+            if len(results) == 2:  # the second started one: wait until it is ready
+                ready = subprocess.run(
+                    [sys.executable, "-m", "ta1sepsis.pipeline.warm", "start"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                )
+                assert (ready.returncode, ready.stdout) == (0, "[warm] ready\n")
+                assert socket.exists()
             results.append(
                 subprocess.run(
                     command,

@@ -655,6 +655,24 @@ def gc_unfreeze() -> None:
     gc.unfreeze()
 
 
+def start(timeout: float = 60.0) -> bool:
+    """Start this environment's server unless one runs, and wait until it takes requests;
+    whether it does within ``timeout`` seconds (``make bench`` measures warm loops from a
+    ready server)."""
+    folder = server_folder()
+    key = server_key()
+    path = folder / f"{key}.sock"
+    if len(os.fsencode(path)) > SOCKET_PATH_MAX:
+        return False
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        _start_server(folder, key)  # nothing if one is starting
+        time.sleep(0.1)
+    return True
+
+
 def stop(folder: Path | None = None) -> int:
     """Stop every warm server of this user (in ``folder``, by default :func:`server_folder`);
     the number stopped. A server stops taking requests at once and exits when the processes it
@@ -687,11 +705,15 @@ def main(argv: list[str] | None = None) -> int:
         return run(argv[1], argv[2:])
     if argv[:1] == ["serve"] and len(argv) == 2:
         return serve(argv[1])
+    if argv == ["start"]:
+        ready = start()
+        print("[warm] ready" if ready else "[warm] no warm process (see its log); runs are cold")
+        return 0 if ready else 1
     if argv == ["stop"]:
         print(f"[warm] stopped {stop()} server(s)")
         return 0
     print(
-        "usage: python -m ta1sepsis.pipeline.warm stop | run MODULE [ARGS] | "
+        "usage: python -m ta1sepsis.pipeline.warm start | stop | run MODULE [ARGS] | "
         "launch -- <kernel command> | serve KEY",
         file=sys.stderr,
     )
