@@ -132,8 +132,9 @@ browser:
 # nbval runs a notebook's cells in order in one kernel, so the notebooks go one file per worker
 # (--dist loadfile), in a second run.
 TEST_JOBS ?= 2
-PYTEST := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(BIN)/python -m pytest -p no:cacheprovider \
-	-n $(TEST_JOBS)
+# TA1_WARM_IDLE: a warm process the tests start (none was running) exits 2 minutes after them
+PYTEST := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL TA1_WARM_IDLE=120 $(BIN)/python -m pytest \
+	-p no:cacheprovider -n $(TEST_JOBS)
 
 test: $(STAMP) browser
 	@echo "[test] unit and reference tests, pipeline tests (they render in temporary copies) and the site in headless Chromium, on $(TEST_JOBS) cores; the 15 slowest are listed at the end"
