@@ -239,6 +239,30 @@ def _connect() -> socket.socket | None:
     return conn
 
 
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
+
+
+class _HeldSignals:
+    """Signals that arrive while the child is being forked are held, then forwarded to it (or,
+    if there is no child, delivered to this process as they would have been): a Ctrl-C at that
+    moment must not kill the caller and leave the child, which the server would then kill
+    without letting it clean up, running."""
+
+    def __init__(self):
+        self.pending: list[int] = []
+        self.saved = {signum: signal.signal(signum, self._hold) for signum in FORWARDED}
+
+    def _hold(self, signum, frame):
+        self.pending.append(signum)
+
+    def release(self) -> None:
+        """No child: the usual handlers back, and the held signals delivered."""
+        for signum, handler in self.saved.items():
+            signal.signal(signum, handler)
+        for signum in self.pending:
+            os.kill(os.getpid(), signum)
+
+
 def _fork_remote(request: dict) -> tuple[_Messages, int, int | None] | None:
     """Ask the server to fork a child for ``request`` with this process's working directory,
     environment, umask, ``sys.path`` and standard streams; the connection's messages, the
@@ -271,7 +295,12 @@ def _fork_remote(request: dict) -> tuple[_Messages, int, int | None] | None:
 
 
 def _stand_in(
-    messages: _Messages, pid: int, status: int | None, *, follow_parent: bool = False
+    messages: _Messages,
+    pid: int,
+    status: int | None,
+    held: _HeldSignals,
+    *,
+    follow_parent: bool = False,
 ) -> int:
     """Forward signals to the forked child ``pid`` until it exits; its exit status (a child
     killed by a signal: this process dies of the same signal). ``status``: the child's exit
@@ -285,8 +314,10 @@ def _stand_in(
         except ProcessLookupError:
             pass
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
+    for signum in FORWARDED:
         signal.signal(signum, forward)
+    for signum in held.pending:
+        forward(signum, None)
     parent = os.getppid()
     messages.conn.settimeout(1.0 if follow_parent else None)
     while status is None:
@@ -309,10 +340,12 @@ def launch(cmd: list[str]) -> int:
     return its exit status; run ``cmd`` itself (cold) when there is no server or it fits not."""
     if not enabled() or not _is_usual_command(cmd):
         _cold(cmd)
+    held = _HeldSignals()
     forked = _fork_remote({"kind": "kernel", "args": cmd[3:]})
     if forked is None:
+        held.release()
         _cold(cmd)
-    return _stand_in(*forked, follow_parent=True)
+    return _stand_in(*forked, held, follow_parent=True)
 
 
 def run(module: str, args: list[str]) -> int:
@@ -322,9 +355,11 @@ def run(module: str, args: list[str]) -> int:
     import runpy
 
     if enabled() and module.split(".")[0] == PACKAGE:
+        held = _HeldSignals()
         forked = _fork_remote({"kind": "run", "module": module, "args": args})
         if forked is not None:
-            return _stand_in(*forked)
+            return _stand_in(*forked, held)
+        held.release()
     sys.argv = [module, *args]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
     return 0
