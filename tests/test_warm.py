@@ -189,6 +189,7 @@ def test_a_warm_kernel_is_a_fresh_kernel_started_sooner(tmp_path):
         if folder.is_dir():
             warm.stop(folder)
     _wait_for(lambda: not pid_file.exists(), 20, "the server to stop")
+    _wait_for(lambda: not list(folder.glob(f"{key}.*")), 5, "its files to go")  # none left
     shutil.rmtree(scratch, ignore_errors=True)
 
 

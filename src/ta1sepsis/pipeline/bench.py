@@ -451,6 +451,19 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["make", "clean"], cwd=clone, check=True, capture_output=True)
             subprocess.run(["make", "all"], cwd=clone, check=True, capture_output=True)
             fresh = time.perf_counter() - start
+            # the clone's warm process (its own environment) would idle for minutes
+            subprocess.run(
+                [
+                    str(clone / ".venv/bin/python"),
+                    "-m",
+                    "ta1sepsis.pipeline.warm",
+                    "stop",
+                    "--here",
+                ],
+                cwd=clone,
+                env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+                capture_output=True,
+            )
         rows.append(
             (
                 "fresh clone to rendered (install incl.)",

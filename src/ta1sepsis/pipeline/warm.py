@@ -512,7 +512,10 @@ def serve(key: str) -> int:
             path.unlink(missing_ok=True)
         for pid in kernels:
             _kill(pid)
-        (folder / f"{key}.pid").unlink(missing_ok=True)
+        # a server that ran and exited leaves nothing behind (one that failed to start leaves
+        # its log, which also keeps another from being started within the minute)
+        for suffix in (".pid", ".log", ".lock"):
+            (folder / f"{key}{suffix}").unlink(missing_ok=True)
         lock.close()
     return 0
 
@@ -710,15 +713,15 @@ def start(timeout: float = 60.0) -> bool:
     return True
 
 
-def stop(folder: Path | None = None) -> int:
-    """Stop every warm server of this user (in ``folder``, by default :func:`server_folder`);
-    the number stopped. A server stops taking requests at once and exits when the processes it
-    forked have exited."""
+def stop(folder: Path | None = None, key: str | None = None) -> int:
+    """Stop every warm server of this user (in ``folder``, by default :func:`server_folder`),
+    or only the one for ``key``; the number stopped. A server stops taking requests at once
+    and exits when the processes it forked have exited."""
     import fcntl
 
     stopped = 0
     folder = folder or server_folder()
-    for lock_path in folder.glob("*.lock"):
+    for lock_path in sorted(folder.glob(f"{key or '*'}.lock")):
         with open(lock_path, "a") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -746,11 +749,13 @@ def main(argv: list[str] | None = None) -> int:
         ready = start()
         print("[warm] ready" if ready else "[warm] no warm process (see its log); runs are cold")
         return 0 if ready else 1
-    if argv == ["stop"]:
-        print(f"[warm] stopped {stop()} server(s)")
+    if argv in (["stop"], ["stop", "--here"]):
+        # --here: only this environment's (this interpreter, packages and settings)
+        key = server_key() if argv[1:] else None
+        print(f"[warm] stopped {stop(key=key)} server(s)")
         return 0
     print(
-        "usage: python -m ta1sepsis.pipeline.warm start | stop | run MODULE [ARGS] | "
+        "usage: python -m ta1sepsis.pipeline.warm start | stop [--here] | run MODULE [ARGS] | "
         "launch -- <kernel command> | serve KEY",
         file=sys.stderr,
     )
