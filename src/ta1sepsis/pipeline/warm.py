@@ -620,7 +620,8 @@ def _child(request: dict, fds: list[int], sockets: list, pipes: tuple, selector)
         if fd > 2:
             os.close(fd)
     _standard_streams()
-    gc_unfreeze()
+    # the server's objects stay frozen (gc.freeze): a collection in the child then never visits
+    # them, so their memory pages stay shared instead of being copied into every child
     os.chdir(request["cwd"])
     os.umask(request["umask"])
     os.environ.clear()
@@ -687,12 +688,6 @@ def _standard_streams() -> None:
     sys.stderr = sys.__stderr__ = open(  # noqa: SIM115
         2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False
     )
-
-
-def gc_unfreeze() -> None:
-    import gc
-
-    gc.unfreeze()
 
 
 def start(timeout: float = 60.0) -> bool:
