@@ -514,6 +514,7 @@ def monitor(
     n_cum = stats_table["patients"].to_numpy(float)
     z = stats_table[f"z_{model}"].to_numpy(float)
     inflation, info, design = 1.0, float(ris["ris"]), None
+    previous = None  # (inflation, the design's inflation there), for the secant step
     for _ in range(30 if futility else 1):
         t_obs = n_cum / info
         inside = t_obs < 1
@@ -524,7 +525,20 @@ def monitor(
         design = design_with_futility(fractions, alpha / 2, beta)
         if abs(design.inflation - inflation) < 1e-9:
             break
-        inflation = design.inflation
+        # the information size is a fixed point of inflation -> design inflation; the plain
+        # iteration converges linearly (6 to 11 designs), the secant step on
+        # g(x) = F(x) - x in 3 to 5; where it would leave [1, 2] (a look crossing the
+        # information size makes F jump), the plain step
+        step = design.inflation
+        if previous is not None:
+            x0, f0 = previous
+            g0, g1 = f0 - x0, design.inflation - inflation
+            if g1 != g0:
+                secant = inflation - g1 * (inflation - x0) / (g1 - g0)
+                if 1.0 <= secant <= 2.0:
+                    step = secant
+        previous = (inflation, design.inflation)
+        inflation = step
         info = ris["ris"] * inflation
     t_obs = n_cum / info
     inside = t_obs < 1
