@@ -103,26 +103,37 @@ class _Propagator:
         self.last = 0.0
         self.s = None
         self.w = None
+        self._scaled_at = None  # (t, slope, offset, s / sqrt(t - last)) for the last t asked
 
-    def _args(self, t: float, z: float):
-        if self.s is None:
-            return (z * math.sqrt(t) - self.drift * t) / math.sqrt(t)
-        dt = t - self.last
-        return (z * math.sqrt(t) - self.s - self.drift * dt) / math.sqrt(dt)
+    def _scaled(self, t: float) -> tuple[float, float, np.ndarray]:
+        """Return (slope, offset, scaled grid) for a look at ``t``.
+
+        The standardised increment (z sqrt(t) - s - drift dt) / sqrt(dt) is z * slope - offset
+        - scaled; kept for the t last asked, as a root search asks at one t many times.
+        """
+        if self._scaled_at is None or self._scaled_at[0] != t:
+            root = math.sqrt(t - self.last)
+            self._scaled_at = (
+                t,
+                math.sqrt(t) / root,
+                self.drift * (t - self.last) / root,
+                self.s / root,
+            )
+        return self._scaled_at[1:]
 
     def prob_above(self, t: float, z: float) -> float:
         """P(continued until the last look, Z_t >= z) for a look at information time ``t``."""
-        arg = self._args(t, z)
         if self.s is None:
-            return float(special.ndtr(-arg))
-        return float(np.sum(self.w * special.ndtr(-arg)))
+            return float(special.ndtr(-((z * math.sqrt(t) - self.drift * t) / math.sqrt(t))))
+        slope, offset, scaled = self._scaled(t)
+        return float(self.w @ special.ndtr(scaled - (z * slope - offset)))
 
     def prob_below(self, t: float, z: float) -> float:
         """P(continued until the last look, Z_t <= z) for a look at information time ``t``."""
-        arg = self._args(t, z)
         if self.s is None:
-            return float(special.ndtr(arg))
-        return float(np.sum(self.w * special.ndtr(arg)))
+            return float(special.ndtr((z * math.sqrt(t) - self.drift * t) / math.sqrt(t)))
+        slope, offset, scaled = self._scaled(t)
+        return float(self.w @ special.ndtr((z * slope - offset) - scaled))
 
     def advance(self, t: float, lower_z: float, upper_z: float) -> None:
         """Look at time ``t``: keep the paths with lower_z < Z_t < upper_z."""
@@ -131,6 +142,7 @@ class _Propagator:
         hi = min(upper_z * sd, mean + TAIL * sd)
         if hi <= lo:
             self.s, self.w, self.last = np.array([lo]), np.array([0.0]), t
+            self._scaled_at = None
             return
         s, q = _grid(lo / sd, hi / sd)
         s, q = s * sd, q * sd
@@ -139,6 +151,7 @@ class _Propagator:
         else:
             density = self._convolve(s, t - self.last)
         self.s, self.w, self.last = s, q * density, t
+        self._scaled_at = None
 
     def _convolve(self, s: np.ndarray, dt: float) -> np.ndarray:
         """Density at ``s`` of S after a further ``dt``: sum over the grid of N(shift, dt).
@@ -152,15 +165,21 @@ class _Propagator:
         shift = self.drift * dt
         width = BAND * root
         old = self.s
+        # on the standardised scale, so that each block costs one subtraction, one square and
+        # one exp (in place); the normal constant is applied once at the end
+        new_scaled = (s - shift) / root
+        old_scaled = old / root
         density = np.empty(len(s))
         for start in range(0, len(s), BLOCK):
             rows = s[start : start + BLOCK]
             lo = np.searchsorted(old, rows[0] - shift - width, side="left")
             hi = np.searchsorted(old, rows[-1] - shift + width, side="right")
-            x = (rows[:, None] - old[None, lo:hi] - shift) / root
-            kernel = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi * dt)
-            density[start : start + BLOCK] = kernel @ self.w[lo:hi]
-        return density
+            x = np.subtract.outer(new_scaled[start : start + BLOCK], old_scaled[lo:hi])
+            np.square(x, out=x)
+            x *= -0.5
+            np.exp(x, out=x)
+            density[start : start + BLOCK] = x @ self.w[lo:hi]
+        return density / math.sqrt(2 * math.pi * dt)
 
     def solve_above(self, t: float, target: float) -> float:
         """Find z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
