@@ -226,3 +226,33 @@ def test_every_rated_subgroup_claim_is_listed_whatever_its_id():
     del results["synthesis.age_signal.estimate"]
     with pytest.raises(KeyError, match="synthesis.age_signal.estimate"):
         index_answer(results, intervention="X")
+
+
+def test_the_page_exporter_adds_what_nbconvert_added_with_beautifulsoup():
+    """Without nbconvert's BeautifulSoup pass, cell inputs and outputs are still focusable and
+    an image without alt text still gets nbconvert's generic one (the site's figures carry
+    their own)."""
+    import re
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from ta1sepsis.pipeline.site import _PageExporter
+
+    png = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+        "RU5ErkJggg=="
+    )
+    outputs = [
+        new_output("stream", name="stdout", text="1\n"),
+        new_output("display_data", data={"image/png": png, "text/plain": "fig"}),
+    ]
+    nb = new_notebook(cells=[new_code_cell("print(1)", outputs=outputs)])
+    html, _ = _PageExporter(template_name="lab").from_notebook_node(nbformat.from_dict(nb))
+    inputs = re.findall(r'<div class="jp-Cell-inputWrapper"[^>]*>', html)
+    shown = re.findall(r'<div class="[^"]*\bjp-OutputArea-output\b[^"]*"[^>]*>', html)
+    assert len(inputs) == 1 and len(shown) == 2
+    assert all('tabindex="0"' in tag for tag in inputs + shown), inputs + shown
+    images = re.findall(r"<img[^>]*>", html)
+    assert len(images) == 1
+    assert 'alt="No description has been provided for this image"' in images[0]

@@ -619,12 +619,50 @@ def _ledger(root: Path) -> dict | None:
 # --- building -----------------------------------------------------------------------------------
 
 
+# what nbconvert's HTMLExporter adds to a page with BeautifulSoup, added to the template's
+# output directly: parsing and re-serialising every page was half of its conversion time
+_FOCUSABLE = re.compile(
+    r'(<div class="(?:[^"]* )?jp-(?:Cell-inputWrapper|OutputArea-output)(?: [^"]*)?")'
+)
+_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
+
+
+class _PageExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its BeautifulSoup pass.
+
+    That pass gives every image without alt text a generic one (the site's figures carry
+    their own, checked in tests/test_site.py) and makes every cell input and output focusable
+    (``tabindex="0"``); both are done here on the template's output.
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        html = _FOCUSABLE.sub(r'\1 tabindex="0"', html)
+        html = _NO_ALT.sub('<img alt="No description has been provided for this image"', html)
+        return html, resources
+
+
 def _exporter() -> HTMLExporter:
     config = Config()
     # the CSS preprocessor would also inline a user's custom.css from their Jupyter config
     # folder (machine-dependent); the site's stylesheet carries the code colours instead
     config.CSSHTMLHeaderPreprocessor.enabled = False
-    exporter = HTMLExporter(
+    exporter = _PageExporter(
         config=config, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)]
     )
     exporter.exclude_input_prompt = True
