@@ -130,7 +130,15 @@ class _ImportsCache:
             staged.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
             os.replace(staged, self.path)
         except OSError:
-            pass  # a cache: the next run parses again
+            return  # a cache: the next run parses again
+        self.entries = entries
+
+
+@cache
+def _imports_cache(root: Path) -> _ImportsCache:
+    """One cache per project and process: the site asks for a dozen sources' modules, the
+    renderer for two, and the file need not be read again for each."""
+    return _ImportsCache(root)
 
 
 def imported_modules(root: Path, source: Path, *, top_level: bool = False) -> list[str]:
@@ -141,7 +149,7 @@ def imported_modules(root: Path, source: Path, *, top_level: bool = False) -> li
     rules and validate; neither changes what a notebook shows)."""
     seen: set[Path] = set()
     todo = [(source, top_level)]
-    cache_ = _ImportsCache(root)
+    cache_ = _imports_cache(root)
     files: dict[str, Path | None] = {}  # module -> file, looked up once per call
     while todo:
         path, top = todo.pop()

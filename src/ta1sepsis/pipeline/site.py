@@ -632,7 +632,8 @@ class _PageExporter(HTMLExporter):
 
     That pass gives every image without alt text a generic one (the site's figures carry
     their own, checked in tests/test_site.py) and makes every cell input and output focusable
-    (``tabindex="0"``); both are done here on the template's output.
+    (``tabindex="0"``); both are done here on the template's output. The filters registered
+    first are those ``HTMLExporter.from_notebook_node`` registers (nbconvert 7, as locked).
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):

@@ -488,7 +488,7 @@ def serve(key: str) -> int:
             for event, _ in selector.select(timeout):
                 if event.fileobj is listener:
                     last = time.monotonic()
-                    _accept(listener, selector, kernels, (listener, wake_r, wake_w))
+                    _accept(listener, selector, kernels, (wake_r, wake_w))
                 elif event.fileobj == wake_r:
                     while True:
                         try:
@@ -549,7 +549,9 @@ def _reap(kernels: dict, selector) -> None:
             conn.close()
 
 
-def _accept(listener, selector, kernels: dict, own: tuple) -> None:
+def _accept(listener, selector, kernels: dict, pipes: tuple) -> None:
+    """Take one request and fork its child (``pipes``: the server's wake-up pipe, which the
+    child closes with the listener and the other children's connections)."""
     conn, _ = listener.accept()
     try:
         conn.settimeout(10)
@@ -574,11 +576,10 @@ def _accept(listener, selector, kernels: dict, own: tuple) -> None:
         conn.close()
         return
     pid = os.fork()
-    if pid == 0:  # the kernel
+    if pid == 0:  # the child: a kernel or a run
         code = 1
         try:
-            others = [c for c in kernels.values()]
-            code = _child(request, fds, [listener, *others], own[1:], selector)
+            code = _child(request, fds, [listener, *kernels.values()], pipes, selector)
             # the caller learns the status now, not after the exit has torn down a process of
             # a few hundred megabytes (the server reports a death by a signal)
             conn.sendall(json.dumps({"exit": code << 8}).encode() + b"\n")
