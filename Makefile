@@ -4,6 +4,7 @@
 #   make test   unit, data, notebook (nbval) and pipeline tests (what CI runs)
 #   make check  the fast tier: lint, unit, reference and validation tests (under a minute)
 #   make html   the offline site in site/
+#   make screenshots   the site's pages in headless Chromium, pictured into screenshots/
 #   make bench  time the pipeline against the budgets in docs/design.md
 #   make clean  remove rendered outputs (notebooks, figures, tables, results) and build/
 #   make deps   regenerate build/deps/*.mk (normally automatic)
@@ -27,7 +28,7 @@ endif
 MAKEFLAGS += --no-print-directory
 # whole blocks per notebook when rendering in parallel; never for the long single commands
 # (make test, make bench), whose progress must reach the terminal as it happens
-ifeq ($(filter test bench check,$(MAKECMDGOALS)),)
+ifeq ($(filter test bench check screenshots,$(MAKECMDGOALS)),)
 MAKEFLAGS += --output-sync=target
 endif
 
@@ -50,7 +51,7 @@ RENDER := $(WARM) ta1sepsis.pipeline.render
 # FORCE if any of the files $(1) is missing (an output deleted by hand makes its notebook run)
 missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 
-.PHONY: all test check bench clean env lint html browser deps datapackage FORCE
+.PHONY: all test check bench clean env lint html browser screenshots deps datapackage FORCE
 
 # Goals that need neither the environment nor the generated dependencies.
 NO_DEPS_GOALS := clean env browser lint
@@ -142,6 +143,13 @@ test: $(STAMP) browser
 	@echo "[test] nbval: the $(words $(RENDERED)) rendered notebooks re-executed and compared with their committed outputs"
 	$(PYTEST) --dist loadfile $(RENDERED) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# The site's pages in headless Chromium with screenshots to look at (screenshots/, git-ignored):
+# the browser tests of make test, plus a full-page picture of every page at 1400 px and the
+# reader's views (index, 09, 08 at 390 and 1400 px) in screenshots/reader/.
+screenshots: $(STAMP) browser
+	@echo "[screenshots] every page of the site in headless Chromium, pictured into screenshots/"
+	@TA1_SCREENSHOTS=1 $(PYTEST) --dist loadfile tests/test_site.py -m browser -q
 
 # The fast tier for the edit-test loop (under a minute): lint, then the unit, reference,
 # validation and doctest tests; no rendering, no browser, no nbval, no long simulation.
