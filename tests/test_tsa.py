@@ -336,3 +336,25 @@ def test_external_data_sets_report_status_and_history_consistently(name):
         assert result.crossed_at is not None
     else:
         assert result.crossed_at is None
+
+
+def test_only_drawn_models_get_boundary_curves_and_nothing_else_changes():
+    """``tsa_bundle(drawn=...)`` skips the boundary curves of the models no figure draws; their
+    looks, information sizes and conclusions are those of the bundle with every curve."""
+    from ta1sepsis.stats.meta_workflow import tsa_bundle
+
+    studies = pd.read_csv(REFERENCE / "datasets" / "etass_tests.csv")
+    options = dict(alpha=0.05, beta=0.1, futility=True, correction="constant", d2_upper=0.5)
+    every = tsa_bundle(studies, 0.3, 0.2, "RR", **options)
+    some = tsa_bundle(studies, 0.3, 0.2, "RR", **options, drawn=("fixed", "random_dl"))
+    assert len(every.pairings["random_dl_hksj"].curve) > 0
+    assert len(some.pairings["random_dl_hksj"].curve) == 0
+    for model, result in every.pairings.items():
+        pd.testing.assert_frame_equal(some.pairings[model].looks, result.looks)
+        assert some.pairings[model].information_size == result.information_size
+        assert some.pairings[model].conclusion == result.conclusion
+        if model != "random_dl_hksj":
+            pd.testing.assert_frame_equal(some.pairings[model].curve, result.curve)
+    pd.testing.assert_frame_equal(some.d2_table, every.d2_table)
+    with pytest.raises(ValueError, match="unknown models"):
+        tsa_bundle(studies, 0.3, 0.2, "RR", **options, drawn=("fixed", "random"))

@@ -48,6 +48,9 @@ from ta1sepsis.stats.tsa import CONCLUSIONS, MODEL_LABELS, SHORT, excluded_effec
 
 MEASURE_WORDS = {"OR": "odds ratio", "RR": "risk ratio", "RD": "risk difference"}
 RATIOS = ("RR", "OR")
+# the models whose monitoring boundaries the TSA figures draw (section_tsa, section_tsa_block);
+# the third (DL with the Hartung-Knapp SE) is tabulated only, so its boundary curves are not made
+TSA_DRAWN = ("fixed", "random_dl")
 
 
 def back_calculated_block(total, subset, counted: int, measure: str) -> tuple[dict | None, str]:
@@ -275,6 +278,7 @@ class MetaAnalyses(Chapter):
             correction=p.correction,
             d2_upper=p.tsa_diversity_upper,
             block={k: v for k, v in self.block.items() if k != "remainder"} if self.block else None,
+            drawn=TSA_DRAWN,
         )
         self.fixed_tsa = self.tsa.pairings["fixed"]
         self.random_tsa = self.tsa.pairings["random_dl"]

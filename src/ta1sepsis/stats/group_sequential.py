@@ -181,22 +181,65 @@ class _Propagator:
             density[start : start + BLOCK] = x @ self.w[lo:hi]
         return density / math.sqrt(2 * math.pi * dt)
 
-    def solve_above(self, t: float, target: float) -> float:
-        """Find z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent)."""
+    def solve_above(self, t: float, target: float, near: float | None = None) -> float:
+        """Find z with P(continued, Z_t >= z) = ``target`` (infinity if nothing is to be spent).
+
+        ``near``, a value the root is expected close to (the same boundary for a nearby drift
+        or look), narrows the search (:func:`_root`); the root is the same to ``xtol``.
+        """
         if target <= 0:
             return math.inf
-        return float(optimize.brentq(lambda z: self.prob_above(t, z) - target, -10, 40, xtol=1e-12))
+        return _root(lambda z: self.prob_above(t, z) - target, -10.0, 40.0, near, False)
 
-    def solve_below(self, t: float, target: float) -> float:
+    def solve_below(self, t: float, target: float, near: float | None = None) -> float:
         """Find z with P(continued, Z_t <= z) = ``target``.
 
         Above every path if not enough probability is left to spend (stop for futility
-        everywhere).
+        everywhere). ``near`` as for :meth:`solve_above`.
         """
         below = self.prob_below(t, 40.0)
         if below <= target:
             return 40.0 + (target - below) * 100
-        return float(optimize.brentq(lambda z: self.prob_below(t, z) - target, -40, 40, xtol=1e-12))
+        return _root(lambda z: self.prob_below(t, z) - target, -40.0, 40.0, near, True)
+
+
+XTOL = 1e-12  # boundaries are found to this absolute precision (z scale)
+NEAR_STEP = 0.05  # half-width of the first bracket around an expected root (z scale)
+
+
+def _root(f, lo: float, hi: float, near: float | None, increasing: bool) -> float:
+    """Find the root of a monotone ``f`` within [lo, hi] by Brent's method, to :data:`XTOL`.
+
+    ``increasing`` is the direction of ``f``; f(lo) and f(hi) must have opposite signs (else
+    ValueError, as from ``scipy.optimize.brentq``). With ``near``, the bracket starts at
+    near +/- :data:`NEAR_STEP` and widens fourfold on the side of the root until ``f`` changes
+    sign (never beyond [lo, hi]): a boundary for a nearby drift or a nearby look is a few
+    hundredths away, and Brent's method from such a bracket needs fewer evaluations than from
+    [lo, hi]. The root is the same to ``XTOL``.
+    """
+    if near is None or not lo < near < hi:
+        return float(optimize.brentq(f, lo, hi, xtol=XTOL))
+    step = NEAR_STEP
+    a, b = max(lo, near - step), min(hi, near + step)
+    fa, fb = f(a), f(b)
+    # signs compared, not the product (two values near 1e-200 multiply to zero)
+    while (fa > 0 and fb > 0) or (fa < 0 and fb < 0):
+        step *= 4
+        if (fa > 0) == increasing:  # the root lies below a
+            if a == lo:
+                break
+            a = max(lo, near - step)
+            fa = f(a)
+        else:  # above b
+            if b == hi:
+                break
+            b = min(hi, near + step)
+            fb = f(b)
+    if fa == 0:
+        return a
+    if fb == 0:
+        return b
+    return float(optimize.brentq(f, a, b, xtol=XTOL))
 
 
 def _check_fractions(fractions) -> np.ndarray:
@@ -297,14 +340,15 @@ def efficacy_curve(fractions, grid, alpha: float = 0.025) -> np.ndarray:
     bounds = efficacy_boundaries(t, alpha)
     out = np.empty(len(grid))
     order = np.argsort(grid, kind="stable")
-    prop, k, spent = _Propagator(0.0), 0, 0.0
+    prop, k, spent, near = _Propagator(0.0), 0, 0.0, None
     for i in order:
         g = grid[i]
         while k < len(t) and t[k] < g:
             prop.advance(t[k], -math.inf, bounds[k])
             spent = float(obf_spending(t[k], alpha))
             k += 1
-        out[i] = prop.solve_above(g, float(obf_spending(g, alpha)) - spent)
+        # the curve's value at the previous grid point is where to look first
+        out[i] = near = prop.solve_above(g, float(obf_spending(g, alpha)) - spent, near)
     return out
 
 
@@ -337,12 +381,15 @@ class Design:
     beta: float = 0.2
 
 
-def _futility_for_drift(t: np.ndarray, efficacy: np.ndarray, beta: float, drift: float):
+def _futility_for_drift(
+    t: np.ndarray, efficacy: np.ndarray, beta: float, drift: float, near=None
+) -> np.ndarray:
+    """Futility boundaries for ``drift``; ``near``: those of a nearby drift, to look first at."""
     spent = np.diff(np.r_[0.0, obf_spending(t, beta)])
     prop = _Propagator(drift)
     bounds = []
     for k, (tk, target) in enumerate(zip(t, spent, strict=True)):
-        b = prop.solve_below(tk, target)
+        b = prop.solve_below(tk, target, None if near is None else float(near[k]))
         bounds.append(b)
         if k < len(t) - 1:
             prop.advance(tk, b, efficacy[k])
@@ -397,10 +444,13 @@ def _design_with_futility(t: tuple, alpha: float, beta: float) -> Design:
     efficacy = efficacy_boundaries(t, alpha)
     fixed = stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)
 
-    seen = {}  # drift -> futility boundaries, so that the root's boundaries are not solved twice
+    # drift -> futility boundaries, so that the root's boundaries are not solved twice; the
+    # boundaries of the drift tried last are where those of the next are looked for first
+    seen = {}
 
     def gap(drift):
-        seen[drift] = _futility_for_drift(t, efficacy, beta, drift)
+        near = next(reversed(seen.values())) if seen else None
+        seen[drift] = _futility_for_drift(t, efficacy, beta, drift, near)
         return seen[drift][-1] - efficacy[-1]
 
     # the drift of an O'Brien-Fleming beta-spending design is a few per cent above the fixed
@@ -409,7 +459,9 @@ def _design_with_futility(t: tuple, alpha: float, beta: float) -> Design:
         drift = optimize.brentq(gap, fixed * NEAR[0], fixed * NEAR[1], xtol=1e-10)
     except ValueError:  # no sign change in the near bracket
         drift = optimize.brentq(gap, fixed * 0.5, fixed * 3.0, xtol=1e-10)
-    futility = seen[drift] if drift in seen else _futility_for_drift(t, efficacy, beta, drift)
+    futility = seen.get(drift)
+    if futility is None:
+        futility = _futility_for_drift(t, efficacy, beta, drift, next(reversed(seen.values())))
     return Design(t, efficacy, futility, drift, (drift / fixed) ** 2, beta)
 
 
@@ -447,14 +499,15 @@ def futility_curve(design: Design, grid) -> np.ndarray:
     t, eff, fut = design.fractions, design.efficacy, design.futility
     grid = np.asarray(grid, float)
     out = np.empty(len(grid))
-    prop, k, spent = _Propagator(design.drift), 0, 0.0
+    prop, k, spent, near = _Propagator(design.drift), 0, 0.0, None
     for i in np.argsort(grid, kind="stable"):
         g = grid[i]
         while k < len(t) and t[k] < g:
             prop.advance(t[k], fut[k], eff[k])
             spent = float(obf_spending(t[k], design.beta))
             k += 1
-        out[i] = prop.solve_below(g, float(obf_spending(g, design.beta)) - spent)
+        # the curve's value at the previous grid point is where to look first
+        out[i] = near = prop.solve_below(g, float(obf_spending(g, design.beta)) - spent, near)
     return out
 
 
