@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -63,11 +64,26 @@ def test_only_changed_pages_are_converted_and_the_site_is_the_same(project, monk
     cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
     cell["source"] = "".join(cell["source"]) + "\n\nAN EDIT THE SITE MUST SHOW\n"
     notebook.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    # a data table edited: its row page (cached like the notebook pages) shows the edit, the
+    # other tables' row pages are the same bytes
+    table = project / "data" / "peptide.csv"
+    rows = list(csv.reader(table.open(encoding="utf-8", newline="")))
+    rows[-1][-1] += " A DATA EDIT THE SITE MUST SHOW"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
     third, _ = build("site_c")
     assert third == {"converted": 1, "cached": n - 1}
     assert "AN EDIT THE SITE MUST SHOW" in (project / "site_c" / "06_dosing.html").read_text(
         encoding="utf-8"
     )
+    row_pages = sorted((project / "site_a" / "data").glob("*.csv.html"))
+    assert len(row_pages) > 1
+    for page in row_pages:
+        now = (project / "site_c" / "data" / page.name).read_text(encoding="utf-8")
+        if page.name == "peptide.csv.html":
+            assert "A DATA EDIT THE SITE MUST SHOW" in now
+        else:
+            assert now == page.read_text(encoding="utf-8"), page.name
     params = project / "params" / "02_etass.yaml"
     params.write_text(params.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     fourth, _ = build("site_d")
