@@ -59,6 +59,14 @@ def test_only_changed_pages_are_converted_and_the_site_is_the_same(project, monk
         if page.is_file():
             twin = project / "site_b" / page.relative_to(project / "site_a")
             assert twin.read_bytes() == page.read_bytes(), page
+    # a new version (a commit, or the first edit after one) converts no page again, and every
+    # page carries it
+    new_version = "commit 0123abc of 2026-01-02, with uncommitted changes"
+    monkeypatch.setattr(site.site_files, "version", lambda root: new_version)
+    versioned, _ = build("site_v")
+    assert versioned == {"converted": 0, "cached": n}
+    for page in sorted((project / "site_v").rglob("*.html")):
+        assert f"Version: {new_version}" in page.read_text(encoding="utf-8"), page
     notebook = project / "notebooks" / "06_dosing.ipynb"
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
@@ -76,7 +84,7 @@ def test_only_changed_pages_are_converted_and_the_site_is_the_same(project, monk
     assert "AN EDIT THE SITE MUST SHOW" in (project / "site_c" / "06_dosing.html").read_text(
         encoding="utf-8"
     )
-    row_pages = sorted((project / "site_a" / "data").glob("*.csv.html"))
+    row_pages = sorted((project / "site_v" / "data").glob("*.csv.html"))
     assert len(row_pages) > 1
     for page in row_pages:
         now = (project / "site_c" / "data" / page.name).read_text(encoding="utf-8")

@@ -54,6 +54,8 @@ from ta1sepsis.pipeline.site_sof import sof_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "ta1site"
+# where a notebook page holds its version line until written (letters only: escaping keeps it)
+VERSION_SLOT = "TA1SITEVERSIONSLOT"
 SYNTHESIS = "09_synthesis"
 SITE_NAME = "Thymosin α1 in sepsis: a reproducible reanalysis"
 TAGLINE = "every number recomputed from data with provenance"
@@ -994,7 +996,6 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
             "css": css,
             "files": files,
             "terms": terms,
-            "version": extras["version"],
             "citation": extras["citation"],
             "sof": extras["sof"] is not None,
             "tools": site_cache.tools(),
@@ -1017,8 +1018,15 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
             for position, page in enumerate(pages)
         ]
         found = [cache.get(key) for key in keys]
+        # notebook pages are converted (and cached) with a slot for the version line, filled in
+        # as each page is written: a new commit, or the first edit after one, changes the version
+        # of every page but converts none of them again
+        slotted = {**extras, "version": VERSION_SLOT}
+        # escaped as the template escapes it (the version has no quote or markup characters,
+        # for which html.escape and Jinja's escaping differ only in entity spelling)
+        version = html.escape(extras["version"])
         converted = _convert_pages(
-            [i for i, hit in enumerate(found) if hit is None], (exporter, pages, css, extras)
+            [i for i, hit in enumerate(found) if hit is None], (exporter, pages, css, slotted)
         )
         for position, page in enumerate(pages):
             target = tmp / page.href
@@ -1028,6 +1036,7 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
                 cache.put(keys[position], body, figures)
             else:
                 body, figures = found[position]
+            body = body.replace(VERSION_SLOT, version)
             target.write_text(body, encoding="utf-8")
             searchable.append((page.href, page.title, body))
             for relative, data in figures.items():

@@ -2,9 +2,11 @@
 
 A notebook's page is a function of its rendered notebook, its parameter files (the table of
 parameters used), the list of pages (the navigation), the site's code and templates, the files
-the site ships and the glossary (the links), and the version line. :func:`page_key` hashes all
-of them; a page whose key is in ``build/site-pages/`` is copied from there instead of being
-converted again by nbconvert. The index, the search index, the printable summary of findings,
+the site ships and the glossary (the links). :func:`page_key` hashes all of them; a page whose
+key is in ``build/site-pages/`` is copied from there instead of being converted again by
+nbconvert. The version line (the commit, and whether files were changed) is not in the key: a
+page is converted with a slot in its place, filled in when the page is written, so that a new
+commit, or the first edit after one, converts nothing again. The index, the search index, the printable summary of findings,
 the glossary, the downloads and the data pages are always rebuilt: they read every notebook.
 Anything else a page could depend on is in the hash conservatively (every file of the package,
 every parameter file), so a change anywhere in the code or the parameters renders every page.
