@@ -4,12 +4,14 @@ A notebook's page is a function of its rendered notebook, its parameter files (t
 parameters used), the list of pages (the navigation), the site's code and templates, the files
 the site ships and the glossary (the links). :func:`page_key` hashes all of them; a page whose
 key is in ``build/site-pages/`` is copied from there instead of being converted again by
-nbconvert. The version line (the commit, and whether files were changed) is not in the key: a
-page is converted with a slot in its place, filled in when the page is written, so that a new
-commit, or the first edit after one, converts nothing again. The index, the search index, the printable summary of findings,
-the glossary, the downloads and the data pages are always rebuilt: they read every notebook.
-Anything else a page could depend on is in the hash conservatively (every file of the package,
-every parameter file), so a change anywhere in the code or the parameters renders every page.
+nbconvert. A data table's row page is cached the same way, under those shared inputs and the
+table's bytes. The version line (the commit, and whether files were changed) is not in the key:
+a page is made with a slot in its place, filled in when the page is written, so that a new
+commit, or the first edit after one, converts nothing again. The index, the search index, the
+printable summary of findings, the glossary and the downloads are always rebuilt: they read
+every notebook. Anything else a page could depend on is in the hash conservatively (every file
+of the package, every parameter file), so a change anywhere in the code or the parameters
+renders every page.
 """
 
 from __future__ import annotations
