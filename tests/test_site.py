@@ -662,6 +662,7 @@ def test_reader_layout_at_four_widths(pages, browser):
                     if wide:
                         problems.append(f"{where}: the page scrolls sideways")
                 if TAKE_SHOTS and name in READER_SHOTS and width in (390, 1400):
+                    browser.get(page.as_uri())  # pictured as loaded at this width
                     height = browser.execute_script(
                         "return Math.ceil(document.documentElement.scrollHeight)"
                     )
