@@ -121,3 +121,68 @@ def test_every_rendered_figure_passes_the_text_audit():
         if overlaps or small:
             failures[path.name] = {"overlaps": overlaps, "small": small}
     assert failures == {}
+
+
+def test_the_forest_plot_names_and_draws_the_level_it_is_given():
+    """At a 90% level the studies' intervals are exp(yi +/- z_0.95 se) and the estimate column
+    is headed "90% CI", not 95% (by hand: ETASS OR 47/181 vs 63/180)."""
+    import math
+
+    import pandas as pd
+
+    from ta1sepsis.report.meta_plots import forest
+    from ta1sepsis.stats.meta_effects import study_effects
+    from ta1sepsis.stats.meta_pooling import mantel_haenszel
+
+    trials = pd.DataFrame(
+        {"study": ["ETASS", "TESTS"], "ai": [47, 127], "n1i": [181, 542], "ci": [63, 132]}
+    ).assign(n2i=[180, 547])
+    effects = study_effects(trials, "OR")
+    fig = forest(effects, [mantel_haenszel(trials, "OR", 0.90)], "t", "OR", level=0.90)
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    plt.close(fig)
+    assert "estimate (90% CI)" in texts and not any("95%" in t for t in texts)
+    y = math.log(47 * (180 - 63) / ((181 - 47) * 63))
+    se = math.sqrt(1 / 47 + 1 / (181 - 47) + 1 / 63 + 1 / (180 - 63))
+    z = 1.6448536269514722  # the 0.95 normal quantile
+    row = f"{math.exp(y):.2f} ({math.exp(y - z * se):.2f}, {math.exp(y + z * se):.2f})"
+    assert row in texts, (row, texts)
+
+
+def test_the_trial_overview_names_the_level_of_its_wilson_intervals():
+    """The arms' risk panel is labelled with the level the intervals were computed at."""
+    from ta1sepsis.evidence.trial_checks import analyse_binary
+    from ta1sepsis.report.plots import trial_overview
+    from ta1sepsis.stats.binary import TwoByTwo
+
+    labels = {}
+    for level in (0.9, 0.95):
+        a = analyse_binary(TwoByTwo(47, 181, 63, 180), level=level)
+        fig = trial_overview([{"label": "28-day mortality", "analysis": a}], "ETASS")
+        labels[level] = fig.axes[0].get_xlabel()
+        plt.close(fig)
+    assert labels == {0.9: "risk, % (90% Wilson CI)", 0.95: "risk, % (95% Wilson CI)"}
+
+
+def test_the_funnel_plot_draws_and_names_its_pseudo_confidence_level():
+    """The limits are pooled +/- z se at the level given (z_0.95 = 1.6449 for 90%), named so."""
+    import numpy as np
+    import pandas as pd
+
+    from ta1sepsis.report.meta_plots import funnel
+    from ta1sepsis.stats.meta_effects import study_effects
+    from ta1sepsis.stats.meta_pooling import mantel_haenszel
+
+    trials = pd.DataFrame(
+        {"study": ["ETASS", "TESTS"], "ai": [47, 127], "n1i": [181, 542], "ci": [63, 132]}
+    ).assign(n2i=[180, 547])
+    pooled = mantel_haenszel(trials, "OR", 0.90)
+    fig = funnel(study_effects(trials, "OR"), pooled, "t", "OR", level=0.90)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == (
+        "pseudo 90% confidence limits"
+    )
+    upper = ax.get_lines()[1]  # pooled + z se
+    x, se = upper.get_xdata(), upper.get_ydata()
+    np.testing.assert_allclose(x, pooled.estimate + 1.6448536269514722 * se, rtol=1e-12)
+    plt.close(fig)

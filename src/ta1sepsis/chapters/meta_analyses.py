@@ -559,6 +559,7 @@ class MetaAnalyses(Chapter):
             weights_from=fits["other: inverse-variance common effect"],
             labels=(f"favours {p.treatment_label}", f"favours {p.control_label}"),
             arm_names=(p.treatment_label, p.control_label),
+            level=self.level,
         )
         show_figure(fig, f"{self.name}_forest")
         plain_hk = f"other: {p.tau2_method}, hk CI"
@@ -1137,7 +1138,11 @@ class MetaAnalyses(Chapter):
         )
         show_figure(
             meta_plots.funnel(
-                effects, self.current, f"Funnel plot of {p.outcome_label}", p.measure
+                effects,
+                self.current,
+                f"Funnel plot of {p.outcome_label}",
+                p.measure,
+                level=self.level,
             ),
             f"{self.name}_funnel",
         )

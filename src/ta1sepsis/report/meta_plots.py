@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.transforms import blended_transform_factory
 
 from ta1sepsis.report.plots import BOUNDARY, ESTIMATE, MAX_WIDTH_IN, POOLED, fig_width
+from ta1sepsis.stats.binary import z_critical
 from ta1sepsis.stats.meta_effects import StudyEffects
 from ta1sepsis.stats.meta_pooling import MetaResult
 
@@ -48,15 +49,20 @@ def forest(
     weights_from: MetaResult | None = None,
     labels: tuple[str, str] = ("favours treatment", "favours control"),
     arm_names: tuple[str, str] = ("treatment", "control"),
+    level: float,
 ):
     """Study rows (events/N per arm, weight, estimate and CI), boxes sized by weight, a
-    diamond per pooled row, and a prediction interval as a bar under its diamond."""
+    diamond per pooled row, and a prediction interval as a bar under its diamond.
+
+    ``level`` (a proportion) is the confidence level of the studies' Wald intervals and the one
+    the estimate column is headed with; the pooled rows' intervals come with their results and
+    should be at the same level."""
     rows_in = [p if isinstance(p, Diamond) else Diamond.from_result(p) for p in pooled]
     table = effects.table
     ratio = effects.measure in ("RR", "OR")
     k, m = len(table), len(rows_in)
     back = np.exp if ratio else (lambda x: x)
-    est, half = table["yi"].to_numpy(), 1.959964 * np.sqrt(table["vi"].to_numpy())
+    est, half = table["yi"].to_numpy(), z_critical(level) * np.sqrt(table["vi"].to_numpy())
     w = weights_from.weights if weights_from is not None else None
     w = w if w is not None and len(w) == k else np.full(k, 1 / k)
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 1.8 + 0.42 * (k + 1.6 * m)))
@@ -119,7 +125,9 @@ def forest(
     header = y_study.max() + 1
     columns = (0.01, 0.27, 0.34, 0.41, 0.75)
     for x, text in zip(
-        columns, ("study", arm_names[0], arm_names[1], "weight", "estimate (95% CI)"), strict=True
+        columns,
+        ("study", arm_names[0], arm_names[1], "weight", f"estimate ({100 * level:g}% CI)"),
+        strict=True,
     ):
         ax.text(x, header, text, transform=trans, fontsize=9, fontweight="bold", ha="left")
     for yi, *cells in text_rows:
@@ -134,20 +142,31 @@ def forest(
     return fig
 
 
-def funnel(effects: StudyEffects, pooled: MetaResult, title: str, xlabel: str):
-    """Effect against standard error with the pseudo 95% limits around the pooled estimate."""
+def funnel(effects: StudyEffects, pooled: MetaResult, title: str, xlabel: str, *, level: float):
+    """Effect against standard error with the pseudo-confidence limits at ``level`` (a
+    proportion) around the pooled estimate, named in the legend."""
     se = np.sqrt(effects.vi)
     fig, ax = plt.subplots(figsize=(6, 4.5))
     top = se.max() * 1.1
     grid = np.linspace(0, top, 50)
-    ax.plot(pooled.estimate - 1.96 * grid, grid, "--", color="grey", lw=1)
-    ax.plot(pooled.estimate + 1.96 * grid, grid, "--", color="grey", lw=1)
-    ax.axvline(pooled.estimate, color=POOLED, lw=1)
-    ax.scatter(effects.yi, se, color=ESTIMATE, zorder=3)
+    z = z_critical(level)
+    for sign in (-1, 1):
+        ax.plot(
+            pooled.estimate + sign * z * grid,
+            grid,
+            "--",
+            color="grey",
+            lw=1,
+            label=f"pseudo {100 * level:g}% confidence limits" if sign == 1 else None,
+        )
+    ax.axvline(pooled.estimate, color=POOLED, lw=1, label="pooled estimate")
+    ax.scatter(effects.yi, se, color=ESTIMATE, zorder=3, label="trials")
     ax.set_ylim(top, 0)
     ax.set_ylabel("standard error")
     ax.set_xlabel(xlabel + (" (log scale)" if effects.measure in ("RR", "OR") else ""))
     ax.set_title(title, loc="left", fontsize=11)
+    # under the axis: the lower corners are where small trials with large effects would be
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
     fig.tight_layout()
     return fig
 

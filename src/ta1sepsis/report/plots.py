@@ -139,7 +139,13 @@ def trial_overview(
                 fontsize=8,
                 color=colour,
             )
-    ax.set_xlabel("risk, % (95% Wilson CI)")
+    # the level the arms' intervals were computed at (one level per figure)
+    levels = {
+        getattr(o["analysis"], arm).level for o in outcomes for arm in ("risk_trt", "risk_ctl")
+    }
+    if len(levels) != 1:
+        raise ValueError(f"the outcomes' arm risks have different levels: {sorted(levels)}")
+    ax.set_xlabel(f"risk, % ({100 * levels.pop():g}% Wilson CI)")
     ax.set_yticks(y)
     ax.set_yticklabels(labels)
     _legend_below(ax)
