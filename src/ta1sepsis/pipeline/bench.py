@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = sorted(p.stem for p in (root / "notebooks").glob("[0-9][0-9]_*.py"))
     venv = sys.prefix
     rows: list[tuple[str, str, str, str]] = []
+    load_before = _load()
 
     with tempfile.TemporaryDirectory(prefix="ta1-bench-") as tmp:
         project = _copy_project(root, Path(tmp) / "project")
@@ -477,7 +478,20 @@ def main(argv: list[str] | None = None) -> int:
     print("\nbudget (docs/design.md)".ljust(width + 1), "measured     target")
     for name, measured, target, ok in rows:
         print(f"{name:<{width}}  {measured:>10}   {target:<32} {ok}")
+    # the machine the figures were taken on: times grow with other work on it
+    print(
+        f"\nmachine: {os.cpu_count()} cores; load average (1, 5, 15 min) "
+        f"at the start {load_before}, at the end {_load()}"
+    )
     return 0
+
+
+def _load() -> str:
+    """The system's load averages over 1, 5 and 15 minutes ("unknown" where not reported)."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 if __name__ == "__main__":
