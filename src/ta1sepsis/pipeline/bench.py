@@ -65,11 +65,20 @@ def _copy_project(root: Path, target: Path) -> Path:
     return target
 
 
-def _make(project: Path, *args: str, venv: str, tmpdir: Path | None = None) -> tuple[float, str]:
+def _env(project: Path, tmpdir: Path | None = None) -> dict[str, str]:
+    """The environment of a run in ``project``: the copy's own package first, none of the
+    outer make's or the tests' settings, and, as the Makefile has it, no
+    PYTHONDONTWRITEBYTECODE (so that a warm process started here is the one make uses)."""
     env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(project / "src")
     if tmpdir is not None:  # its own temporary folder: no warm process there yet
         env["TMPDIR"] = str(tmpdir)
+    return env
+
+
+def _make(project: Path, *args: str, venv: str, tmpdir: Path | None = None) -> tuple[float, str]:
+    env = _env(project, tmpdir)
     start = time.perf_counter()
     # --old-file: a copy's pyproject.toml and lock are newer than the environment's stamp; the
     # benchmark must never reinstall (and so repoint) the user's environment from a copy
@@ -272,13 +281,10 @@ def _add_synthetic_trial(project: Path, number: int = 1) -> None:
 
 def _start_warm(project: Path, venv: str) -> None:
     """Start the warm process make's renderings will use, and wait until it is ready."""
-    env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as the Makefile unexports it
-    env["PYTHONPATH"] = str(project / "src")
     subprocess.run(
         [str(Path(venv) / "bin" / "python"), "-m", "ta1sepsis.pipeline.warm", "start"],
         cwd=project,
-        env=env,
+        env=_env(project),
         check=True,
         capture_output=True,
     )
@@ -286,11 +292,9 @@ def _start_warm(project: Path, venv: str) -> None:
 
 def _stop_warm(tmpdir: Path) -> None:
     """Stop the warm process a run with ``TMPDIR=tmpdir`` started (it would idle for minutes)."""
-    from ta1sepsis.pipeline.warm import stop
+    from ta1sepsis.pipeline.warm import server_folder, stop
 
-    folder = tmpdir / f"ta1sepsis-warm-{os.getuid()}"
-    if folder.is_dir():
-        stop(folder)
+    stop(server_folder(tmpdir))
 
 
 def _change_parameter(project: Path) -> None:

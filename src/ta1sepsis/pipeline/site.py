@@ -1053,7 +1053,6 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
         for relative in files:
             (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / relative, tmp / relative)
-        notebook_hits = cache.hits
         for relative in sorted(row_pages):
             # a data table's page depends on what the notebook pages share and on the table's
             # bytes: cached like them (linking every cell of 16 tables was a third of a build
@@ -1128,7 +1127,8 @@ def build(root: Path, out: Path, *, stats: dict | None = None) -> list[Path]:
         raise
     cache.prune()
     if stats is not None:
-        stats.update(converted=len(pages) - notebook_hits, cached=notebook_hits)
+        cached = sum(hit is not None for hit in found)
+        stats.update(converted=len(pages) - cached, cached=cached)
     return written
 
 

@@ -122,11 +122,12 @@ def server_key(env=None) -> str:
     return digest.hexdigest()[:16]
 
 
-def server_folder() -> Path:
-    """``<tmp>/ta1sepsis-warm-<uid>``, created private (mode 0700)."""
+def server_folder(tmp: Path | None = None) -> Path:
+    """``<tmp>/ta1sepsis-warm-<uid>``, created private (mode 0700); ``tmp`` is this process's
+    temporary folder unless given (that of a process run with another ``TMPDIR``)."""
     import tempfile
 
-    folder = Path(tempfile.gettempdir()) / f"{PACKAGE}-warm-{os.getuid()}"
+    folder = Path(tmp or tempfile.gettempdir()) / f"{PACKAGE}-warm-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)
     if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
         raise OSError(f"{folder} is not private to this user")
