@@ -123,20 +123,25 @@ def test_every_rendered_figure_passes_the_text_audit():
     assert failures == {}
 
 
+def _etass_tests():
+    """ETASS and TESTS 28-day deaths (data/trials.csv), in the columns the meta functions read."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"study": ["ETASS", "TESTS"], "ai": [47, 127], "n1i": [181, 542], "ci": [63, 132]}
+    ).assign(n2i=[180, 547])
+
+
 def test_the_forest_plot_names_and_draws_the_level_it_is_given():
     """At a 90% level the studies' intervals are exp(yi +/- z_0.95 se) and the estimate column
     is headed "90% CI", not 95% (by hand: ETASS OR 47/181 vs 63/180)."""
     import math
 
-    import pandas as pd
-
     from ta1sepsis.report.meta_plots import forest
     from ta1sepsis.stats.meta_effects import study_effects
     from ta1sepsis.stats.meta_pooling import mantel_haenszel
 
-    trials = pd.DataFrame(
-        {"study": ["ETASS", "TESTS"], "ai": [47, 127], "n1i": [181, 542], "ci": [63, 132]}
-    ).assign(n2i=[180, 547])
+    trials = _etass_tests()
     effects = study_effects(trials, "OR")
     fig = forest(effects, [mantel_haenszel(trials, "OR", 0.90)], "t", "OR", level=0.90)
     texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
@@ -167,15 +172,12 @@ def test_the_trial_overview_names_the_level_of_its_wilson_intervals():
 def test_the_funnel_plot_draws_and_names_its_pseudo_confidence_level():
     """The limits are pooled +/- z se at the level given (z_0.95 = 1.6449 for 90%), named so."""
     import numpy as np
-    import pandas as pd
 
     from ta1sepsis.report.meta_plots import funnel
     from ta1sepsis.stats.meta_effects import study_effects
     from ta1sepsis.stats.meta_pooling import mantel_haenszel
 
-    trials = pd.DataFrame(
-        {"study": ["ETASS", "TESTS"], "ai": [47, 127], "n1i": [181, 542], "ci": [63, 132]}
-    ).assign(n2i=[180, 547])
+    trials = _etass_tests()
     pooled = mantel_haenszel(trials, "OR", 0.90)
     fig = funnel(study_effects(trials, "OR"), pooled, "t", "OR", level=0.90)
     ax = fig.axes[0]

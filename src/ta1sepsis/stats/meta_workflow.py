@@ -288,6 +288,9 @@ def tsa_bundle(
     >>> list(b.pairings), b.pairings["fixed"].conclusion
     (['fixed', 'random_dl', 'random_dl_hksj'], 'inconclusive')
     """
+    unknown = set(drawn) - set(MODELS)
+    if unknown:
+        raise ValueError(f"drawn: unknown models {sorted(unknown)}; the models are {MODELS}")
     table = cumulative_statistics(studies, measure, correction, order=None)
     last = table.iloc[-1]
     d2_est = 0.0 if math.isnan(last["d2"]) else float(last["d2"])
@@ -358,7 +361,4 @@ def tsa_bundle(
 
 def _curves(model: str, drawn: tuple[str, ...]) -> dict:
     """Return the keyword of :func:`monitor` for a model's curves: none unless drawn."""
-    unknown = set(drawn) - set(MODELS)
-    if unknown:
-        raise ValueError(f"drawn: unknown models {sorted(unknown)}; the models are {MODELS}")
     return {} if model in drawn else {"grid_points": 0}
